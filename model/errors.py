@@ -1,0 +1,49 @@
+"""Errors the command line turns into exit code 2 with a clear message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file, located as precisely as we can."""
+
+    sheet: str | None
+    cell: str | None
+    expected: str
+    found: str = ""
+    key: str | None = None
+
+    def describe(self) -> str:
+        where = []
+        if self.sheet:
+            where.append(f"sheet {self.sheet}")
+        if self.cell:
+            where.append(f"cell {self.cell}")
+        if self.key:
+            where.append(f"({self.key})")
+        head = ", ".join(where[:2]) + (" " + where[2] if len(where) > 2 else "")
+        text = f"expected {self.expected}"
+        if self.found:
+            text += f", found {self.found}"
+        return f"{head}: {text}" if head else text
+
+
+class InputError(Exception):
+    """The input file is not a valid assumptions workbook. Carries every problem found."""
+
+    def __init__(self, path: str, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(self.message())
+
+    def message(self) -> str:
+        lines = [f"{self.path}: {p.describe()}" for p in self.problems[:25]]
+        if len(self.problems) > 25:
+            lines.append(f"{self.path}: ... and {len(self.problems) - 25} more problems")
+        return "\n".join(lines)
+
+
+class ModelValueError(ValueError):
+    """A computed value that no spreadsheet can hold (inf or NaN): the inputs overflow."""

@@ -1,0 +1,266 @@
+"""The one definition of the assumptions workbook.
+
+Everything that knows about the input layout reads it from here: the template
+writer (`finmodel init`), the reader, the validator, the input sheets of the
+output model, Excel data validation and the schema tables in the docs.
+
+A field's ``kind`` says what a cell must hold:
+
+- ``month``: a date that is the first day of a month;
+- ``usd``: an amount in US dollars;
+- ``rate``: a fraction (0.2 means 20 %);
+- ``count``: a non-negative number of things;
+- ``months``: a whole number of months;
+- ``year``: a calendar year;
+- ``bool``: TRUE or FALSE;
+- ``party``: the key of a row of the Parties sheet;
+- ``key`` / ``text``: an identifier / free text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+SCHEMA_VERSION = 1
+SCHEMA_PROPERTY = "finmodel_schema_version"
+
+SEED = "seed article"
+ILLUSTRATIVE = "illustrative"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input: a row of `Inputs`, or a column of another input sheet."""
+
+    key: str
+    kind: str
+    unit: str
+    description: str
+    source: str = ""
+    required: bool = True
+    lo: float | None = None
+    hi: float | None = None
+    lo_open: bool = False  # True when the value must be strictly above lo
+    structural: bool = False  # changing it in Excel needs `finmodel build`
+
+    def bounds_text(self) -> str:
+        if self.lo is None and self.hi is None:
+            return ""
+        if self.hi is None:
+            return f"{'above' if self.lo_open else 'at least'} {self.lo:g}"
+        if self.lo is None:
+            return f"at most {self.hi:g}"
+        return f"between {self.lo:g} and {self.hi:g}"
+
+
+# ---------------------------------------------------------------- Inputs sheet
+
+INPUTS_SHEET = "Inputs"
+INPUTS_COLUMNS = ("key", "value", "unit", "description", "source")
+
+INPUT_FIELDS: tuple[Field, ...] = (
+    Field("start_month", "month", "date",
+          "First modelled month. The opening figures describe the month before it",
+          SEED + " (figures 'as of March 2024')", structural=True),
+    Field("horizon_months", "months", "months",
+          "Number of modelled months, 1 to 1200", ILLUSTRATIVE + " (ten years)",
+          lo=1, hi=1200, structural=True),
+    Field("api_arr_opening", "usd", "USD",
+          "OpenAI API annualized revenue (monthly x 12) in the month before start",
+          SEED + " (about $1B annualized by March 2024)", lo=0),
+    Field("azure_arr_opening", "usd", "USD",
+          "Azure OpenAI Service annualized revenue in the month before start",
+          SEED + " (about $1B annualized, reached recently)", lo=0),
+    Field("ptu_customers_opening", "count", "customers",
+          "Customers on reserved peak-time capacity (PTU) in the month before start",
+          ILLUSTRATIVE + " (not published; about a fifth of Azure OpenAI revenue)", lo=0),
+    Field("ptu_monthly_fee_before_cut", "usd", "USD / month",
+          "Monthly minimum fee per PTU customer before the cut",
+          SEED + " (about $185K after a 25 % cut, so $185K / 0.75)", lo=0),
+    Field("ptu_fee_cut", "rate", "fraction",
+          "Size of the cut to the PTU minimum fee", SEED, lo=0, hi=1),
+    Field("ptu_fee_cut_month", "month", "date",
+          "First month at the lower PTU fee",
+          ILLUSTRATIVE + " (the seed article of June 2024 reports the cut as done)"),
+    Field("loss_carryforward", "bool", "TRUE/FALSE",
+          "Past losses must be earned back before anything is distributed",
+          ILLUSTRATIVE + " (usual for profit-participation agreements)"),
+    Field("opening_cumulative_losses", "usd", "USD",
+          "Losses not yet earned back at start", ILLUSTRATIVE, lo=0),
+    Field("revshare_api_to_microsoft_cap_usd", "usd", "USD",
+          "Total cap on OpenAI's revenue-share payments to Microsoft. Blank means no cap",
+          SEED + " (no cap in the 2024 terms)", required=False, lo=0),
+    Field("waterfall_end_month", "month", "date",
+          "From this month on, profits are split by equity stake instead of by the "
+          "waterfall. Blank means never",
+          SEED + " (the capped-profit waterfall of the 2024 terms)", required=False),
+)
+
+# ---------------------------------------------------------------- Schedule sheet
+
+SCHEDULE_SHEET = "Schedule"
+SCHEDULE_MONTH = Field("from_month", "month", "date",
+                       "First month in which the row holds; it holds until the next row's month",
+                       "", structural=True)
+
+SCHEDULE_FIELDS: tuple[Field, ...] = (
+    Field("api_growth", "rate", "% a year",
+          "Annual growth rate of OpenAI API revenue. A month grows by (1+g)^(1/12)",
+          SEED + " for 2024 (more than 3x in the prior year); " + ILLUSTRATIVE
+          + " decay after", lo=-1),
+    Field("azure_payg_growth", "rate", "% a year",
+          "Annual growth rate of Azure OpenAI pay-as-you-go revenue",
+          "calibrated to the seed article's $2B Azure OpenAI ARR twelve months in; "
+          + ILLUSTRATIVE + " from 2026", lo=-1),
+    Field("ptu_customer_growth", "rate", "% a year",
+          "Annual growth rate of the number of PTU customers", ILLUSTRATIVE, lo=-1),
+    Field("api_gross_margin", "rate", "fraction",
+          "OpenAI API gross margin, before the revenue share",
+          SEED + " (similar to Azure's 40 %); " + ILLUSTRATIVE + " rise", hi=1),
+    Field("azure_gross_margin", "rate", "fraction",
+          "Azure OpenAI gross margin, before the revenue share",
+          SEED + " (about 40 %, expected to rise); " + ILLUSTRATIVE + " rise", hi=1),
+    Field("compute_commission", "rate", "fraction",
+          "Microsoft's commission on top of its cost for the compute OpenAI buys",
+          SEED + " (cost only at first, a commission later; rate " + ILLUSTRATIVE + ")",
+          lo=0),
+    Field("openai_opex_pct", "rate", "fraction",
+          "OpenAI operating expenses as a share of API revenue", ILLUSTRATIVE, lo=0),
+    Field("azure_to_openai_share", "rate", "fraction",
+          "Share of Azure OpenAI revenue that Microsoft pays OpenAI",
+          SEED + " (20 cents per $1)", lo=0, hi=1),
+    Field("api_to_microsoft_share", "rate", "fraction",
+          "Share of OpenAI API revenue that OpenAI pays Microsoft",
+          SEED + " (20 cents per $1)", lo=0, hi=1),
+)
+
+# ---------------------------------------------------------------- Parties sheet
+
+PARTIES_SHEET = "Parties"
+PARTY_FIELDS: tuple[Field, ...] = (
+    Field("party", "key", "", "Key of the party, used in line names such as dist_<party>",
+          structural=True),
+    Field("label", "text", "", "Name shown in the model", required=False),
+    Field("cap_usd", "usd", "USD",
+          "Most the party may receive in total. Blank means uncapped",
+          required=False, lo=0),
+    Field("cap_growth", "rate", "% a year",
+          "The cap steps up by (1+cap_growth) each calendar year from cap_growth_from on",
+          required=False, lo=-1, lo_open=True),
+    Field("cap_growth_from", "year", "year",
+          "First calendar year in which the cap steps up", required=False,
+          lo=1900, hi=9999),
+    Field("overflow_to", "party", "",
+          "Party that receives whatever this party would receive beyond its cap",
+          required=False, structural=True),
+    Field("equity_share", "rate", "fraction",
+          "Share of profits from waterfall_end_month on; the shares sum to 1",
+          lo=0, hi=1),
+)
+
+# ---------------------------------------------------------------- Tiers sheet
+
+TIERS_SHEET = "Tiers"
+TIER_FIELDS: tuple[Field, ...] = (
+    Field("tier", "months", "", "Order in which the tiers fill", lo=1, structural=True),
+    Field("name", "text", "", "Name shown in the model", required=False),
+    Field("hurdle_party", "party", "",
+          "The tier runs until this party has received hurdle_usd in total. "
+          "Blank on the last tier: it takes everything left",
+          required=False, structural=True),
+    Field("hurdle_usd", "usd", "USD", "Total receipts of hurdle_party that end the tier",
+          required=False, lo=0),
+)
+TIER_SHARE = Field("<party>", "rate", "fraction",
+                   "The party's share of the tier; each tier's shares sum to 1", lo=0, hi=1)
+
+SHEETS = (INPUTS_SHEET, SCHEDULE_SHEET, PARTIES_SHEET, TIERS_SHEET)
+
+# ---------------------------------------------------------------- defaults
+
+# Calibrated (bisection on the engine, see tests/test_defaults.py) so that Azure OpenAI ARR twelve months in
+# (March 2025) is then $2.0B, Microsoft's stated expectation in the seed article.
+AZURE_PAYG_GROWTH_2024_25 = 1.189
+
+DEFAULT_INPUTS: dict[str, object] = {
+    "start_month": dt.date(2024, 4, 1),
+    "horizon_months": 120,
+    "api_arr_opening": 1e9,
+    "azure_arr_opening": 1e9,
+    "ptu_customers_opening": 60,
+    "ptu_monthly_fee_before_cut": 246_667,
+    "ptu_fee_cut": 0.25,
+    "ptu_fee_cut_month": dt.date(2024, 6, 1),
+    "loss_carryforward": True,
+    "opening_cumulative_losses": 0,
+    "revshare_api_to_microsoft_cap_usd": None,
+    "waterfall_end_month": None,
+}
+
+_YEARS = tuple(range(2024, 2035))
+_API_GROWTH = (2.00, 1.00, 0.70, 0.50, 0.40, 0.30, 0.25, 0.20, 0.15, 0.12, 0.10)
+_MARGIN = (0.40, 0.45, 0.50, 0.55, 0.60, 0.60, 0.60, 0.60, 0.60, 0.60, 0.60)
+_OPEX = (0.45, 0.40, 0.35, 0.30, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25)
+
+
+def _schedule_row(i: int) -> dict[str, object]:
+    payg = AZURE_PAYG_GROWTH_2024_25 if i < 2 else _API_GROWTH[i]
+    return {
+        "from_month": dt.date(_YEARS[i], 1, 1),
+        "api_growth": _API_GROWTH[i],
+        "azure_payg_growth": payg,
+        "ptu_customer_growth": 0.50 if i < 3 else 0.25,
+        "api_gross_margin": _MARGIN[i],
+        "azure_gross_margin": _MARGIN[i],
+        "compute_commission": 0.0 if i == 0 else 0.10,
+        "openai_opex_pct": _OPEX[i],
+        "azure_to_openai_share": 0.20,
+        "api_to_microsoft_share": 0.20,
+    }
+
+
+DEFAULT_SCHEDULE: tuple[dict[str, object], ...] = tuple(
+    _schedule_row(i) for i in range(len(_YEARS)))
+
+DEFAULT_PARTIES: tuple[dict[str, object], ...] = (
+    {"party": "first_investors", "label": "First investors", "cap_usd": None,
+     "cap_growth": None, "cap_growth_from": None, "overflow_to": "nonprofit",
+     "equity_share": 0.0},
+    {"party": "microsoft", "label": "Microsoft", "cap_usd": 92e9, "cap_growth": 0.20,
+     "cap_growth_from": 2025, "overflow_to": "nonprofit", "equity_share": 0.27},
+    {"party": "employees_investors", "label": "Employees and other investors",
+     "cap_usd": 150e9, "cap_growth": 0.20, "cap_growth_from": 2025,
+     "overflow_to": "nonprofit", "equity_share": 0.47},
+    {"party": "nonprofit", "label": "OpenAI nonprofit", "cap_usd": None,
+     "cap_growth": None, "cap_growth_from": None, "overflow_to": None,
+     "equity_share": 0.26},
+)
+
+DEFAULT_TIERS: tuple[dict[str, object], ...] = (
+    {"tier": 1, "name": "First investors get their capital back",
+     "hurdle_party": "first_investors", "hurdle_usd": 1e9,
+     "shares": {"first_investors": 1.0}},
+    {"tier": 2, "name": "Microsoft recoups its investment", "hurdle_party": "microsoft",
+     "hurdle_usd": 13e9, "shares": {"microsoft": 0.75, "employees_investors": 0.25}},
+    {"tier": 3, "name": "Capped profit sharing", "hurdle_party": None, "hurdle_usd": None,
+     "shares": {"microsoft": 0.49, "employees_investors": 0.49, "nonprofit": 0.02}},
+)
+
+# Where the defaults of the non-Inputs sheets come from (shown as cell notes in
+# the template and in docs/schema.md).
+TABLE_SOURCES: dict[str, str] = {
+    PARTIES_SHEET: (
+        "Caps $92B (Microsoft) and $150B (other investors and employees): Fortune, Jan 2023 "
+        "(reported). Escalator 20 % a year from 2025: The Information, May 2025 (reported). "
+        "Overflow to the nonprofit: Fortune, Jan 2023. Equity stakes 27 % / 47 % / 26 %: "
+        "OpenAI and Microsoft announcements, 28 Oct 2025 (confirmed)."),
+    TIERS_SHEET: (
+        "Order and the 75 % / 49 % steps: seed article. The $13B hurdle: seed article; "
+        "its make-up and the 25 % / 49 % / 2 % other shares: Semafor and Fortune, Jan 2023 "
+        "(reported). First investors' capital of $1B: illustrative (not published)."),
+}
+
+
+def field_map(fields: tuple[Field, ...]) -> dict[str, Field]:
+    return {f.key: f for f in fields}

@@ -1,0 +1,78 @@
+"""Cell styles, after the FAST Standard: inputs, calculations, links and checks differ.
+
+The writer asks for a style by role and number format; each combination is
+made once per workbook.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Number formats by kind. Amounts show in $M with negatives in parentheses.
+NUMBER_FORMATS = {
+    "usd": '#,##0.0,,;(#,##0.0,,);"-"',
+    "usd_full": '#,##0;(#,##0);"-"',
+    "rate": '0.0%;(0.0%);"-"',
+    "count": '#,##0.0;(#,##0.0);"-"',
+    "date": "mmm yyyy",
+    "day": "yyyy-mm-dd",
+    "flag": '0;-0;"-"',
+    "int": "0",
+    "year": "0",
+    "text": "@",
+    "bool": "General",
+}
+
+BLUE = "#0000FF"
+INPUT_FILL = "#FFF2CC"
+STRUCTURAL_FILL = "#FCE4D6"
+LINK_GREEN = "#008000"
+CHECK_RED = "#C00000"
+HEADER_FILL = "#D9E1F2"
+SECTION_FILL = "#EDEDED"
+GREY = "#808080"
+
+ROLES: dict[str, dict[str, Any]] = {
+    "input": {"font_color": BLUE, "bg_color": INPUT_FILL, "border": 1, "border_color": "#BFBFBF"},
+    "structural": {"font_color": BLUE, "bg_color": STRUCTURAL_FILL, "border": 1,
+                   "border_color": "#BFBFBF"},
+    "calc": {},
+    "link": {"font_color": LINK_GREEN},
+    "check": {"font_color": CHECK_RED},
+    "total": {"bold": True},
+    "header": {"bold": True, "bg_color": HEADER_FILL, "bottom": 1},
+    "section": {"bold": True, "bg_color": SECTION_FILL},
+    "title": {"bold": True, "font_size": 14},
+    "key": {"font_color": GREY, "font_size": 8},
+    "label": {},
+    "note": {"italic": True, "font_color": GREY},
+    "headline": {"bold": True, "font_size": 12},
+    "bad": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
+    "good": {"bg_color": "#C6EFCE", "font_color": "#006100"},
+}
+
+LEGEND = (
+    ("input", "Input: type a new value here"),
+    ("structural", "Structural input: shapes the workbook; run finmodel build after a change"),
+    ("calc", "Calculation: a live formula"),
+    ("link", "Link: a formula that repeats a cell from another sheet"),
+    ("check", "Check: 0 when fine, 1 when a rule is broken"),
+)
+
+
+class Styles:
+    """Formats of one xlsxwriter workbook, made on first use."""
+
+    def __init__(self, workbook: Any) -> None:
+        self.workbook = workbook
+        self._cache: dict[tuple[str, str], Any] = {}
+
+    def __call__(self, role: str, kind: str = "") -> Any:
+        key = (role, kind)
+        fmt = self._cache.get(key)
+        if fmt is None:
+            props = dict(ROLES[role])
+            if kind:
+                props["num_format"] = NUMBER_FORMATS[kind]
+            fmt = self._cache[key] = self.workbook.add_format(props)
+        return fmt

@@ -1,0 +1,219 @@
+"""Write the model workbook with xlsxwriter: live formulas with Python's values cached.
+
+The writer knows the layout and xlsxwriter, and nothing about revenue: it asks
+each line for its formula (``expr.xl``) and takes the value from the results.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from xlsxwriter.utility import xl_col_to_name
+
+from . import schema
+from .engine import Results, constants
+from .errors import ModelValueError
+from .expr import CUR, PREV, Expr
+from .inputsheets import InputAddresses, new_workbook, write_input_sheets
+from .layout import (CALC_SHEETS, COL_KEY, COL_LABEL, COL_OPENING, COL_TOTAL, COL_UNIT,
+                     FIRST_LINE_ROW, ROW_HEADER, ROW_MONTH, ROW_PERIOD, ROW_TITLE, Layout,
+                     master_formula, plan_layout)
+from .lines import CHECKS, REVENUE, SAME, Line, model_lines
+from .styles import LEGEND, Styles
+
+TITLE = "OpenAI-Microsoft partnership model"
+class _XlRender:
+    """Renders expressions for one calculation sheet, columns left as placeholders."""
+
+    def __init__(self, layout: Layout, addr: InputAddresses, sheet: str) -> None:
+        self.layout = layout
+        self.addr = addr
+        self.sheet = sheet
+
+    def line(self, key: str, prev: bool) -> str:
+        col = PREV if prev else CUR
+        if key in ("month", "period"):
+            return f"{col}${(ROW_MONTH if key == 'month' else ROW_PERIOD) + 1}"
+        sheet, row = self.layout.rows[key]
+        return f"{col}{row}" if sheet == self.sheet else f"{sheet}!{col}{row}"
+
+    def input(self, key: str) -> str:
+        return self.addr.inputs[key]
+
+    def param(self, table: str, row: str, column: str) -> str:
+        return self.addr.params[(table, row, column)]
+
+    def const(self, name: str) -> str:
+        sheet, row = self.layout.rows["const_" + name]
+        return f"{sheet}!${xl_col_to_name(COL_TOTAL)}${row}"
+
+    def lookup(self, key: str) -> str:
+        month_col = self.addr.schedule_columns["from_month"]
+        a = self.addr
+        months = (f"{schema.SCHEDULE_SHEET}!${month_col}${a.schedule_first_row}"
+                  f":${month_col}${a.schedule_last_row}")
+        return f"INDEX({a.schedule_range(key)},MATCH({CUR}${ROW_MONTH + 1},{months},1))"
+
+
+def _finite(value: float, where: str) -> float:
+    if not math.isfinite(value):
+        raise ModelValueError(f"{where} is {value}: the inputs make it overflow")
+    return value
+
+
+class ModelWriter:
+    """Writes one model workbook. Use ``write(path_or_buffer)``."""
+
+    def __init__(self, results: Results) -> None:
+        self.results = results
+        self.a = results.assumptions
+        self.layout = plan_layout(results)
+
+    def write(self, target: Any) -> None:
+        wb = new_workbook(target, self.a, TITLE)
+        st = Styles(wb)
+        summary = wb.add_worksheet("Summary")
+        addr = write_input_sheets(wb, st, self.a)
+        calc = {name: wb.add_worksheet(name) for name in CALC_SHEETS[:2]}
+        annual = wb.add_worksheet("Annual")
+        checks = wb.add_worksheet(CHECKS)
+        calc[CHECKS] = checks
+        for name in schema.SHEETS:
+            self._master_in_table_header(wb.get_worksheet_by_name(name), st)
+        for name, ws in calc.items():
+            self._calc_sheet(ws, st, name, addr)
+        self._checks_extras(checks, st)
+        from .rollup import write_rollup
+        write_rollup(annual, st, self.results, self.layout, "Annual")
+        from .summary import write_summary
+        write_summary(summary, st, self.results, self.layout, LEGEND)
+        summary.activate()
+        wb.close()
+
+    # ------------------------------------------------------------ headers
+
+    def _master_in_table_header(self, ws: Any, st: Styles) -> None:
+        formula, value = master_formula(self.results, self.layout)
+        col = 12  # clear of every input table's columns
+        ws.write_formula(0, col, formula, st("check"), value)
+
+    def _calc_header(self, ws: Any, st: Styles, name: str) -> None:
+        n = self.layout.n
+        ws.write_string(ROW_TITLE, COL_KEY, f"{TITLE}: {name}", st("title"))
+        formula, value = master_formula(self.results, self.layout)
+        ws.write_formula(ROW_TITLE, COL_TOTAL, formula, st("check"), value)
+        for col, text in ((COL_KEY, "key"), (COL_LABEL, "line"), (COL_UNIT, "unit"),
+                          (COL_TOTAL, "total"), (COL_OPENING, "opening")):
+            ws.write_string(ROW_HEADER, col, text, st("header"))
+        for t in range(1, n + 1):
+            ws.write_blank(ROW_HEADER, COL_OPENING + t, None, st("header"))
+        ws.freeze_panes(ROW_PERIOD + 1, COL_OPENING)
+        ws.set_column(COL_KEY, COL_KEY, 26, st("key"))
+        ws.set_column(COL_LABEL, COL_LABEL, 46)
+        ws.set_column(COL_UNIT, COL_UNIT, 6)
+        ws.set_column(COL_TOTAL, COL_TOTAL, 12)
+        ws.set_column(COL_OPENING, COL_OPENING + n, 10)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(ROW_HEADER, ROW_PERIOD)
+        ws.repeat_columns(COL_KEY, COL_TOTAL)
+        ws.set_header(f"&L{TITLE}&R&A")
+        ws.set_footer("&LGenerated by finmodel&RPage &P of &N")
+
+    # ------------------------------------------------------------ calc sheets
+
+    def _calc_sheet(self, ws: Any, st: Styles, name: str, addr: InputAddresses) -> None:
+        self._calc_header(ws, st, name)
+        render = _XlRender(self.layout, addr, name)
+        if name != REVENUE:
+            for key, row in (("month", ROW_MONTH), ("period", ROW_PERIOD)):
+                self._link_row(ws, st, key, row)
+        r = FIRST_LINE_ROW
+        for section in model_lines(self.a):
+            if section.sheet != name:
+                continue
+            ws.write_string(r, COL_KEY, "", st("section"))
+            ws.write_string(r, COL_LABEL, section.title, st("section"))
+            r += 1
+            for ln in section.lines:
+                if ln.key in ("month", "period"):
+                    row = ROW_MONTH if ln.key == "month" else ROW_PERIOD
+                    self._line(ws, st, ln, row, render)
+                    continue
+                assert self.layout.rows[ln.key] == (name, r + 1), ln.key
+                self._line(ws, st, ln, r, render)
+                r += 1
+            r += 1
+
+    def _line(self, ws: Any, st: Styles, ln: Line, row: int, render: _XlRender) -> None:
+        res = self.results
+        values = res.raw[res.index[ln.key]]
+        role = "check" if ln.sheet == CHECKS else "calc"
+        fmt = st(role, ln.fmt)
+        ws.write_string(row, COL_KEY, ln.key)
+        ws.write_string(row, COL_LABEL, ln.label)
+        ws.write_string(row, COL_UNIT, ln.unit)
+        cols = [xl_col_to_name(COL_OPENING + t) for t in range(self.layout.n + 1)]
+        if ln.opening is not None:
+            opening = ln.expr if ln.opening == SAME else ln.opening
+            assert isinstance(opening, Expr)
+            text = "=" + opening.xl(render).replace(CUR, cols[0])
+            ws.write_formula(row, COL_OPENING, text, fmt,
+                             _finite(values[0], f"{ln.key} (opening)"))
+        template = "=" + ln.expr.xl(render)
+        write = ws.write_formula
+        for t in range(1, self.layout.n + 1):
+            write(row, COL_OPENING + t,
+                  template.replace(CUR, cols[t]).replace(PREV, cols[t - 1]), fmt,
+                  _finite(values[t], f"{ln.key} in {res.timeline.months[t]:%Y-%m}"))
+        if ln.total:
+            total = math.fsum(values[1:])
+            ws.write_formula(row, COL_TOTAL, f"=SUM({cols[1]}{row + 1}:{cols[-1]}{row + 1})",
+                             st("total", ln.fmt), _finite(total, f"{ln.key} total"))
+
+    def _link_row(self, ws: Any, st: Styles, key: str, row: int) -> None:
+        values = self.results.raw[self.results.index[key]]
+        fmt = st("link", "date" if key == "month" else "int")
+        ws.write_string(row, COL_KEY, key)
+        ws.write_string(row, COL_LABEL, "Month" if key == "month" else "Period counter")
+        for t in range(self.layout.n + 1):
+            col = xl_col_to_name(COL_OPENING + t)
+            ws.write_formula(row, COL_OPENING + t, f"={REVENUE}!{col}${row + 1}", fmt,
+                             values[t])
+
+    def _checks_extras(self, ws: Any, st: Styles) -> None:
+        """Constants, input checks and the master check below the monthly checks."""
+        rows = self.layout.rows
+        consts = constants(self.a)
+        first = rows["const_" + next(iter(consts))][1] - 1
+        ws.write_string(first - 1, COL_LABEL, "Constants", st("section"))
+        for name, (value, kind, label) in consts.items():
+            r = rows["const_" + name][1] - 1
+            ws.write_string(r, COL_KEY, "const_" + name)
+            ws.write_string(r, COL_LABEL, label)
+            ws.write_number(r, COL_TOTAL, value, st("input", kind if kind != "General" else ""))
+        check_rows = [rows[ln.key][1] for s in model_lines(self.a) if s.sheet == CHECKS
+                      for ln in s.lines]
+        master_row = rows["master_check"][1] - 1
+        ws.write_string(master_row - 1, COL_LABEL, "Master check", st("section"))
+        ws.write_string(master_row, COL_KEY, "master_check")
+        ws.write_string(master_row, COL_LABEL, "Number of failed checks (0 = all fine)")
+        total_col = xl_col_to_name(COL_TOTAL)
+        terms = "+".join(f"{total_col}{r}" for r in check_rows)
+        failed = self.results.headlines()["checks_failed"]
+        ws.write_formula(master_row, COL_TOTAL, f"={terms}", st("check", "int"), failed)
+        ws.conditional_format(master_row, COL_TOTAL, master_row, COL_TOTAL,
+                              {"type": "cell", "criteria": ">", "value": 0,
+                               "format": st("bad")})
+        last = xl_col_to_name(COL_OPENING + self.layout.n)
+        ws.conditional_format(f"{total_col}{min(check_rows)}:{last}{max(check_rows)}",
+                              {"type": "cell", "criteria": ">", "value": 0,
+                               "format": st("bad")})
+
+
+def write_model(results: Results, target: Any) -> Layout:
+    """Write the model workbook for computed results to a path or a binary buffer."""
+    w = ModelWriter(results)
+    w.write(target)
+    return w.layout
