@@ -1,0 +1,64 @@
+"""finmodel: the OpenAI-Microsoft partnership as a live-formula Excel model.
+
+Python API::
+
+    import model
+    results = model.compute("templates/assumptions.xlsx")   # or an Assumptions
+    results.values              # pandas DataFrame: lines x months
+    results.headlines()         # dict of headline results
+    model.build("templates/assumptions.xlsx", "output/model.xlsx")
+
+The package imports nothing heavy at start-up; pandas and xlsxwriter load when
+they are needed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from .assumptions import Assumptions
+    from .engine import Results
+
+__all__ = ["build", "compute", "default_template", "load"]
+
+
+def default_template() -> Path:
+    """The shipped assumptions workbook (inside the wheel, or templates/ in a checkout)."""
+    packaged = Path(__file__).parent / "templates" / "assumptions.xlsx"
+    if packaged.exists():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "templates" / "assumptions.xlsx"
+
+
+def load(path: str | Path) -> Assumptions:
+    """Read and validate an assumptions workbook (or a model built from one).
+
+    Raises ``model.errors.InputError`` listing every problem, by sheet and cell.
+    """
+    from .validate import load as _load
+    return _load(path)
+
+
+def compute(source: str | Path | Assumptions | None = None) -> Results:
+    """Compute the model. ``source`` is a workbook path or parsed Assumptions;
+    None means the shipped template. ``.values`` of the result is a DataFrame of
+    lines x months; ``.headlines()`` the headline results."""
+    from .assumptions import Assumptions
+    from .engine import run
+    if source is None:
+        source = default_template()
+    a = source if isinstance(source, Assumptions) else load(source)
+    return run(a)
+
+
+def build(source: str | Path | Assumptions | None, out: str | Path) -> Results:
+    """Compute the model and write the workbook to ``out`` atomically."""
+    from .output import write_atomic
+    results = compute(source)
+    write_atomic(results, Path(out))
+    return results
+

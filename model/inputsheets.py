@@ -192,7 +192,7 @@ def new_workbook(path_or_buffer: Any, a: Assumptions, title: str) -> Any:
     import xlsxwriter
     wb = xlsxwriter.Workbook(path_or_buffer, {
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-        "nan_inf_to_errors": False})
+        "nan_inf_to_errors": False, "in_memory": True})
     wb.set_properties({
         "title": title,
         "subject": "Economics of the OpenAI-Microsoft partnership",
