@@ -33,7 +33,8 @@ def constants(a: Assumptions) -> dict[str, tuple[float, str, str]]:
     return {
         "abs_tol": (1.0, "usd_full", "Check tolerance, absolute (USD)"),
         "rel_tol": (1e-9, "General", "Check tolerance, relative to the amount checked"),
-        "built_start_month": (serial(a.start_month), "day", "start_month this workbook was built for"),
+        "built_start_month": (serial(a.start_month), "day",
+                              "start_month this workbook was built for"),
         "built_horizon": (float(a.horizon), "int", "horizon_months this workbook was built for"),
     }
 

@@ -43,6 +43,7 @@ class XlContext(Protocol):
     def param(self, table: str, row: str, column: str) -> str: ...
     def const(self, name: str) -> str: ...
     def lookup(self, key: str) -> str: ...
+    def blank(self, node: Expr) -> str: ...
 
 
 class Expr:
@@ -347,7 +348,7 @@ class IfBlank(Expr):
         return self.then.py(c) if c.is_blank(self.cell) else self.other.py(c)
 
     def xl(self, c: XlContext) -> str:
-        return f"IF(ISBLANK({self.cell.xl(c)}),{self.then.xl(c)},{self.other.xl(c)})"
+        return f"IF({c.blank(self.cell)},{self.then.xl(c)},{self.other.xl(c)})"
 
     def same_period_refs(self) -> set[str]:
         return self.then.same_period_refs() | self.other.same_period_refs()

@@ -34,7 +34,8 @@ class InputAddresses:
 
     def schedule_range(self, key: str) -> str:
         col = self.schedule_columns[key]
-        return f"{schema.SCHEDULE_SHEET}!${col}${self.schedule_first_row}:${col}${self.schedule_last_row}"
+        first, last = self.schedule_first_row, self.schedule_last_row
+        return f"{schema.SCHEDULE_SHEET}!${col}${first}:${col}${last}"
 
 
 def _abs(sheet: str, row: int, col: int) -> str:

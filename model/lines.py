@@ -12,8 +12,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .assumptions import Assumptions, Party, Tier
-from .expr import (Abs, Cmp, Expr, IfBlank, Input, Lookup, Max, Min, MonthBefore, NextMonth,
-                   Num, Param, Prev, Ref, Sum, Year, growth)
+from .expr import (
+    Abs,
+    Cmp,
+    Expr,
+    IfBlank,
+    Input,
+    Lookup,
+    Max,
+    Min,
+    MonthBefore,
+    NextMonth,
+    Num,
+    Param,
+    Prev,
+    Ref,
+    Sum,
+    Year,
+    growth,
+)
 from .expr import Const as K
 from .schema import PARTIES_SHEET, SCHEDULE_FIELDS, TIERS_SHEET
 
@@ -196,7 +213,8 @@ def tier(a: Assumptions, t: Tier, index: int) -> Section:
     for p in a.parties:
         lines.append(_usd(f"{prefix}_gross_{p.key}", f"{p.label}: share before caps",
                           share[p.key] * Ref(f"{prefix}_absorbed")))
-    for p in a.parties:
+    # Capped parties first: an uncapped party's line adds the overflow of the capped ones.
+    for p in sorted(a.parties, key=lambda p: not p.capped):
         gross = Ref(f"{prefix}_gross_{p.key}")
         if p.capped:
             room = Max(0, Ref(f"cap_{p.key}") - Ref(f"{prefix}_prior_{p.key}"))

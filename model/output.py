@@ -67,7 +67,9 @@ def _umask() -> int:
 
 
 def write_bytes_atomic(out: Path, data: bytes) -> None:
-    replace_atomically(out, lambda fh: fh.write(data) and None)
+    def write(fh: IO[bytes]) -> None:
+        fh.write(data)
+    replace_atomically(out, write)
 
 
 def workbook_bytes(write: Callable[[Any], object]) -> bytes:

@@ -30,7 +30,8 @@ def headline_table(results: Results) -> str:
                          _fmt(results.first_month(f"tier{t.number}_hurdle_met"))))
     for p in a.parties:
         if p.capped:
-            rows.append((f"Cap of {p.label} binds", _fmt(results.first_month(f"cap_binds_{p.key}"))))
+            month = results.first_month(f"cap_binds_{p.key}")
+            rows.append((f"Cap of {p.label} binds", _fmt(month)))
     for p in a.parties:
         rows.append((f"Cumulative receipts, {p.label}", _fmt(results.last(f"cum_{p.key}"))))
     rows.append(("Microsoft's total take over the horizon",

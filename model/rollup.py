@@ -84,7 +84,7 @@ def write_rollup(ws: Any, st: Styles, results: Results, layout: Layout, grouping
     ws.write_string(2, 1, "Calendar period")
     ws.write_string(3, 0, "period_end")
     ws.write_string(3, 1, "Last modelled month in the period")
-    for i, (label, first, last) in enumerate(groups):
+    for i, (label, _, last) in enumerate(groups):
         col = FIRST_COL + i
         ws.write_string(1, col, "", st("header"))
         ws.write_string(2, col, label, st("header"))

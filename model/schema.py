@@ -147,7 +147,7 @@ PARTY_FIELDS: tuple[Field, ...] = (
           required=False, lo=0),
     Field("cap_growth", "rate", "% a year",
           "The cap steps up by (1+cap_growth) each calendar year from cap_growth_from on",
-          required=False, lo=-1, lo_open=True),
+          required=False, lo=0),
     Field("cap_growth_from", "year", "year",
           "First calendar year in which the cap steps up", required=False,
           lo=1900, hi=9999),
@@ -179,8 +179,8 @@ SHEETS = (INPUTS_SHEET, SCHEDULE_SHEET, PARTIES_SHEET, TIERS_SHEET)
 
 # ---------------------------------------------------------------- defaults
 
-# Calibrated (bisection on the engine, see tests/test_defaults.py) so that Azure OpenAI ARR twelve months in
-# (March 2025) is then $2.0B, Microsoft's stated expectation in the seed article.
+# Calibrated by bisection on the engine so that Azure OpenAI ARR twelve months in (March
+# 2025) is $2.0B, Microsoft's stated expectation in the seed article (tests/test_defaults.py).
 AZURE_PAYG_GROWTH_2024_25 = 1.189
 
 DEFAULT_INPUTS: dict[str, object] = {

@@ -317,11 +317,10 @@ class Validator:
     def cross_checks(self, inputs: dict[str, object], path_name: str) -> None:
         start = inputs.get("start_month")
         horizon = inputs.get("horizon_months")
-        if isinstance(start, dt.date) and isinstance(horizon, int):
-            if start.year + (horizon + start.month) // 12 > LAST_YEAR:
-                self.problem(schema.INPUTS_SHEET, None,
-                             f"a horizon ending before {LAST_YEAR}", "a later end",
-                             "horizon_months")
+        if isinstance(start, dt.date) and isinstance(horizon, int) \
+                and start.year + (horizon + start.month) // 12 > LAST_YEAR:
+            self.problem(schema.INPUTS_SHEET, None, f"a horizon ending before {LAST_YEAR}",
+                         "a later end", "horizon_months")
         needed = ("azure_arr_opening", "ptu_customers_opening", "ptu_monthly_fee_before_cut",
                   "ptu_fee_cut", "ptu_fee_cut_month", "start_month")
         if all(isinstance(inputs.get(k), float | int | dt.date) for k in needed):

@@ -16,9 +16,22 @@ from .engine import Results, constants
 from .errors import ModelValueError
 from .expr import CUR, PREV, Expr
 from .inputsheets import InputAddresses, new_workbook, write_input_sheets
-from .layout import (CALC_SHEETS, COL_KEY, COL_LABEL, COL_OPENING, COL_TOTAL, COL_UNIT,
-                     FIRST_LINE_ROW, ROW_HEADER, ROW_MONTH, ROW_PERIOD, ROW_TITLE, Layout,
-                     master_formula, plan_layout)
+from .layout import (
+    CALC_SHEETS,
+    COL_KEY,
+    COL_LABEL,
+    COL_OPENING,
+    COL_TOTAL,
+    COL_UNIT,
+    FIRST_LINE_ROW,
+    ROW_HEADER,
+    ROW_MONTH,
+    ROW_PERIOD,
+    ROW_TITLE,
+    Layout,
+    master_formula,
+    plan_layout,
+)
 from .lines import CHECKS, REVENUE, SAME, Line, model_lines
 from .styles import LEGEND, Styles
 
@@ -47,6 +60,10 @@ class _XlRender:
     def const(self, name: str) -> str:
         sheet, row = self.layout.rows["const_" + name]
         return f"{sheet}!${xl_col_to_name(COL_TOTAL)}${row}"
+
+    def blank(self, node: Expr) -> str:
+        """A test that is TRUE when an optional input is blank."""
+        return f"ISBLANK({node.xl(self)})"
 
     def lookup(self, key: str) -> str:
         month_col = self.addr.schedule_columns["from_month"]

@@ -1,0 +1,40 @@
+"""Helpers shared by the tests: build workbooks and find rows by their key."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from model.assumptions import Assumptions, default_assumptions
+from model.engine import Results, run
+from model.output import write_atomic
+
+REL = 1e-9  # relative tolerance for money: engines and Python must agree to 1e-9
+
+
+def build(tmp: Path, a: Assumptions | None = None,
+          name: str = "model.xlsx") -> tuple[Path, Results]:
+    results = run(a or default_assumptions())
+    out = tmp / name
+    write_atomic(results, out)
+    return out, results
+
+
+def with_inputs(a: Assumptions, **changes: object) -> Assumptions:
+    return dataclasses.replace(a, inputs={**a.inputs, **changes})
+
+
+def row_values(path: Path, sheet: str, data_only: bool = True) -> dict[str, list[Any]]:
+    """{key in column A: the row's values from column F (first month) on}."""
+    wb = openpyxl.load_workbook(path, data_only=data_only, read_only=True)
+    try:
+        out: dict[str, list[Any]] = {}
+        for row in wb[sheet].iter_rows(values_only=True):
+            if row and isinstance(row[0], str) and row[0] and row[0] not in out:
+                out[row[0]] = list(row[5:])
+        return out
+    finally:
+        wb.close()
