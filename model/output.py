@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -79,10 +79,13 @@ def workbook_bytes(write: Callable[[Any], object]) -> bytes:
     return buf.getvalue()
 
 
-def write_atomic(results: Results, out: Path, inputs: tuple[Path, ...] = ()) -> int:
-    """Write the model workbook for results to ``out``; returns its size in bytes."""
+def write_atomic(results: Results, out: Path, inputs: tuple[Path, ...] = (),
+                 extras: Sequence[Any] = ()) -> int:
+    """Write the model workbook for results to ``out``; returns its size in bytes.
+
+    ``extras`` are extra-sheet writers passed on to ``writer.write_model``."""
     from .writer import write_model
     check_target(out, inputs)
-    data = workbook_bytes(lambda buf: write_model(results, buf))
+    data = workbook_bytes(lambda buf: write_model(results, buf, extras))
     write_bytes_atomic(out, data)
     return len(data)

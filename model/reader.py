@@ -126,7 +126,7 @@ def read_workbook(path: Path) -> RawWorkbook:
     try:
         version = _schema_version(wb)
         tables: dict[str, RawTable] = {}
-        for name in schema.SHEETS:
+        for name in (*schema.SHEETS, *schema.OPTIONAL_SHEETS):
             if name in wb.sheetnames:
                 tables[name] = _read_table(wb[name], name)
     except InputError as e:

@@ -176,6 +176,10 @@ TIER_SHARE = Field("<party>", "rate", "fraction",
                    "The party's share of the tier; each tier's shares sum to 1", lo=0, hi=1)
 
 SHEETS = (INPUTS_SHEET, SCHEDULE_SHEET, PARTIES_SHEET, TIERS_SHEET)
+SCENARIOS_SHEET = "Scenarios"
+DISTRIBUTIONS_SHEET = "Distributions"
+# Read when present; a workbook without them is still valid.
+OPTIONAL_SHEETS = (SCENARIOS_SHEET, DISTRIBUTIONS_SHEET)
 
 # ---------------------------------------------------------------- defaults
 

@@ -7,6 +7,7 @@ each line for its formula (``expr.xl``) and takes the value from the results.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name
@@ -79,13 +80,21 @@ def _finite(value: float, where: str) -> float:
     return value
 
 
-class ModelWriter:
-    """Writes one model workbook. Use ``write(path_or_buffer)``."""
+ExtraSheet = Callable[[Any, Styles, Layout], None]
 
-    def __init__(self, results: Results) -> None:
+
+class ModelWriter:
+    """Writes one model workbook. Use ``write(path_or_buffer)``.
+
+    ``extras`` are called after the standard sheets, each with the workbook, its
+    styles and the layout, to add sheets of their own (such as Simulation).
+    """
+
+    def __init__(self, results: Results, extras: Sequence[ExtraSheet] = ()) -> None:
         self.results = results
         self.a = results.assumptions
         self.layout = plan_layout(results)
+        self.extras = tuple(extras)
 
     def write(self, target: Any) -> None:
         wb = new_workbook(target, self.a, TITLE)
@@ -105,6 +114,8 @@ class ModelWriter:
         write_rollup(annual, st, self.results, self.layout, "Annual")
         from .summary import write_summary
         write_summary(summary, st, self.results, self.layout, LEGEND)
+        for extra in self.extras:
+            extra(wb, st, self.layout)
         summary.activate()
         wb.close()
 
@@ -229,8 +240,8 @@ class ModelWriter:
                                "format": st("bad")})
 
 
-def write_model(results: Results, target: Any) -> Layout:
+def write_model(results: Results, target: Any, extras: Sequence[ExtraSheet] = ()) -> Layout:
     """Write the model workbook for computed results to a path or a binary buffer."""
-    w = ModelWriter(results)
+    w = ModelWriter(results, extras)
     w.write(target)
     return w.layout
