@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import schema
+
+if TYPE_CHECKING:
+    from .scenarios import Scenarios
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,21 @@ class Assumptions:
     tiers: tuple[Tier, ...]
     name: str = "assumptions"
     extra: dict[str, object] = field(default_factory=dict)
+    scenarios: Scenarios | None = None
+    selected: str | None = None  # the scenario the model is built with
+    # (schedule key, from month, value): set by scenarios.apply, read by the engine
+    schedule_overrides: tuple[tuple[str, dt.date, float], ...] = ()
+
+    def effective(self) -> Assumptions:
+        """These assumptions with the selected scenario's overrides applied."""
+        if self.scenarios is None or self.selected is None:
+            return self
+        from .scenarios import apply
+        return apply(self, self.selected)
+
+    def with_scenario(self, name: str) -> Assumptions:
+        import dataclasses
+        return dataclasses.replace(self, selected=name)
 
     @property
     def start_month(self) -> dt.date:
@@ -91,8 +110,10 @@ def default_assumptions() -> Assumptions:
         for t in schema.DEFAULT_TIERS)
     inputs = {k: (float(v) if isinstance(v, int) and not isinstance(v, bool) else v)
               for k, v in schema.DEFAULT_INPUTS.items()}
+    from .scenarios import DEFAULT_SCENARIOS
     return Assumptions(inputs=inputs, schedule=schema.DEFAULT_SCHEDULE,
-                       parties=parties, tiers=tiers)
+                       parties=parties, tiers=tiers, scenarios=DEFAULT_SCENARIOS,
+                       selected=DEFAULT_SCENARIOS.names[0])
 
 
 def _opt_float(v: object) -> float | None:

@@ -12,6 +12,10 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .assumptions import Assumptions
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -37,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="assumptions or model workbook (default: the shipped template)")
     build.add_argument("-o", "--out", type=Path,
                        help="output path (default: output/<stem>-model.xlsx)")
+    build.add_argument("--scenario", metavar="NAME",
+                       help="the scenario selected in the model (default: the first)")
     build.set_defaults(run=cmd_build)
     return p
 
@@ -79,11 +85,25 @@ def cmd_build(args: argparse.Namespace) -> int:
     out: Path = args.out or default_output(source)
     if args.out is None:
         out.parent.mkdir(parents=True, exist_ok=True)
-    results = run(load(source))
+    a = select_scenario(load(source), args.scenario, source)
+    results = run(a)
     size = write_atomic(results, out, inputs=(source,))
     print(f"Wrote {out} ({size / 1024:,.0f} KB, {results.timeline.n} months)")
     print(headline_table(results))
     return EXIT_OK
+
+
+def select_scenario(a: Assumptions, name: str | None, source: Path) -> Assumptions:
+    """The assumptions with a scenario selected by name; exit 2 if there is no such one."""
+    from .errors import InputError, Problem
+    if name is None:
+        return a
+    names = a.scenarios.names if a.scenarios else ()
+    if name not in names:
+        raise InputError(str(source), [Problem(
+            "Scenarios", "row 1", "one of the scenarios " + ", ".join(f"'{n}'" for n in names)
+            if names else "a Scenarios sheet", f"'{name}'")])
+    return a.with_scenario(name)
 
 
 def _guard(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:

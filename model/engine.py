@@ -66,7 +66,8 @@ class Timeline:
 
 
 def schedule_in_force(a: Assumptions, tl: Timeline) -> dict[str, list[float]]:
-    """For each Schedule key, the value in force in each month t = 0..n."""
+    """For each Schedule key, the value in force in each month t = 0..n, after any
+    scenario override that sets a key from a month on."""
     starts = [row["from_month"] for row in a.schedule]
     out: dict[str, list[float]] = {f.key: [] for f in SCHEDULE_FIELDS}
     i = 0
@@ -75,6 +76,8 @@ def schedule_in_force(a: Assumptions, tl: Timeline) -> dict[str, list[float]]:
             i += 1
         for f in SCHEDULE_FIELDS:
             out[f.key].append(float(a.schedule[i][f.key]))  # type: ignore[arg-type]
+    for key, start, value in a.schedule_overrides:
+        out[key] = [value if m >= start else v for m, v in zip(tl.months, out[key], strict=True)]
     return out
 
 
@@ -268,8 +271,12 @@ def param_vector(a: Assumptions, params: list[tuple[str, str, str]]) -> list[flo
     return [input_number(a.param(*p)) for p in params]
 
 
-def run(a: Assumptions) -> Results:
-    """Compute every line for every month of one set of assumptions."""
+def run(base: Assumptions) -> Results:
+    """Compute every line for every month, for the selected scenario of the assumptions.
+
+    ``Results.assumptions`` is the base (what the input sheets show); the values are
+    those of the selected scenario."""
+    a = base.effective()
     c = compile_model(a)
     tl = Timeline.of(a)
     n = tl.n
@@ -280,4 +287,28 @@ def run(a: Assumptions) -> Results:
     c.step(raw, inputs_vector(a), param_vector(a, c.params),
            [v for v, _, _ in constants(a).values()], months, years,
            [sched[f.key] for f in SCHEDULE_FIELDS], n)
-    return Results(a, tl, c.lines, c.index, raw, c.params)
+    return Results(base, tl, c.lines, c.index, raw, c.params)
+
+
+def run_vector(c: Compiled, a: Assumptions, rows: Sequence[Any],
+               inputs: Sequence[Any] | None = None,
+               schedule: Sequence[Any] | None = None) -> None:
+    """Run a step function compiled with ``vector=True`` over numpy arrays of draws.
+
+    ``rows[i]`` receives line i: any object indexed by month t = 0..n (the step reads
+    months t and t - 1), such as an (n + 1, draws) array or a buffer that keeps only
+    the last two months. ``inputs`` (in INPUT_FIELDS order) and ``schedule`` (one
+    sequence per SCHEDULE_FIELDS key, indexed by month) default to the assumptions'
+    own values; any entry may be an array of draws. ``a`` must be the assumptions the
+    step was compiled for (its IfBlank branches are fixed at compile time).
+    Used by the Monte Carlo engine (model.simulate); ``run`` is unchanged.
+    """
+    tl = Timeline.of(a)
+    if inputs is None:
+        inputs = inputs_vector(a)
+    if schedule is None:
+        sched = schedule_in_force(a, tl)
+        schedule = [sched[f.key] for f in SCHEDULE_FIELDS]
+    c.step(rows, inputs, param_vector(a, c.params),
+           [v for v, _, _ in constants(a).values()], [serial(m) for m in tl.months],
+           [float(m.year) for m in tl.months], schedule, tl.n)

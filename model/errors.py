@@ -20,7 +20,8 @@ class Problem:
         if self.sheet:
             where.append(f"sheet {self.sheet}")
         if self.cell:
-            where.append(f"cell {self.cell}")
+            where.append(self.cell if self.cell.startswith(("row", "column"))
+                         else f"cell {self.cell}")
         if self.key:
             where.append(f"({self.key})")
         head = ", ".join(where[:2]) + (" " + where[2] if len(where) > 2 else "")

@@ -42,7 +42,7 @@ def _abs(sheet: str, row: int, col: int) -> str:
     return f"{sheet}!{xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)}"
 
 
-def _write_value(ws: Any, st: Styles, row: int, col: int, f: Field, value: object) -> None:
+def write_value(ws: Any, st: Styles, row: int, col: int, f: Field, value: object) -> None:
     role = "structural" if f.structural else "input"
     kind = _KIND_FORMAT.get(f.kind, "text")
     fmt = st(role, kind)
@@ -112,7 +112,7 @@ def _inputs_sheet(wb: Any, st: Styles, a: Assumptions, addr: InputAddresses) -> 
     _header(ws, st, list(schema.INPUTS_COLUMNS), {})
     for i, f in enumerate(schema.INPUT_FIELDS, start=1):
         ws.write_string(i, 0, f.key, st("label"))
-        _write_value(ws, st, i, 1, f, a.inputs.get(f.key))
+        write_value(ws, st, i, 1, f, a.inputs.get(f.key))
         _validate_cell(ws, i, 1, i, f)
         ws.write_string(i, 2, f.unit, st("label"))
         ws.write_string(i, 3, f.description, st("label"))
@@ -131,7 +131,7 @@ def _schedule_sheet(wb: Any, st: Styles, a: Assumptions, addr: InputAddresses) -
     _header(ws, st, [f.key for f in fields], {f.key: _note(f) for f in fields})
     for r, row in enumerate(a.schedule, start=1):
         for c, f in enumerate(fields):
-            _write_value(ws, st, r, c, f, row.get(f.key))
+            write_value(ws, st, r, c, f, row.get(f.key))
     last = len(a.schedule)
     for c, f in enumerate(fields):
         _validate_cell(ws, 1, c, last, f)
@@ -152,7 +152,7 @@ def _parties_sheet(wb: Any, st: Styles, a: Assumptions, addr: InputAddresses) ->
                   "cap_growth": p.cap_growth, "cap_growth_from": p.cap_growth_from,
                   "overflow_to": p.overflow_to, "equity_share": p.equity_share}
         for c, f in enumerate(fields):
-            _write_value(ws, st, r, c, f, values[f.key])
+            write_value(ws, st, r, c, f, values[f.key])
             addr.params[(schema.PARTIES_SHEET, p.key, f.key)] = _abs(
                 schema.PARTIES_SHEET, r, c)
     for c, f in enumerate(fields):
@@ -178,7 +178,7 @@ def _tiers_sheet(wb: Any, st: Styles, a: Assumptions, addr: InputAddresses) -> N
                                      "hurdle_party": t.hurdle_party,
                                      "hurdle_usd": t.hurdle_usd, **t.shares}
         for c, f in enumerate(fields):
-            _write_value(ws, st, r, c, f, values.get(f.key, 0.0))
+            write_value(ws, st, r, c, f, values.get(f.key, 0.0))
             addr.params[(schema.TIERS_SHEET, str(t.number), f.key)] = _abs(
                 schema.TIERS_SHEET, r, c)
     for c, f in enumerate(fields):
@@ -214,5 +214,9 @@ FIXED_TIME = dt.datetime(2024, 1, 1, 0, 0, 0)
 def write_template(path_or_buffer: Any, a: Assumptions) -> None:
     """The assumptions workbook alone: what `finmodel init` writes."""
     wb = new_workbook(path_or_buffer, a, "OpenAI-Microsoft partnership: assumptions")
-    write_input_sheets(wb, Styles(wb), a)
+    st = Styles(wb)
+    write_input_sheets(wb, st, a)
+    if a.scenarios is not None:
+        from .scenarios import write_sheet
+        write_sheet(wb, st, a.scenarios)
     wb.close()

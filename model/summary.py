@@ -74,6 +74,18 @@ def write_summary(ws: Any, st: Styles, results: Results, layout: Layout,
     ws.write_formula(2, 1, formula, st("check"), value)
     ws.conditional_format(2, 1, 2, 1, {"type": "text", "criteria": "begins with",
                                        "value": "CHECKS FAIL", "format": st("bad")})
+    if a.scenarios is not None and a.selected is not None:
+        from xlsxwriter.utility import xl_col_to_name
+
+        from .scenarios import FIXED_COLUMNS
+        ws.write_string(3, 0, "Scenario (choose from the list: the whole model follows)",
+                        st("headline"))
+        ws.write_string(3, 1, a.selected, st("input"))
+        first = xl_col_to_name(len(FIXED_COLUMNS))
+        last = xl_col_to_name(len(FIXED_COLUMNS) + len(a.scenarios.names) - 1)
+        ws.data_validation(3, 1, 3, 1, {
+            "validate": "list", "source": f"=Scenarios!${first}$1:${last}$1",
+            "error_title": "Scenario", "error_message": "Choose a scenario from the list"})
     r = 4
     ws.write_string(r, 0, "Headline results", st("section"))
     ws.write_string(r, 1, "", st("section"))

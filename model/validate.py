@@ -7,6 +7,7 @@ user can fix a workbook in one pass.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -359,8 +360,17 @@ def validate(raw: RawWorkbook) -> Assumptions:
         raise InputError(raw.path, v.problems)
     clean = {k: (float(x) if isinstance(x, int) and not isinstance(x, bool)
                  and k != "horizon_months" else x) for k, x in inputs.items()}
-    return Assumptions(inputs=clean, schedule=schedule, parties=parties, tiers=tiers,
-                       name=model_name(raw.path))
+    a = Assumptions(inputs=clean, schedule=schedule, parties=parties, tiers=tiers,
+                    name=model_name(raw.path))
+    table = raw.tables.get(schema.SCENARIOS_SHEET)
+    if table is not None:
+        from .scenarios import parse
+        scenarios = parse(table, a, v)
+        if v.problems:
+            raise InputError(raw.path, v.problems)
+        if scenarios is not None:
+            a = dataclasses.replace(a, scenarios=scenarios, selected=scenarios.names[0])
+    return a
 
 
 def model_name(path: str) -> str:

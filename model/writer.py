@@ -15,7 +15,7 @@ from xlsxwriter.utility import xl_col_to_name
 from . import schema
 from .engine import Results, constants
 from .errors import ModelValueError
-from .expr import CUR, PREV, Expr
+from .expr import CUR, PREV, Expr, Input, Param
 from .inputsheets import InputAddresses, new_workbook, write_input_sheets
 from .layout import (
     CALC_SHEETS,
@@ -34,15 +34,24 @@ from .layout import (
     plan_layout,
 )
 from .lines import CHECKS, REVENUE, SAME, Line, model_lines
+from .scenario_sheet import ScenarioAddresses, base_cell
+from .scenarios import Target
 from .styles import LEGEND, Styles
 
 TITLE = "OpenAI-Microsoft partnership model"
+DASHBOARD = "Dashboard"
+SELECTOR = f"{DASHBOARD}!$B$4"  # the scenario drop-down
 class _XlRender:
-    """Renders expressions for one calculation sheet, columns left as placeholders."""
+    """Renders expressions for one calculation sheet, columns left as placeholders.
 
-    def __init__(self, layout: Layout, addr: InputAddresses, sheet: str) -> None:
+    Inputs that a scenario overrides are read from the Scenario layer, the rest
+    straight from the input sheets."""
+
+    def __init__(self, layout: Layout, addr: InputAddresses, scen: ScenarioAddresses,
+                 sheet: str) -> None:
         self.layout = layout
         self.addr = addr
+        self.scen = scen
         self.sheet = sheet
 
     def line(self, key: str, prev: bool) -> str:
@@ -53,25 +62,39 @@ class _XlRender:
         return f"{col}{row}" if sheet == self.sheet else f"{sheet}!{col}{row}"
 
     def input(self, key: str) -> str:
-        return self.addr.inputs[key]
+        live = self.scen.of(Target(schema.INPUTS_SHEET, key, "value"))
+        return live[2] if live else self.addr.inputs[key]
 
     def param(self, table: str, row: str, column: str) -> str:
-        return self.addr.params[(table, row, column)]
+        live = self.scen.of(Target(table, row, column))
+        return live[2] if live else self.addr.params[(table, row, column)]
 
     def const(self, name: str) -> str:
         sheet, row = self.layout.rows["const_" + name]
         return f"{sheet}!${xl_col_to_name(COL_TOTAL)}${row}"
 
     def blank(self, node: Expr) -> str:
-        """A test that is TRUE when an optional input is blank."""
-        return f"ISBLANK({node.xl(self)})"
+        """A test that is TRUE when an optional input is blank (and not overridden)."""
+        if isinstance(node, Input):
+            target = Target(schema.INPUTS_SHEET, node.key, "value")
+        else:
+            assert isinstance(node, Param)
+            target = Target(node.table, node.row, node.column)
+        base = base_cell(target, self.addr)
+        live = self.scen.of(target)
+        return f"AND({live[0]}=0,ISBLANK({base}))" if live else f"ISBLANK({base})"
 
     def lookup(self, key: str) -> str:
         month_col = self.addr.schedule_columns["from_month"]
         a = self.addr
         months = (f"{schema.SCHEDULE_SHEET}!${month_col}${a.schedule_first_row}"
                   f":${month_col}${a.schedule_last_row}")
-        return f"INDEX({a.schedule_range(key)},MATCH({CUR}${ROW_MONTH + 1},{months},1))"
+        base = f"INDEX({a.schedule_range(key)},MATCH({CUR}${ROW_MONTH + 1},{months},1))"
+        live = self.scen.of(Target(schema.SCHEDULE_SHEET, key, key))
+        if live is None:
+            return base
+        active, start, value = live
+        return f"IF(AND({active}=1,{CUR}${ROW_MONTH + 1}>={start}),{value},{base})"
 
 
 def _finite(value: float, where: str) -> float:
@@ -97,21 +120,33 @@ class ModelWriter:
         self.extras = tuple(extras)
 
     def write(self, target: Any) -> None:
+        from . import scenario_sheet
         wb = new_workbook(target, self.a, TITLE)
         st = Styles(wb)
-        summary = wb.add_worksheet("Summary")
+        summary = wb.add_worksheet(DASHBOARD)
         addr = write_input_sheets(wb, st, self.a)
+        if self.a.scenarios is not None:
+            from .scenarios import write_sheet
+            write_sheet(wb, st, self.a.scenarios)
+            scen_ws = wb.add_worksheet(scenario_sheet.SHEET)
+            scenario_sheet.write(scen_ws, st, self.a, addr, SELECTOR,
+                                 master_formula(self.results, self.layout))
+        scen = scenario_sheet.plan(self.a.scenarios)
         calc = {name: wb.add_worksheet(name) for name in CALC_SHEETS[:2]}
         annual = wb.add_worksheet("Annual")
+        quarterly = wb.add_worksheet("Quarterly")
         checks = wb.add_worksheet(CHECKS)
         calc[CHECKS] = checks
         for name in schema.SHEETS:
             self._master_in_table_header(wb.get_worksheet_by_name(name), st)
         for name, ws in calc.items():
-            self._calc_sheet(ws, st, name, addr)
+            self._calc_sheet(ws, st, name, addr, scen)
         self._checks_extras(checks, st)
         from .rollup import write_rollup
         write_rollup(annual, st, self.results, self.layout, "Annual")
+        write_rollup(quarterly, st, self.results, self.layout, "Quarterly")
+        from . import comparison
+        comparison.write(wb.add_worksheet(comparison.SHEET), st, self.results)
         from .summary import write_summary
         write_summary(summary, st, self.results, self.layout, LEGEND)
         for extra in self.extras:
@@ -151,9 +186,10 @@ class ModelWriter:
 
     # ------------------------------------------------------------ calc sheets
 
-    def _calc_sheet(self, ws: Any, st: Styles, name: str, addr: InputAddresses) -> None:
+    def _calc_sheet(self, ws: Any, st: Styles, name: str, addr: InputAddresses,
+                    scen: ScenarioAddresses) -> None:
         self._calc_header(ws, st, name)
-        render = _XlRender(self.layout, addr, name)
+        render = _XlRender(self.layout, addr, scen, name)
         if name != REVENUE:
             for key, row in (("month", ROW_MONTH), ("period", ROW_PERIOD)):
                 self._link_row(ws, st, key, row)

@@ -1,5 +1,6 @@
 """Recalculation parity: a real spreadsheet engine recomputes every formula cell of the
-generated model and must agree with the value Python cached in it (relative 1e-9)."""
+generated model and must agree with the value Python cached in it (relative 1e-9),
+for every shipped scenario selected in turn."""
 
 from __future__ import annotations
 
@@ -7,33 +8,47 @@ from pathlib import Path
 
 import pytest
 
+from model.assumptions import default_assumptions
 from model.recalc import compare, formula_cells, recalc_values_ironcalc, recalc_values_libreoffice
+from model.scenarios import DEFAULT_SCENARIOS
 from tests.helpers import REL, build
 
+SCENARIOS = DEFAULT_SCENARIOS.names
 
-@pytest.fixture(scope="module")
-def default_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path, _ = build(tmp_path_factory.mktemp("parity"))
+
+@pytest.fixture(scope="module", params=SCENARIOS)
+def model_file(request: pytest.FixtureRequest,
+               tmp_path_factory: pytest.TempPathFactory) -> Path:
+    a = default_assumptions().with_scenario(request.param)
+    path, _ = build(tmp_path_factory.mktemp("parity"), a)
     return path
 
 
-def test_every_cell_is_checked(default_model: Path) -> None:
-    cells = formula_cells(default_model)
+def test_every_sheet_is_checked(model_file: Path) -> None:
+    cells = formula_cells(model_file)
     sheets = {c.sheet for c in cells}
-    assert {"Revenue", "Waterfall", "Checks", "Annual", "Summary"} <= sheets
+    assert {"Revenue", "Waterfall", "Checks", "Annual", "Quarterly", "Dashboard",
+            "Scenario"} <= sheets
     assert len(cells) > 10_000
 
 
-def test_ironcalc_agrees_with_python(default_model: Path) -> None:
-    cells = formula_cells(default_model)
-    mismatches = compare(cells, recalc_values_ironcalc(default_model), rel=REL)
+def test_ironcalc_agrees_with_python(model_file: Path) -> None:
+    cells = formula_cells(model_file)
+    mismatches = compare(cells, recalc_values_ironcalc(model_file), rel=REL)
     print(f"ironcalc: {len(cells)} formula cells, {len(mismatches)} mismatches")
     assert mismatches == []
 
 
-def test_libreoffice_agrees_with_python(default_model: Path, tmp_path: Path,
+def test_libreoffice_agrees_with_python(model_file: Path, tmp_path: Path,
                                         libreoffice: None) -> None:
-    cells = formula_cells(default_model)
-    mismatches = compare(cells, recalc_values_libreoffice(default_model, tmp_path), rel=REL)
+    cells = formula_cells(model_file)
+    mismatches = compare(cells, recalc_values_libreoffice(model_file, tmp_path), rel=REL)
     print(f"LibreOffice: {len(cells)} formula cells, {len(mismatches)} mismatches")
     assert mismatches == []
+
+
+def test_the_scenarios_differ() -> None:
+    from model.engine import run
+    takes = {name: run(default_assumptions().with_scenario(name)).total("microsoft_total_take")
+             for name in SCENARIOS}
+    assert len(set(takes.values())) == len(SCENARIOS)
