@@ -254,6 +254,10 @@ def milestones(a: Assumptions) -> Section:
         if t.hurdle_party is None:
             continue
         hurdle = Param(TIERS_SHEET, str(t.number), "hurdle_usd")
+        lines.append(Line(f"tier{t.number}_hurdle_progress",
+                          f"Tier {t.number} hurdle: share reached by "
+                          f"{a.party(t.hurdle_party).label}", "rate",
+                          Ref(f"cum_{t.hurdle_party}") / hurdle))
         lines.append(Line(
             f"tier{t.number}_hurdle_met", f"Tier {t.number} hurdle met (1 = yes)", "flag",
             Cmp(">=", Ref(f"cum_{t.hurdle_party}") + K("abs_tol") + K("rel_tol") * hurdle,
@@ -262,6 +266,8 @@ def milestones(a: Assumptions) -> Section:
         if p.capped:
             over = Sum(*(Ref(f"tier{t.number}_gross_{p.key}") - Ref(f"tier{t.number}_{p.key}")
                          for t in a.tiers))
+            lines.append(Line(f"cap_used_{p.key}", f"{p.label}: share of the cap received",
+                              "rate", Ref(f"cum_{p.key}") / Ref(f"cap_{p.key}")))
             lines.append(_flow(f"overflow_{p.key}", f"{p.label}: overflow beyond the cap",
                                over))
             lines.append(Line(f"cap_binds_{p.key}", f"{p.label}: cap binds (1 = yes)", "flag",
@@ -269,13 +275,21 @@ def milestones(a: Assumptions) -> Section:
     return _section(WATERFALL, "Milestones", *lines)
 
 
+MICROSOFT_SOURCES = (
+    ("microsoft_azure_margin", "Azure OpenAI gross profit after the share paid to OpenAI"),
+    ("revshare_api_to_microsoft", "Revenue share received from OpenAI"),
+    ("compute_commission", "Commission on OpenAI's compute"),
+    ("dist_microsoft", "Distributions from OpenAI's profits"),
+)
+
+
 def microsoft() -> Section:
     return _section(
         WATERFALL, "Microsoft's total take",
+        _flow("microsoft_azure_margin", MICROSOFT_SOURCES[0][1],
+              Ref("azure_gross_profit") - Ref("revshare_azure_to_openai")),
         _flow("microsoft_total_take", "Microsoft's total take",
-              Ref("azure_gross_profit") - Ref("revshare_azure_to_openai")
-              + Ref("revshare_api_to_microsoft") + Ref("compute_commission")
-              + Ref("dist_microsoft")),
+              Sum(*(Ref(key) for key, _ in MICROSOFT_SOURCES))),
     )
 
 

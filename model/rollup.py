@@ -71,9 +71,24 @@ def rollup_lines(results: Results) -> tuple[list[Line], list[Line]]:
     return flows, balances
 
 
+def rollup_rows(results: Results) -> dict[str, int]:
+    """The 1-based row of each line on a rollup sheet (the same on Annual and Quarterly)."""
+    flows, balances = rollup_lines(results)
+    rows: dict[str, int] = {}
+    r = FIRST_ROW
+    for group in (flows, balances):
+        r += 1  # section title
+        for ln in group:
+            rows[ln.key] = r + 1
+            r += 1
+        r += 1
+    return rows
+
+
 def write_rollup(ws: Any, st: Styles, results: Results, layout: Layout, grouping: str) -> None:
     groups = periods(results, grouping)
     flows, balances = rollup_lines(results)
+    planned = rollup_rows(results)
     ws.write_string(0, 0, f"Model rollup: {grouping.lower()} totals and period-end balances",
                     st("title"))
     formula, value = master_formula(results, layout)
@@ -96,6 +111,7 @@ def write_rollup(ws: Any, st: Styles, results: Results, layout: Layout, grouping
         ws.write_string(r, 1, title, st("section"))
         r += 1
         for ln in group:
+            assert planned[ln.key] == r + 1
             _rollup_row(ws, st, results, layout, ln, groups, r, is_flow)
             r += 1
         r += 1

@@ -63,7 +63,7 @@ def _month_value(month: dt.date | None) -> object:
     return NOT_REACHED if month is None else serial(month)
 
 
-def write_summary(ws: Any, st: Styles, results: Results, layout: Layout,
+def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout,
                   legend: tuple[tuple[str, str], ...]) -> None:
     a = results.assumptions
     ws.write_string(0, 0, "OpenAI-Microsoft partnership model", st("title"))
@@ -115,7 +115,20 @@ def write_summary(ws: Any, st: Styles, results: Results, layout: Layout,
         ws.write_string(r, 0, text)
         ws.write_string(r, 1, "example", st(role))
         r += 1
-    ws.set_column(0, 0, 70)
+    from .charts import SIZE, dashboard_charts
+    r += 1
+    ws.write_string(r, 0, "Charts (they follow the live cells)", st("section"))
+    ws.write_string(r, 1, "", st("section"))
+    r += 1
+    rows_per_chart = SIZE["height"] // 20 + 1
+    charts = dashboard_charts(wb, results, layout)
+    for i, chart in enumerate(charts):
+        ws.insert_chart(r + (i // 2) * rows_per_chart, 0 if i % 2 == 0 else 3, chart,
+                        {"x_offset": 4, "y_offset": 4})
+    # Print: the figures on page 1, then two rows of charts a page.
+    ws.set_h_pagebreaks([r - 1, r + 2 * rows_per_chart])
+    ws.print_area(0, 0, r + (len(charts) + 1) // 2 * rows_per_chart, 12)
+    ws.set_column(0, 0, 62)
     ws.set_column(1, 1, 22)
     ws.set_column(2, 2, 8)
     ws.set_landscape()

@@ -148,10 +148,11 @@ class ModelWriter:
         from . import comparison
         comparison.write(wb.add_worksheet(comparison.SHEET), st, self.results)
         from .summary import write_summary
-        write_summary(summary, st, self.results, self.layout, LEGEND)
+        write_summary(wb, summary, st, self.results, self.layout, LEGEND)
         for extra in self.extras:
             extra(wb, st, self.layout)
         summary.activate()
+        summary.set_first_sheet()
         wb.close()
 
     # ------------------------------------------------------------ headers
