@@ -54,6 +54,7 @@ class Assumptions:
     selected: str | None = None  # the scenario the model is built with
     # (schedule key, from month, value): set by scenarios.apply, read by the engine
     schedule_overrides: tuple[tuple[str, dt.date, float], ...] = ()
+    as_of: dt.datetime | None = None  # when the inputs workbook was saved (its properties)
 
     def effective(self) -> Assumptions:
         """These assumptions with the selected scenario's overrides applied."""

@@ -52,5 +52,3 @@ def write(ws: Any, st: Styles, results: Results) -> None:
     ws.write_string(len(labels) + 5, 0, "Amounts in $M.", st("note"))
     ws.set_column(0, 0, 50)
     ws.set_column(1, len(names), 26)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)

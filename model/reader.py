@@ -9,9 +9,11 @@ evaluated and macros are never run or carried over.
 from __future__ import annotations
 
 import datetime as dt
+import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -21,9 +23,9 @@ from .errors import InputError, Problem
 MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_MEMBER_RATIO = 200  # a member may expand at most this many times
-MAX_ROWS = 5000
+MAX_MEMBERS = 10_000  # parts in the zip; a workbook has a few dozen
+MAX_ROWS = 5000  # rows below the header of each input sheet
 MAX_COLUMNS = 200
-EMPTY_ROWS_TO_STOP = 50
 
 ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
                           "#GETTING_DATA", "#SPILL!", "#CALC!"})
@@ -52,6 +54,7 @@ class RawWorkbook:
     tables: dict[str, RawTable]
     schema_version: int | None
     had_macros: bool
+    saved: dt.datetime | None = None  # the workbook's own modified (or created) time
 
 
 def _fail(path: Path, expected: str, found: str = "") -> InputError:
@@ -68,14 +71,20 @@ def check_container(path: Path) -> bool:
         raise _fail(path, "an .xlsx file", "a folder")
     if size > MAX_FILE_BYTES:
         raise _fail(path, f"a file of at most {MAX_FILE_BYTES // 2**20} MB", f"{size:,} bytes")
+    if size == 0:
+        raise _fail(path, "an .xlsx workbook", "an empty file")
     with path.open("rb") as fh:
         head = fh.read(8)
+        members = _declared_members(fh, size)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise _fail(path, "an .xlsx workbook",
                     "a legacy .xls (or encrypted) file; save it as .xlsx in Excel")
     if not head.startswith(b"PK"):
         kind = "a text file (CSV?)" if _looks_like_text(head) else "a file that is not a zip"
         raise _fail(path, "an .xlsx workbook (a zip of XML parts)", kind)
+    if members is not None and members > MAX_MEMBERS:
+        raise _fail(path, f"a zip of at most {MAX_MEMBERS:,} parts",
+                    f"{members:,} parts declared")
     try:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
@@ -107,12 +116,34 @@ def _looks_like_text(head: bytes) -> bool:
     return all(32 <= b < 127 or b in (9, 10, 13) for b in head)
 
 
+def _declared_members(fh: BinaryIO, size: int) -> int | None:
+    """How many parts the zip's end record declares, read before zipfile builds an
+    object for each of them (hundreds of thousands fit in 25 MB). None if there is
+    no end record: zipfile then reports the damage."""
+    tail_size = min(size, 22 + 65_535)  # the end record, and a comment of at most 64 KB
+    fh.seek(size - tail_size)
+    tail = fh.read(tail_size)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return None
+    count: int = struct.unpack_from("<H", tail, at + 10)[0]
+    locator = at - 20  # a zip64 archive keeps the true count in a record of its own
+    if count == 0xFFFF and locator >= 0 and tail[locator:locator + 4] == b"PK\x06\x07":
+        fh.seek(struct.unpack_from("<Q", tail, locator + 8)[0])
+        record = fh.read(56)
+        if len(record) == 56 and record.startswith(b"PK\x06\x06"):
+            count = struct.unpack_from("<Q", record, 32)[0]
+    return count
+
+
 def read_workbook(path: Path) -> RawWorkbook:
     """Read the four input sheets of an assumptions or model workbook."""
     had_macros = check_container(path)
     import warnings
 
     import openpyxl
+    if not openpyxl.DEFUSEDXML:  # defusedxml missing, or OPENPYXL_DEFUSEDXML=False
+        raise RuntimeError("defusedxml is needed to read untrusted workbooks safely")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -121,24 +152,36 @@ def read_workbook(path: Path) -> RawWorkbook:
     except InputError:
         raise
     except Exception as e:  # openpyxl raises many types on damaged parts
-        raise _fail(path, "a workbook openpyxl can read",
-                    f"{type(e).__name__}: {str(e)[:200]}") from None
+        raise _fail(path, "a workbook openpyxl can read", _damage(e)) from None
     try:
         version = _schema_version(wb)
+        saved = _saved(wb)
         tables: dict[str, RawTable] = {}
         for name in (*schema.SHEETS, *schema.OPTIONAL_SHEETS):
             if name in wb.sheetnames:
                 tables[name] = _read_table(wb[name], name)
     except InputError as e:
         raise InputError(str(path), e.problems) from None
-    except Exception as e:
-        raise _fail(path, "a workbook openpyxl can read",
-                    f"{type(e).__name__}: {str(e)[:200]}") from None
     finally:
         wb.close()
     if any(None in row for t in tables.values() for _, row in t.rows):
         _find_formulas(path, tables)
-    return RawWorkbook(str(path), tables, version, had_macros)
+    return RawWorkbook(str(path), tables, version, had_macros, saved)
+
+
+def _damage(e: Exception) -> str:
+    """What a parser's exception says about the file, for the user."""
+    from defusedxml import DefusedXmlException
+    if isinstance(e, DefusedXmlException):
+        return ("XML that declares entities, refused for safety (an 'entity bomb' or a "
+                f"reference to another file: {type(e).__name__})")
+    return f"a damaged part ({type(e).__name__}: {str(e)[:200]})"
+
+
+def _saved(wb: object) -> dt.datetime | None:
+    props = getattr(wb, "properties", None)
+    when = getattr(props, "modified", None) or getattr(props, "created", None)
+    return when.replace(tzinfo=None, microsecond=0) if isinstance(when, dt.datetime) else None
 
 
 def _schema_version(wb: object) -> int | None:
@@ -155,27 +198,40 @@ def _schema_version(wb: object) -> int | None:
 
 
 def _read_table(ws: object, name: str) -> RawTable:
-    rows_iter = ws.iter_rows(max_col=MAX_COLUMNS, values_only=True)  # type: ignore[attr-defined]
-    header_row = next(rows_iter, ())
-    header: dict[str, int] = {}
-    for col, value in enumerate(header_row):
-        if isinstance(value, str) and value.strip() and value.strip() not in header:
-            header[value.strip()] = col
-    table = RawTable(name, header)
-    empty = 0
+    """One sheet's table. Its declared size is checked first; then what is really there
+    is read, so a declared size that is too small cannot hide rows."""
+    table = RawTable(name, {})
+    try:
+        _read_rows(ws, table)
+    except InputError:
+        raise
+    except Exception as e:  # a damaged or hostile sheet part, or a chart sheet
+        where = f"row {table.rows[-1][0] + 1} or below" if table.rows else None
+        raise InputError("", [Problem(name, where, "a sheet openpyxl can read",
+                                      _damage(e))]) from None
+    return table
+
+
+def _read_rows(ws: Any, table: RawTable) -> None:
+    limits = f"a table of at most {MAX_ROWS:,} rows and {MAX_COLUMNS} columns"
+    rows, cols = ws.max_row or 0, ws.max_column or 0  # from the sheet's <dimension>
+    if rows > MAX_ROWS + 1 or cols > MAX_COLUMNS:
+        raise InputError("", [Problem(table.sheet, None, limits,
+                                      f"a declared size of {rows:,} rows and {cols:,} columns "
+                                      "(delete the rows and columns beyond the table)")])
+    ws.reset_dimensions()
+    rows_iter = ws.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS, values_only=True)
+    for col, value in enumerate(next(rows_iter, ())):
+        if isinstance(value, str) and value.strip() and value.strip() not in table.header:
+            table.header[value.strip()] = col
     for excel_row, values in enumerate(rows_iter, start=2):
-        if excel_row > MAX_ROWS + 1:
-            raise InputError("", [Problem(name, None, f"at most {MAX_ROWS} rows",
-                                          "more rows")])
         vals = [_clean(v) for v in values]
         if all(v is None for v in vals):
-            empty += 1
-            if empty >= EMPTY_ROWS_TO_STOP:
-                break
             continue
-        empty = 0
+        if excel_row > MAX_ROWS + 1:
+            raise InputError("", [Problem(table.sheet, f"row {excel_row}", limits,
+                                          "more rows")])
         table.rows.append((excel_row, vals))
-    return table
 
 
 def _clean(v: object) -> object:

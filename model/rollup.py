@@ -121,8 +121,6 @@ def write_rollup(ws: Any, st: Styles, results: Results, layout: Layout, grouping
     ws.set_column(2, 2, 6)
     ws.set_column(3, 3, 12)
     ws.set_column(FIRST_COL, FIRST_COL + len(groups), 11)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
     ws.repeat_columns(0, 3)
 
 

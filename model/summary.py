@@ -131,5 +131,3 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
     ws.set_column(0, 0, 62)
     ws.set_column(1, 1, 22)
     ws.set_column(2, 2, 8)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)

@@ -361,7 +361,7 @@ def validate(raw: RawWorkbook) -> Assumptions:
     clean = {k: (float(x) if isinstance(x, int) and not isinstance(x, bool)
                  and k != "horizon_months" else x) for k, x in inputs.items()}
     a = Assumptions(inputs=clean, schedule=schedule, parties=parties, tiers=tiers,
-                    name=model_name(raw.path))
+                    name=model_name(raw.path), as_of=raw.saved)
     table = raw.tables.get(schema.SCENARIOS_SHEET)
     if table is not None:
         from .scenarios import parse
