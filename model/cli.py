@@ -43,7 +43,38 @@ def _parser() -> argparse.ArgumentParser:
                        help="output path (default: output/<stem>-model.xlsx)")
     build.add_argument("--scenario", metavar="NAME",
                        help="the scenario selected in the model (default: the first)")
+    build.add_argument("--compare", type=Path, metavar="OLD",
+                       help="add a Changes sheet listing what changed since OLD")
+    build.add_argument("--pdf", action="store_true",
+                       help="also write a PDF of the dashboard and summaries (LibreOffice)")
     build.set_defaults(run=cmd_build)
+
+    diff = sub.add_parser("diff", help="what changed between two versions")
+    diff.add_argument("old", type=Path, help="earlier assumptions or model workbook")
+    diff.add_argument("new", type=Path, help="later assumptions or model workbook")
+    diff.set_defaults(run=cmd_diff)
+
+    sim = sub.add_parser(
+        "simulate", help="Monte Carlo: draw uncertain inputs, report P10/P50/P90 and odds",
+        description="Draw the uncertain inputs of the Distributions sheet (the default "
+                    "distributions when the workbook has none) and run the whole model for "
+                    "every draw at once. Writes the model workbook with a Simulation sheet.")
+    sim.add_argument("path", type=Path, nargs="?",
+                     help="assumptions or model workbook (default: the shipped template)")
+    sim.add_argument("--draws", type=int, default=10_000, help="number of draws (10000)")
+    sim.add_argument("--seed", type=int, default=1,
+                     help="random seed; the same seed gives the same draws (1)")
+    sim.add_argument("--by", default="2030-12", metavar="YYYY-MM",
+                     help="month by which Microsoft recouping is counted (2030-12)")
+    sim.add_argument("-o", "--out", type=Path,
+                     help="output path (default: output/<stem>-simulation.xlsx)")
+    sim.add_argument("--scenario", metavar="NAME",
+                     help="the scenario to simulate around (default: the first)")
+    sim.add_argument("--chunk", type=int, default=10_000, help="draws per vectorised pass")
+    sim.add_argument("--workers", type=int, default=1,
+                     help="processes to share the chunks (results do not change)")
+    sim.add_argument("--quiet", action="store_true", help="no progress bar")
+    sim.set_defaults(run=cmd_simulate)
     return p
 
 
@@ -86,10 +117,28 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.out is None:
         out.parent.mkdir(parents=True, exist_ok=True)
     a = select_scenario(load(source), args.scenario, source)
+    extras = []
+    if args.compare is not None:
+        from . import diff
+        changes = diff.diff(args.compare, source)
+        extras.append(lambda wb, st, layout: diff.write_sheet(wb, st, changes))
+    if args.pdf:
+        from .pdf import require_libreoffice
+        require_libreoffice()
     results = run(a)
-    size = write_atomic(results, out, inputs=(source,))
+    size = write_atomic(results, out, inputs=(source,), extras=extras)
     print(f"Wrote {out} ({size / 1024:,.0f} KB, {results.timeline.n} months)")
     print(headline_table(results))
+    if args.pdf:
+        from .pdf import write_pdf
+        pdf = write_pdf(results, out)
+        print(f"Wrote {pdf}")
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .diff import diff, render
+    print(render(diff(args.old, args.new)))
     return EXIT_OK
 
 
@@ -106,9 +155,52 @@ def select_scenario(a: Assumptions, name: str | None, source: Path) -> Assumptio
     return a.with_scenario(name)
 
 
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from . import default_template
+    from .engine import run
+    from .output import write_atomic
+    from .simulate import (
+        MAX_DRAWS,
+        default_output,
+        distributions_for,
+        parse_month,
+        read_assumptions,
+        report_text,
+        simulate,
+    )
+    from .simulation_sheet import extras
+    for option, ok, expected, found in (
+            ("--draws", 1 <= args.draws <= MAX_DRAWS, f"1 to {MAX_DRAWS:,}", args.draws),
+            ("--chunk", args.chunk >= 1, "at least 1", args.chunk),
+            ("--workers", args.workers >= 1, "at least 1", args.workers)):
+        if not ok:
+            print(f"finmodel: {option}: expected {expected}, found {found}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    try:
+        by = parse_month(args.by)
+    except ValueError as e:
+        print(f"finmodel: --by: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    source: Path = args.path or default_template()
+    out: Path = args.out or default_output(source)
+    if args.out is None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    a, table = read_assumptions(source)
+    a = select_scenario(a, args.scenario, source)
+    dists, where = distributions_for(a, table, source)
+    sim = simulate(a, dists, args.draws, args.seed, by=by, chunk=args.chunk,
+                   workers=args.workers, source=where,
+                   progress=not args.quiet and sys.stderr.isatty())
+    size = write_atomic(run(a), out, inputs=(source,), extras=extras(sim))
+    print(report_text(sim))
+    print(f"Wrote {out} ({size / 1024:,.0f} KB): the model with a Simulation sheet")
+    return EXIT_OK
+
+
 def _guard(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     from .errors import InputError, ModelValueError
     from .output import OutputError
+    from .pdf import ToolMissing
     try:
         return run(args)
     except InputError as e:
@@ -117,6 +209,12 @@ def _guard(run: Callable[[argparse.Namespace], int], args: argparse.Namespace) -
     except (ModelValueError, OutputError) as e:
         print(f"finmodel: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except ToolMissing as e:
+        print(f"finmodel: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:  # the reader of our output went away (e.g. `| head`)
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - keep it for interpreter exit
+        return EXIT_OK
     except KeyboardInterrupt:
         print("finmodel: interrupted; nothing was written", file=sys.stderr)
         return 130

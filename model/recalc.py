@@ -161,7 +161,19 @@ def _soffice() -> str | None:
 def recalc_libreoffice(src: Path, out_dir: Path, timeout: float = 180) -> Path:
     """Open ``src`` in headless LibreOffice, recalculate everything, save as xlsx.
 
-    Returns ``out_dir / (src.stem + '.xlsx')``.  ``out_dir`` must not be the folder
+    Returns ``out_dir / (src.stem + '.xlsx')``. See ``convert_libreoffice``."""
+    return convert_libreoffice(src, out_dir, "xlsx", timeout)
+
+
+_TARGETS = {"xlsx": _LO_FILTER, "pdf": "pdf:calc_pdf_Export"}
+
+
+def convert_libreoffice(src: Path, out_dir: Path, target: str = "xlsx",
+                        timeout: float = 180) -> Path:
+    """Open ``src`` in headless LibreOffice, recalculate everything, save as ``target``
+    (xlsx or pdf).
+
+    Returns ``out_dir / (src.stem + '.' + target)``.  ``out_dir`` must not be the folder
     of ``src`` (ValueError), so the source file can never be overwritten.
 
     LibreOffice keeps cached values of xlsx files on load unless told otherwise, so
@@ -184,7 +196,7 @@ def recalc_libreoffice(src: Path, out_dir: Path, timeout: float = 180) -> Path:
     if exe is None:
         raise RecalcError("LibreOffice (soffice) is not installed")
     out_dir.mkdir(parents=True, exist_ok=True)
-    out = out_dir / f"{src.stem}.xlsx"
+    out = out_dir / f"{src.stem}.{target}"
     out.unlink(missing_ok=True)
 
     profile = Path(tempfile.mkdtemp(prefix="lo-profile-"))
@@ -197,7 +209,7 @@ def recalc_libreoffice(src: Path, out_dir: Path, timeout: float = 180) -> Path:
             exe,
             f"-env:UserInstallation={profile.as_uri()}",
             "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-            "--convert-to", _LO_FILTER,
+            "--convert-to", _TARGETS[target],
             "--outdir", str(out_dir),
             str(src),
         ]  # fmt: skip

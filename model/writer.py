@@ -113,11 +113,13 @@ class ModelWriter:
     styles and the layout, to add sheets of their own (such as Simulation).
     """
 
-    def __init__(self, results: Results, extras: Sequence[ExtraSheet] = ()) -> None:
+    def __init__(self, results: Results, extras: Sequence[ExtraSheet] = (),
+                 visible: Sequence[str] | None = None) -> None:
         self.results = results
         self.a = results.assumptions
         self.layout = plan_layout(results)
         self.extras = tuple(extras)
+        self.visible = visible  # None: all sheets; else hide the others (for printing)
 
     def write(self, target: Any) -> None:
         from . import scenario_sheet
@@ -154,6 +156,8 @@ class ModelWriter:
         from .printing import page_setup
         for ws in wb.worksheets():
             page_setup(ws, self.a, TITLE)
+            if self.visible is not None and ws.name not in self.visible:
+                ws.hide()
         summary.activate()
         summary.set_first_sheet()
         wb.close()
@@ -276,8 +280,11 @@ class ModelWriter:
                                "format": st("bad")})
 
 
-def write_model(results: Results, target: Any, extras: Sequence[ExtraSheet] = ()) -> Layout:
-    """Write the model workbook for computed results to a path or a binary buffer."""
-    w = ModelWriter(results, extras)
+def write_model(results: Results, target: Any, extras: Sequence[ExtraSheet] = (),
+                visible: Sequence[str] | None = None) -> Layout:
+    """Write the model workbook for computed results to a path or a binary buffer.
+
+    ``visible``, when given, hides every other sheet (used to print a report)."""
+    w = ModelWriter(results, extras, visible)
     w.write(target)
     return w.layout
