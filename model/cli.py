@@ -8,6 +8,7 @@ unless FINMODEL_DEBUG=1.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .assumptions import Assumptions
+    from .engine import Results
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -48,6 +50,31 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--pdf", action="store_true",
                        help="also write a PDF of the dashboard and summaries (LibreOffice)")
     build.set_defaults(run=cmd_build)
+
+    solve = sub.add_parser(
+        "solve", help="goal seek: the input value that makes a result hit a target",
+        description="Find the value of one input that makes a result equal a target, by "
+                    "bisection. Example: the api_growth (every Schedule row shifted by the "
+                    "same amount) that makes Microsoft recoup $13B by 2028-12: finmodel solve "
+                    "--vary api_growth --result cum_microsoft --by 2028-12 --target 13e9. "
+                    "Exit code 0 when it converged, 1 when it did not.")
+    solve.add_argument("path", type=Path, nargs="?",
+                       help="assumptions or model workbook (default: the shipped template)")
+    solve.add_argument("--vary", required=True, metavar="INPUT",
+                       help="an Inputs key, a Schedule rate, Parties:<party>:<column> or "
+                            "Tiers:<tier>:<column>")
+    solve.add_argument("--mode", choices=("set", "shift", "scale"),
+                       help="set the input to x, add x to it, or multiply it by x "
+                            "(default: shift for Schedule rates, set otherwise)")
+    solve.add_argument("--result", default="cum_microsoft", metavar="LINE",
+                       help="a line key: a balance is read at --by, a flow summed through it "
+                            "(default cum_microsoft)")
+    solve.add_argument("--by", metavar="YYYY-MM", help="the month (default: the horizon)")
+    solve.add_argument("--target", type=float, default=13e9, help="the value to hit (13e9)")
+    solve.add_argument("--lo", type=float, help="lower end of the search (default by mode)")
+    solve.add_argument("--hi", type=float, help="upper end of the search (default by mode)")
+    solve.add_argument("--scenario", metavar="NAME", help="the scenario to solve in")
+    solve.set_defaults(run=cmd_solve)
 
     diff = sub.add_parser("diff", help="what changed between two versions")
     diff.add_argument("old", type=Path, help="earlier assumptions or model workbook")
@@ -134,6 +161,57 @@ def cmd_build(args: argparse.Namespace) -> int:
         pdf = write_pdf(results, out)
         print(f"Wrote {pdf}")
     return EXIT_OK
+
+
+def parse_month(text: str | None, what: str) -> dt.date | None:
+    """A YYYY-MM argument as the first day of that month; exit 2 on anything else."""
+    from .errors import InputError, Problem
+    if text is None:
+        return None
+    try:
+        return dt.datetime.strptime(text, "%Y-%m").date()
+    except ValueError:
+        raise InputError("command line", [Problem(None, None, f"{what} as YYYY-MM",
+                                                  repr(text))]) from None
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    from . import analysis, default_template, load
+    from .errors import InputError, Problem
+    source: Path = args.path or default_template()
+    a = select_scenario(load(source), args.scenario, source)
+    try:
+        target = analysis.resolve(args.vary, a)
+    except ValueError:
+        raise InputError("command line", [Problem(
+            None, None, "--vary naming " + analysis.VARY_HELP, repr(args.vary))]) from None
+    schedule = target.sheet == "Schedule"
+    mode = args.mode or ("shift" if schedule else "set")
+    default_range = {"shift": (-0.99, 5.0), "scale": (0.0, 10.0), "set": (0.0, 1e13)}[mode]
+    if mode == "set" and schedule:
+        default_range = (-0.99, 5.0)
+    lo = args.lo if args.lo is not None else default_range[0]
+    hi = args.hi if args.hi is not None else default_range[1]
+    results = run_model(a)
+    if args.result not in results.index:
+        raise InputError("command line", [Problem(None, None, "--result naming a line key "
+                                                  "such as cum_microsoft", args.result)])
+    metric = analysis.Metric(args.result, parse_month(args.by, "--by"))
+    s = analysis.goal_seek(a, target, mode, metric, args.target, lo, hi)
+    how = {"set": "set to", "shift": "shifted by", "scale": "scaled by"}[mode]
+    where = " in every Schedule row" if schedule else ""
+    print(f"Goal: {metric.label(results)} = {args.target:,.0f}")
+    if s.x is not None and s.converged:
+        print(f"Answer: {target.text()} {how} {s.x:.6g}{where}")
+        print(f"Result then: {s.value:,.0f} (converged in {s.steps} runs)")
+        return EXIT_OK
+    print(f"Not solved: {s.message}")
+    return EXIT_ERROR
+
+
+def run_model(a: Assumptions) -> Results:
+    from .engine import run
+    return run(a)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:

@@ -206,6 +206,28 @@ def compile_model(a: Assumptions, vector: bool = False) -> Compiled:
     return Compiled(lines, index, source, namespace["step"], params)
 
 
+_COMPILED: dict[tuple[object, ...], Compiled] = {}
+
+
+def shape(a: Assumptions) -> tuple[object, ...]:
+    """What the compiled step function depends on besides numbers: the parties and
+    tiers, and which optional inputs are blank. Runs that share a shape share code."""
+    return (tuple((p.key, p.capped, p.overflow_to) for p in a.parties),
+            tuple((t.number, t.hurdle_party) for t in a.tiers),
+            tuple(sorted(k for k, v in a.inputs.items() if v is None)))
+
+
+def compiled_for(a: Assumptions, vector: bool = False) -> Compiled:
+    """The step function for these assumptions, compiled once per shape."""
+    key = (vector, shape(a))
+    c = _COMPILED.get(key)
+    if c is None:
+        if len(_COMPILED) > 64:
+            _COMPILED.clear()
+        c = _COMPILED[key] = compile_model(a, vector)
+    return c
+
+
 @dataclass
 class Results:
     """The computed model.
@@ -277,7 +299,7 @@ def run(base: Assumptions) -> Results:
     ``Results.assumptions`` is the base (what the input sheets show); the values are
     those of the selected scenario."""
     a = base.effective()
-    c = compile_model(a)
+    c = compiled_for(a)
     tl = Timeline.of(a)
     n = tl.n
     raw = [[math.nan] * (n + 1) for _ in c.lines]

@@ -166,6 +166,9 @@ def profit_to_distribute() -> Section:
              IfBlank(end, Num(0), Cmp(">=", Ref("month"), end))),
         Line("waterfall_active", "Waterfall in force (1 = yes)", "flag",
              1 - Ref("equity_split_active")),
+        _usd("cum_waterfall_profit", "Cumulative profit distributed through the waterfall",
+             Prev("cum_waterfall_profit")
+             + Ref("distributable_profit") * Ref("waterfall_active"), Num(0)),
     )
 
 

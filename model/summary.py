@@ -43,13 +43,13 @@ def headline_rows(results: Results, layout: Layout) -> list[tuple[str, str, str,
             continue
         who = a.party(t.hurdle_party).label
         month = results.first_month(f"tier{t.number}_hurdle_met")
-        rows.append((f"Month {who} has received the tier {t.number} hurdle ({t.name})",
+        rows.append((f"{who} reaches the tier {t.number} hurdle ({t.name})",
                      first_month_formula(layout, f"tier{t.number}_hurdle_met"), "date",
                      _month_value(month)))
     for p in a.parties:
         if p.capped:
             month = results.first_month(f"cap_binds_{p.key}")
-            rows.append((f"Month the cap of {p.label} binds",
+            rows.append((f"Cap of {p.label} binds",
                          first_month_formula(layout, f"cap_binds_{p.key}"), "date",
                          _month_value(month)))
     for p in a.parties:
@@ -94,7 +94,7 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
     for label, f, kind, v in headline_rows(results, layout):
         ws.write_string(r, 0, label)
         ws.write_formula(r, 1, f, st("link", kind), v)  # type: ignore[arg-type]
-        ws.write_string(r, 2, {"date": "month", "usd": "$M"}[kind])
+        ws.write_string(r, 2, {"date": "", "usd": "$M"}[kind])
         r += 1
     r += 1
     ws.write_string(r, 0, "Totals over the horizon", st("section"))

@@ -143,6 +143,9 @@ class ModelWriter:
             self._master_in_table_header(wb.get_worksheet_by_name(name), st)
         for name, ws in calc.items():
             self._calc_sheet(ws, st, name, addr, scen)
+        from . import analysis_sheet
+        analysis_sheet.write(wb, wb.add_worksheet(analysis_sheet.SHEET), st, self.results,
+                             self.layout, _XlRender(self.layout, addr, scen, analysis_sheet.SHEET))
         self._checks_extras(checks, st)
         from .rollup import write_rollup
         write_rollup(annual, st, self.results, self.layout, "Annual")
