@@ -53,7 +53,9 @@ def periods(results: Results, grouping: str) -> list[tuple[str, int, int]]:
             out[-1] = (label, out[-1][1], t)
         else:
             out.append((label, t, t))
-    return out
+    full = 12 if grouping == "Annual" else 3
+    return [(label if last - first + 1 == full else f"{label} ({last - first + 1} mo)",
+             first, last) for label, first, last in out]
 
 
 def rollup_lines(results: Results) -> tuple[list[Line], list[Line]]:
