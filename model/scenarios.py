@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -197,7 +198,26 @@ def parse(table: RawTable, a: Assumptions, v: Validator) -> Scenarios | None:
         note = table.value(values, "note") if "note" in table.header else ""
         rows.append(OverrideRow(target, from_month, overrides,  # type: ignore[arg-type]
                                 str(note or "")))
-    return Scenarios(names, tuple(rows))
+    scenarios = Scenarios(names, tuple(rows))
+    if not v.problems:
+        _check_sums(table, a, scenarios, v)
+    return scenarios
+
+
+def _check_sums(table: RawTable, a: Assumptions, scenarios: Scenarios, v: Validator) -> None:
+    """Within each scenario, each tier's shares and the equity shares still sum to 1."""
+    import dataclasses as dc
+
+    from .validate import SUM_TOLERANCE
+    for name in scenarios.names:
+        e = apply(dc.replace(a, scenarios=scenarios), name)
+        cell = f"{table.cell(1, name)} ({name})"
+        sums = [(f"tier {t.number} shares", math.fsum(t.shares.values())) for t in e.tiers]
+        sums.append(("equity_share values", math.fsum(p.equity_share for p in e.parties)))
+        for what, total in sums:
+            if abs(total - 1) > SUM_TOLERANCE:
+                v.problem(table.sheet, cell, f"{what} that sum to 1 in this scenario",
+                          f"a sum of {total:.6g}")
 
 
 def _found(value: object) -> str:
