@@ -73,21 +73,9 @@ def varied(a: Assumptions, target: Target, change: Callable[[float], float]) -> 
         overrides = tuple((k, m, change(v) if k == key else v)
                           for k, m, v in base.schedule_overrides)
         return dataclasses.replace(base, schedule=rows, schedule_overrides=overrides)
-    if target.sheet == schema.INPUTS_SHEET:
-        old = base.inputs[target.row]
-        return dataclasses.replace(base, inputs={**base.inputs,
-                                                 target.row: change(float(old))})  # type: ignore[arg-type]
-    if target.sheet == schema.PARTIES_SHEET:
-        parties = tuple(dataclasses.replace(p, **{target.column: change(float(
-            getattr(p, target.column)))}) if p.key == target.row else p for p in base.parties)
-        return dataclasses.replace(base, parties=parties)
-    tiers = tuple(
-        (dataclasses.replace(t, hurdle_usd=change(float(t.hurdle_usd)))  # type: ignore[arg-type]
-         if target.column == "hurdle_usd" else
-         dataclasses.replace(t, shares={**t.shares, target.column: change(
-             t.shares.get(target.column, 0.0))}))
-        if str(t.number) == target.row else t for t in base.tiers)
-    return dataclasses.replace(base, tiers=tiers)
+    old = base.cell(target.sheet, target.row, target.column)
+    return base.with_cell(target.sheet, target.row, target.column,
+                          change(float(old)))  # type: ignore[arg-type]
 
 
 def changer(mode: str, x: float) -> Callable[[float], float]:

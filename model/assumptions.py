@@ -83,6 +83,30 @@ class Assumptions:
                 return p
         raise KeyError(key)
 
+    def cell(self, table: str, row: str, column: str) -> object:
+        """An input by sheet, row key and column: Inputs rows are keys (column 'value')."""
+        if table == schema.INPUTS_SHEET:
+            return self.inputs[row]
+        return self.param(table, row, column)
+
+    def with_cell(self, table: str, row: str, column: str, value: object) -> Assumptions:
+        """A copy with one Inputs, Parties or Tiers cell replaced."""
+        import dataclasses
+        if table == schema.INPUTS_SHEET:
+            return dataclasses.replace(self, inputs={**self.inputs, row: value})
+        if table == schema.PARTIES_SHEET:
+            return dataclasses.replace(self, parties=tuple(
+                dataclasses.replace(p, **{column: value})  # type: ignore[arg-type]
+                if p.key == row else p for p in self.parties))
+        tiers = []
+        for t in self.tiers:
+            if str(t.number) == row:
+                t = (dataclasses.replace(t, hurdle_usd=value)  # type: ignore[arg-type]
+                     if column == "hurdle_usd" else
+                     dataclasses.replace(t, shares={**t.shares, column: float(value)}))  # type: ignore[arg-type]
+            tiers.append(t)
+        return dataclasses.replace(self, tiers=tuple(tiers))
+
     def param(self, table: str, row: str, column: str) -> object:
         """A cell of the Parties or Tiers table, by row key and column key."""
         if table == schema.PARTIES_SHEET:

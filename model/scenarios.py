@@ -229,28 +229,16 @@ def apply(a: Assumptions, name: str) -> Assumptions:
     """The assumptions with a scenario's overrides applied (the base if it has none)."""
     if a.scenarios is None:
         return a
-    inputs = dict(a.inputs)
-    parties = {p.key: p for p in a.parties}
-    tiers = {str(t.number): t for t in a.tiers}
+    out = a
     schedule_overrides = []
     for row, value in a.scenarios.overrides(name):
         t = row.target
-        if t.sheet == schema.INPUTS_SHEET:
-            inputs[t.row] = value
-        elif t.sheet == schema.SCHEDULE_SHEET:
+        if t.sheet == schema.SCHEDULE_SHEET:
+            assert row.from_month is not None
             schedule_overrides.append((t.column, row.from_month, float(value)))  # type: ignore[arg-type]
-        elif t.sheet == schema.PARTIES_SHEET:
-            parties[t.row] = dataclasses.replace(parties[t.row], **{t.column: value})
         else:
-            tier = tiers[t.row]
-            if t.column == "hurdle_usd":
-                tiers[t.row] = dataclasses.replace(tier, hurdle_usd=value)  # type: ignore[arg-type]
-            else:
-                tiers[t.row] = dataclasses.replace(tier, shares={**tier.shares, t.column: value})
-    return dataclasses.replace(
-        a, inputs=inputs, parties=tuple(parties[p.key] for p in a.parties),
-        tiers=tuple(tiers[str(t.number)] for t in a.tiers),
-        schedule_overrides=tuple(schedule_overrides))  # type: ignore[arg-type]
+            out = out.with_cell(t.sheet, t.row, t.column, value)
+    return dataclasses.replace(out, schedule_overrides=tuple(schedule_overrides))
 
 
 def write_sheet(wb: Any, st: Any, scenarios: Scenarios) -> None:
