@@ -146,6 +146,7 @@ def write(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout,
           model: XlContext) -> None:
     a = results.assumptions
     ws.write_string(0, 0, "Analysis: breakpoints, sensitivities and tornado", st("title"))
+    layout.write_master(ws, st)
     ws.write_string(2, 1, "Waterfall breakpoints (live formulas)", st("section"))
     for c, text in enumerate(("key", "breakpoint", "cumulative profit through the waterfall",
                               "month the model gets there")):
@@ -163,7 +164,7 @@ def write(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout,
         if bp.key.startswith("breakpoint_"):
             count = f'COUNTIF({cum},"<"&C{r + 1})'
             month = month_reached(results, values[bp.key])
-            ws.write_formula(r, 3, f'=IF({count}>={layout.n},"{NOT_REACHED}",'
+            ws.write_formula(r, 3, f'=IF({count}>=COLUMNS({months}),"{NOT_REACHED}",'
                              f'INDEX({months},{count}+1))', st("calc", "date"),
                              NOT_REACHED if month is None else serial(month))
     r = 5 + len(bps) + 1

@@ -148,7 +148,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.compare is not None:
         from . import diff
         changes = diff.diff(args.compare, source)
-        extras.append(lambda wb, st, layout: diff.write_sheet(wb, st, changes))
+        extras.append(lambda wb, st, layout: diff.write_sheet(wb, st, layout, changes))
     if args.pdf:
         from .pdf import require_libreoffice
         require_libreoffice()

@@ -14,6 +14,7 @@ from .report import headline_items
 
 if TYPE_CHECKING:
     from .engine import Results
+    from .layout import Layout
     from .styles import Styles
 
 SHEET = "Comparison"
@@ -28,10 +29,11 @@ def scenario_headlines(results: Results) -> dict[str, list[tuple[str, object]]]:
             for name in a.scenarios.names}
 
 
-def write(ws: Any, st: Styles, results: Results) -> None:
+def write(ws: Any, st: Styles, results: Results, layout: Layout) -> None:
     table = scenario_headlines(results)
     names = list(table)
     ws.write_string(0, 0, "Scenarios compared", st("title"))
+    layout.write_master(ws, st, 0, 2)
     ws.write_string(1, 0, "Values computed by finmodel when this file was built, one run per "
                     "scenario. They do not recalculate: run finmodel build again after "
                     "changing inputs.", st("note"))

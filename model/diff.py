@@ -18,6 +18,7 @@ from . import schema
 from .report import format_value, headline_items
 
 if TYPE_CHECKING:
+    from .layout import Layout
     from .reader import RawTable, RawWorkbook
     from .styles import Styles
 
@@ -165,10 +166,11 @@ def render(d: Diff) -> str:
     return "\n".join(parts)
 
 
-def write_sheet(wb: Any, st: Styles, d: Diff) -> None:
+def write_sheet(wb: Any, st: Styles, layout: Layout, d: Diff) -> None:
     """The Changes sheet: the same tables as `finmodel diff`, as values."""
     ws = wb.add_worksheet("Changes")
     ws.write_string(0, 0, "What changed since the earlier version", st("title"))
+    layout.write_master(ws, st, 0, 2)
     ws.write_string(1, 0, f"Compared with {d.old.name} when this file was built: values, "
                     "not formulas.", st("note"))
     r = 3

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
 
@@ -28,6 +28,16 @@ class Layout:
     rows: dict[str, tuple[str, int]]
     n: int
     master_check: str  # absolute reference of the master check cell
+    checks_ok: bool  # what the master check shows for the computed values
+
+    def master(self) -> tuple[str, str]:
+        """The master check as every sheet's header shows it: formula and cached text."""
+        return (f'=IF({self.master_check}=0,"Checks OK","CHECKS FAIL")',
+                "Checks OK" if self.checks_ok else "CHECKS FAIL")
+
+    def write_master(self, ws: Any, st: Any, row: int = 0, col: int = 3) -> None:
+        formula, value = self.master()
+        ws.write_formula(row, col, formula, st("check"), value)
 
     def col(self, t: int) -> str:
         """Column letter of period t (0 = opening)."""
@@ -69,12 +79,5 @@ def plan_layout(results: Results) -> Layout:
     master_row = r + 3
     rows["master_check"] = (CHECKS, master_row)
     return Layout(rows, results.timeline.n,
-                  f"{CHECKS}!${xl_col_to_name(COL_TOTAL)}${master_row}")
-
-
-
-def master_formula(results: Results, layout: Layout) -> tuple[str, str]:
-    """The master check as every sheet's header shows it: formula and cached text."""
-    ok = results.headlines()["checks_failed"] == 0
-    return (f'=IF({layout.master_check}=0,"Checks OK","CHECKS FAIL")',
-            "Checks OK" if ok else "CHECKS FAIL")
+                  f"{CHECKS}!${xl_col_to_name(COL_TOTAL)}${master_row}",
+                  results.headlines()["checks_failed"] == 0)

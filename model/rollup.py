@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
 
-from .layout import master_formula
 from .lines import REVENUE, WATERFALL, Line, model_lines
 from .styles import Styles
 
@@ -93,8 +92,7 @@ def write_rollup(ws: Any, st: Styles, results: Results, layout: Layout, grouping
     planned = rollup_rows(results)
     ws.write_string(0, 0, f"Model rollup: {grouping.lower()} totals and period-end balances",
                     st("title"))
-    formula, value = master_formula(results, layout)
-    ws.write_formula(0, 3, formula, st("check"), value)
+    layout.write_master(ws, st)
     for col, text in enumerate(("key", "line", "unit", "total")):
         ws.write_string(1, col, text, st("header"))
     ws.write_string(2, 0, "period")

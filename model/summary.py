@@ -6,7 +6,6 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from .engine import serial
-from .layout import master_formula
 from .styles import Styles
 
 if TYPE_CHECKING:
@@ -69,7 +68,7 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
     ws.write_string(0, 0, "OpenAI-Microsoft partnership model", st("title"))
     ws.write_string(1, 0, f"Inputs: {a.name}. Months: {results.timeline.months[1]:%b %Y} to "
                     f"{results.timeline.months[-1]:%b %Y} ({layout.n} months).", st("note"))
-    formula, value = master_formula(results, layout)
+    formula, value = layout.master()
     ws.write_string(2, 0, "Model checks", st("headline"))
     ws.write_formula(2, 1, formula, st("check"), value)
     ws.conditional_format(2, 1, 2, 1, {"type": "text", "criteria": "begins with",

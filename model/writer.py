@@ -30,7 +30,6 @@ from .layout import (
     ROW_PERIOD,
     ROW_TITLE,
     Layout,
-    master_formula,
     plan_layout,
 )
 from .lines import CHECKS, REVENUE, SAME, Line, model_lines
@@ -132,7 +131,7 @@ class ModelWriter:
             write_sheet(wb, st, self.a.scenarios)
             scen_ws = wb.add_worksheet(scenario_sheet.SHEET)
             scenario_sheet.write(scen_ws, st, self.a, addr, SELECTOR,
-                                 master_formula(self.results, self.layout))
+                                 self.layout.master())
         scen = scenario_sheet.plan(self.a.scenarios)
         calc = {name: wb.add_worksheet(name) for name in CALC_SHEETS[:2]}
         annual = wb.add_worksheet("Annual")
@@ -151,7 +150,7 @@ class ModelWriter:
         write_rollup(annual, st, self.results, self.layout, "Annual")
         write_rollup(quarterly, st, self.results, self.layout, "Quarterly")
         from . import comparison
-        comparison.write(wb.add_worksheet(comparison.SHEET), st, self.results)
+        comparison.write(wb.add_worksheet(comparison.SHEET), st, self.results, self.layout)
         from .summary import write_summary
         write_summary(wb, summary, st, self.results, self.layout, LEGEND)
         for extra in self.extras:
@@ -168,14 +167,14 @@ class ModelWriter:
     # ------------------------------------------------------------ headers
 
     def _master_in_table_header(self, ws: Any, st: Styles) -> None:
-        formula, value = master_formula(self.results, self.layout)
+        formula, value = self.layout.master()
         col = 12  # clear of every input table's columns
         ws.write_formula(0, col, formula, st("check"), value)
 
     def _calc_header(self, ws: Any, st: Styles, name: str) -> None:
         n = self.layout.n
         ws.write_string(ROW_TITLE, COL_KEY, f"{TITLE}: {name}", st("title"))
-        formula, value = master_formula(self.results, self.layout)
+        formula, value = self.layout.master()
         ws.write_formula(ROW_TITLE, COL_TOTAL, formula, st("check"), value)
         for col, text in ((COL_KEY, "key"), (COL_LABEL, "line"), (COL_UNIT, "unit"),
                           (COL_TOTAL, "total"), (COL_OPENING, "opening")):
