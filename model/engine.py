@@ -334,3 +334,4 @@ def run_vector(c: Compiled, a: Assumptions, rows: Sequence[Any],
     c.step(rows, inputs, param_vector(a, c.params),
            [v for v, _, _ in constants(a).values()], [serial(m) for m in tl.months],
            [float(m.year) for m in tl.months], schedule, tl.n)
+

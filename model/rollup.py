@@ -22,8 +22,6 @@ if TYPE_CHECKING:
     from .engine import Results
     from .layout import Layout
 
-FLOW_SECTIONS = ("Revenue", "Revenue share", "Margins", "Profit to distribute",
-                 "Distributions", "Milestones", "Microsoft's total take")
 BALANCE_KEYS = ("api_arr", "azure_arr", "ptu_customers", "cum_revshare_api_to_microsoft",
                 "cumulative_losses")
 
@@ -65,7 +63,7 @@ def rollup_lines(results: Results) -> tuple[list[Line], list[Line]]:
         if section.sheet not in (REVENUE, WATERFALL):
             continue
         for ln in section.lines:
-            if ln.total and section.title in FLOW_SECTIONS:
+            if ln.total:
                 flows.append(ln)
             elif ln.key in BALANCE_KEYS or ln.key.startswith("cum_"):
                 balances.append(ln)
