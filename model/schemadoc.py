@@ -32,6 +32,28 @@ def _rule(f: Field) -> str:
     return ", ".join(parts)
 
 
+README_START = "<!-- schema:inputs:start (python -m model.schemadoc --readme) -->"
+README_END = "<!-- schema:inputs:end -->"
+
+
+def inputs_table() -> str:
+    """The Inputs sheet's keys, defaults and sources: the table in the README."""
+    a = default_assumptions()
+    lines = ["| key | default | unit | source |", "|---|---|---|---|"]
+    for f in schema.INPUT_FIELDS:
+        lines.append(f"| `{f.key}` | {_default(a.inputs[f.key])} | {f.unit} | {f.source} |")
+    return "\n".join(lines)
+
+
+def update_readme(path: str = "README.md") -> None:
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    head, rest = text.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(f"{head}{README_START}\n{inputs_table()}\n{README_END}{tail}")
+
+
 def render() -> str:
     a = default_assumptions()
     out = ["# The assumptions workbook", "",
@@ -89,4 +111,8 @@ def render() -> str:
 
 
 if __name__ == "__main__":
-    print(render(), end="")
+    import sys
+    if "--readme" in sys.argv:
+        update_readme()
+    else:
+        print(render(), end="")
