@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,23 @@ def build(tmp: Path, a: Assumptions | None = None,
 
 def with_inputs(a: Assumptions, **changes: object) -> Assumptions:
     return dataclasses.replace(a, inputs={**a.inputs, **changes})
+
+
+def assert_lines_match(recalculated: Path, expected: Results) -> int:
+    """Every monthly line of a recalculated workbook equals Python's results (REL);
+    returns the number of cells compared."""
+    compared = 0
+    for sheet in ("Revenue", "Waterfall", "Checks"):
+        rows = row_values(recalculated, sheet)
+        for ln in expected.lines:
+            if ln.sheet != sheet or ln.key in ("month", "period"):
+                continue
+            for t, want in enumerate(expected.row(ln.key)):
+                got = float(rows[ln.key][t])
+                assert math.isclose(got, want, rel_tol=REL, abs_tol=1e-6), \
+                    f"{sheet} {ln.key} month {t + 1}: spreadsheet {got}, Python {want}"
+                compared += 1
+    return compared
 
 
 def row_values(path: Path, sheet: str, data_only: bool = True) -> dict[str, list[Any]]:
