@@ -204,6 +204,8 @@ def new_workbook(path_or_buffer: Any, a: Assumptions, title: str) -> Any:
         "created": a.as_of or FIXED_TIME,
     })
     wb.set_custom_property(schema.SCHEMA_PROPERTY, schema.SCHEMA_VERSION)
+    from .fastsheet import FastFormulaWorksheet
+    wb.worksheet_class = FastFormulaWorksheet
     return wb
 
 
