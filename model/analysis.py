@@ -64,18 +64,26 @@ def resolve(text: str, a: Assumptions) -> Target:
 
 def varied(a: Assumptions, target: Target, change: Callable[[float], float]) -> Assumptions:
     """The selected scenario's assumptions with one input changed; a Schedule rate
-    changes in every row."""
+    changes in every row. The changed value is held within the input's allowed range
+    (a growth rate never below -100 %, a margin never above 100 %)."""
     base = dataclasses.replace(a.effective(), scenarios=None, selected=None)
+    f = field_of(target)
+    lo = -math.inf if f is None or f.lo is None else f.lo
+    hi = math.inf if f is None or f.hi is None else f.hi
+
+    def bounded(old: float) -> float:
+        return min(hi, max(lo, change(old)))
+
     if target.sheet == schema.SCHEDULE_SHEET:
         key = target.column
-        rows = tuple({**row, key: change(float(row[key]))}  # type: ignore[arg-type]
+        rows = tuple({**row, key: bounded(float(row[key]))}  # type: ignore[arg-type]
                      for row in base.schedule)
-        overrides = tuple((k, m, change(v) if k == key else v)
+        overrides = tuple((k, m, bounded(v) if k == key else v)
                           for k, m, v in base.schedule_overrides)
         return dataclasses.replace(base, schedule=rows, schedule_overrides=overrides)
     old = base.cell(target.sheet, target.row, target.column)
     return base.with_cell(target.sheet, target.row, target.column,
-                          change(float(old)))  # type: ignore[arg-type]
+                          bounded(float(old)))  # type: ignore[arg-type]
 
 
 def changer(mode: str, x: float) -> Callable[[float], float]:

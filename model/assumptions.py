@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from . import schema
 
 if TYPE_CHECKING:
+    from .distributions import Distribution
     from .scenarios import Scenarios
 
 
@@ -55,6 +56,7 @@ class Assumptions:
     # (schedule key, from month, value): set by scenarios.apply, read by the engine
     schedule_overrides: tuple[tuple[str, dt.date, float], ...] = ()
     as_of: dt.datetime | None = None  # when the inputs workbook was saved (its properties)
+    distributions: tuple[Distribution, ...] | None = None  # the Distributions sheet's rows
 
     def effective(self) -> Assumptions:
         """These assumptions with the selected scenario's overrides applied."""
@@ -135,10 +137,12 @@ def default_assumptions() -> Assumptions:
         for t in schema.DEFAULT_TIERS)
     inputs = {k: (float(v) if isinstance(v, int) and not isinstance(v, bool) else v)
               for k, v in schema.DEFAULT_INPUTS.items()}
+    from .distributions import DEFAULT_DISTRIBUTIONS
     from .scenarios import DEFAULT_SCENARIOS
     return Assumptions(inputs=inputs, schedule=schema.DEFAULT_SCHEDULE,
                        parties=parties, tiers=tiers, scenarios=DEFAULT_SCENARIOS,
-                       selected=DEFAULT_SCENARIOS.names[0])
+                       selected=DEFAULT_SCENARIOS.names[0],
+                       distributions=DEFAULT_DISTRIBUTIONS)
 
 
 def _opt_float(v: object) -> float | None:

@@ -249,6 +249,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from .simulation_sheet import extras
     for option, ok, expected, found in (
             ("--draws", 1 <= args.draws <= MAX_DRAWS, f"1 to {MAX_DRAWS:,}", args.draws),
+            ("--seed", args.seed >= 0, "a whole number of at least 0", args.seed),
             ("--chunk", args.chunk >= 1, "at least 1", args.chunk),
             ("--workers", args.workers >= 1, "at least 1", args.workers)):
         if not ok:

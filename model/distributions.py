@@ -130,12 +130,19 @@ class Distribution:
 
     def describe(self) -> str:
         """E.g. ``triangular(low 0.5, mode 1, high 1.25), clipped to [0, 2]``."""
-        text = f"{self.kind}({', '.join(f'{k} {v:g}' for k, v in self.params().items())})"
+        num = self.number_text
+        text = f"{self.kind}({', '.join(f'{k} {num(v)}' for k, v in self.params().items())})"
         if self.min is not None or self.max is not None:
-            lo = "" if self.min is None else f"{self.min:g}"
-            hi = "" if self.max is None else f"{self.max:g}"
+            lo = "" if self.min is None else num(self.min)
+            hi = "" if self.max is None else num(self.max)
             text += f", clipped to [{lo}, {hi}]"
         return text
+
+    def number_text(self, v: float) -> str:
+        """A parameter as the user reads it: amounts in $M or $B, other numbers plain."""
+        if self.field.kind == "usd" and self.mode_of_apply != "scale" and abs(v) >= 1e6:
+            return f"${v / 1e9:,.4g}B" if abs(v) >= 1e9 else f"${v / 1e6:,.4g}M"
+        return f"{v:g}"
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
         """``size`` draws, clipped to [min, max]. A zero spread gives exact constants."""
@@ -216,7 +223,7 @@ DEFAULT_DISTRIBUTIONS: tuple[Distribution, ...] = (
 
 # ---------------------------------------------------------------- writing the sheet
 
-def _number_kind(d: Distribution) -> str:
+def number_kind(d: Distribution) -> str:
     """Number format of the row's parameters: as the input, or % of it when scaling."""
     if d.mode_of_apply == "scale":
         return "rate"
@@ -242,7 +249,7 @@ def write_distributions_sheet(wb: Any, st: Styles,
         ws.write_string(r, 0, d.key, st("input"))
         ws.write_string(r, 1, d.kind, st("input"))
         ws.write_string(r, 2, d.apply, st("input"))
-        kind = _number_kind(d)
+        kind = number_kind(d)
         for c, name in enumerate(NUMBER_COLUMNS, start=3):
             value = getattr(d, name)
             if value is None:

@@ -22,9 +22,9 @@ class Problem:
         if self.cell:
             where.append(self.cell if self.cell.startswith(("row", "column"))
                          else f"cell {self.cell}")
+        head = ", ".join(where)
         if self.key:
-            where.append(f"({self.key})")
-        head = ", ".join(where[:2]) + (" " + where[2] if len(where) > 2 else "")
+            head = f"{head} ({self.key})" if head else f"({self.key})"
         text = f"expected {self.expected}"
         if self.found:
             text += f", found {self.found}"

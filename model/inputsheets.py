@@ -218,7 +218,15 @@ def write_template(path_or_buffer: Any, a: Assumptions) -> None:
     wb = new_workbook(path_or_buffer, a, "OpenAI-Microsoft partnership: assumptions")
     st = Styles(wb)
     write_input_sheets(wb, st, a)
+    write_optional_sheets(wb, st, a)
+    wb.close()
+
+
+def write_optional_sheets(wb: Any, st: Styles, a: Assumptions) -> None:
+    """The Scenarios and Distributions sheets, when the assumptions have them."""
     if a.scenarios is not None:
         from .scenarios import write_sheet
         write_sheet(wb, st, a.scenarios)
-    wb.close()
+    if a.distributions is not None:
+        from .distributions import write_distributions_sheet
+        write_distributions_sheet(wb, st, a.distributions)

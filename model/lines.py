@@ -260,7 +260,7 @@ def milestones(a: Assumptions) -> Section:
         lines.append(Line(f"tier{t.number}_hurdle_progress",
                           f"Tier {t.number} hurdle: share reached by "
                           f"{a.party(t.hurdle_party).label}", "rate",
-                          Ref(f"cum_{t.hurdle_party}") / hurdle))
+                          Ref(f"cum_{t.hurdle_party}") / Max(hurdle, 1)))
         lines.append(Line(
             f"tier{t.number}_hurdle_met", f"Tier {t.number} hurdle met (1 = yes)", "flag",
             Cmp(">=", Ref(f"cum_{t.hurdle_party}") + K("abs_tol") + K("rel_tol") * hurdle,
@@ -270,7 +270,7 @@ def milestones(a: Assumptions) -> Section:
             over = Sum(*(Ref(f"tier{t.number}_gross_{p.key}") - Ref(f"tier{t.number}_{p.key}")
                          for t in a.tiers))
             lines.append(Line(f"cap_used_{p.key}", f"{p.label}: share of the cap received",
-                              "rate", Ref(f"cum_{p.key}") / Ref(f"cap_{p.key}")))
+                              "rate", Ref(f"cum_{p.key}") / Max(Ref(f"cap_{p.key}"), 1)))
             lines.append(_flow(f"overflow_{p.key}", f"{p.label}: overflow beyond the cap",
                                over))
             lines.append(Line(f"cap_binds_{p.key}", f"{p.label}: cap binds (1 = yes)", "flag",

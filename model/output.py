@@ -58,6 +58,21 @@ def replace_atomically(out: Path, write: Callable[[IO[bytes]], None]) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    _sync_folder(tmp.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable, so a power cut cannot bring the old file back."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # some file systems cannot sync a folder
+        pass
+    finally:
+        os.close(fd)
 
 
 def _umask() -> int:

@@ -144,38 +144,45 @@ def read_workbook(path: Path) -> RawWorkbook:
     import openpyxl
     if not openpyxl.DEFUSEDXML:  # defusedxml missing, or OPENPYXL_DEFUSEDXML=False
         raise RuntimeError("defusedxml is needed to read untrusted workbooks safely")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False,
-                                        keep_vba=False)
-    except InputError:
-        raise
-    except Exception as e:  # openpyxl raises many types on damaged parts
-        raise _fail(path, "a workbook openpyxl can read", _damage(e)) from None
-    try:
-        version = _schema_version(wb)
-        saved = _saved(wb)
-        tables: dict[str, RawTable] = {}
-        for name in (*schema.SHEETS, *schema.OPTIONAL_SHEETS):
-            if name in wb.sheetnames:
-                tables[name] = _read_table(wb[name], name)
-    except InputError as e:
-        raise InputError(str(path), e.problems) from None
-    finally:
-        wb.close()
-    if any(None in row for t in tables.values() for _, row in t.rows):
-        _find_formulas(path, tables)
+    # openpyxl gets an open file, not a name: it judges the content, whatever the extension
+    with path.open("rb") as fh:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                wb = openpyxl.load_workbook(fh, read_only=True, data_only=True,
+                                            keep_links=False, keep_vba=False)
+        except Exception as e:  # openpyxl raises many types on damaged parts
+            raise _fail(path, "a workbook openpyxl can read", _damage(e)) from None
+        try:
+            version = _schema_version(wb)
+            saved = _saved(wb)
+            tables: dict[str, RawTable] = {}
+            for name in (*schema.SHEETS, *schema.OPTIONAL_SHEETS):
+                if name in wb.sheetnames:
+                    tables[name] = _read_table(wb[name], name)
+        except InputError as e:
+            raise InputError(str(path), e.problems) from None
+        finally:
+            wb.close()
+        if any(None in row for t in tables.values() for _, row in t.rows):
+            fh.seek(0)
+            _find_formulas(fh, tables)
     return RawWorkbook(str(path), tables, version, had_macros, saved)
 
 
-def _damage(e: Exception) -> str:
-    """What a parser's exception says about the file, for the user."""
+def _damage(e: BaseException) -> str:
+    """What a parser's exception says about the file, for the user. openpyxl wraps the
+    parser's exception in its own, so the first line of each in the chain is shown."""
     from defusedxml import DefusedXmlException
-    if isinstance(e, DefusedXmlException):
+    chain: list[BaseException] = [e]
+    while chain[-1].__cause__ is not None and len(chain) < 5:
+        chain.append(chain[-1].__cause__)
+    if any(isinstance(x, DefusedXmlException) for x in chain):
         return ("XML that declares entities, refused for safety (an 'entity bomb' or a "
-                f"reference to another file: {type(e).__name__})")
-    return f"a damaged part ({type(e).__name__}: {str(e)[:200]})"
+                "reference to another file)")
+    text = ": ".join(f"{type(x).__name__}: {(str(x).splitlines() or [''])[0][:150]}"
+                     for x in chain)
+    return f"a damaged part ({text})"
 
 
 def _saved(wb: object) -> dt.datetime | None:
@@ -243,10 +250,10 @@ def _clean(v: object) -> object:
     return v
 
 
-def _find_formulas(path: Path, tables: dict[str, RawTable]) -> None:
+def _find_formulas(fh: BinaryIO, tables: dict[str, RawTable]) -> None:
     """Mark blank-looking cells that really hold a formula with no saved result."""
     import openpyxl
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
+    wb = openpyxl.load_workbook(fh, read_only=True, data_only=False, keep_links=False)
     try:
         for name, table in tables.items():
             ws = wb[name]

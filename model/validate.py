@@ -20,6 +20,7 @@ from .reader import ERROR_VALUES, RawTable, RawWorkbook
 from .schema import Field
 
 SUM_TOLERANCE = 1e-6  # shares typed by hand must sum to 1 within this
+MAX_AMOUNT = 1e300  # below a spreadsheet's largest number (about 1.8e308), room to add
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 FIRST_YEAR, LAST_YEAR = 1901, 9000
 
@@ -42,6 +43,8 @@ def describe(value: object) -> str:
             return f"the error {value}"
         shown = value if len(value) <= 40 else value[:37] + "..."
         return f"the text '{shown}'"
+    if isinstance(value, dt.datetime) and value.time() != dt.time(0):
+        return f"the date and time {value:%Y-%m-%d %H:%M:%S}"
     if isinstance(value, dt.datetime | dt.date):
         return f"the date {value:%Y-%m-%d}"
     if isinstance(value, float) and not math.isfinite(value):
@@ -69,6 +72,8 @@ class Validator:
     def __init__(self, raw: RawWorkbook) -> None:
         self.raw = raw
         self.problems: list[Problem] = []
+        self.input_cells: dict[str, str] = {}  # Inputs key -> the cell of its value
+        self.party_keys: list[str] = []  # every party key on the Parties sheet
 
     def problem(self, sheet: str | None, cell: str | None, expected: str, found: str = "",
                 key: str | None = None) -> None:
@@ -163,6 +168,7 @@ class Validator:
                              f"'{key}' again", key)
                 continue
             seen[key] = cell
+            self.input_cells[key] = table.cell(excel_row, "value")
             f = fields[key]
             moved = Field(**{**f.__dict__, "key": "value"})
             out[key] = self.convert(table, excel_row, values, moved, key=key)
@@ -198,7 +204,9 @@ class Validator:
                          describe(rows[0]["from_month"]), "from_month")
         return tuple(rows)
 
-    def parties(self) -> tuple[Party, ...]:
+    def parties(self, end_year: int | None = None) -> tuple[Party, ...]:
+        """The Parties rows; with ``end_year``, also check that no cap grows past what a
+        spreadsheet can hold by then."""
         fields = schema.PARTY_FIELDS
         table = self.table(schema.PARTIES_SHEET, tuple(f.key for f in fields))
         if table is None:
@@ -215,6 +223,7 @@ class Validator:
                                  f"{seen[key]})", f"'{key}' again", key)
                     continue
                 seen[key] = cell
+                self.party_keys.append(key)
             if any(x is BAD for x in v.values()):
                 continue
             growth = v["cap_growth"]
@@ -223,6 +232,13 @@ class Validator:
                 self.problem(table.sheet, table.cell(excel_row, "cap_growth_from"),
                              "the first year of the cap's growth, since cap_growth is set",
                              "a blank cell", str(key))
+                continue
+            if end_year is not None and _cap_overflows(v["cap_usd"], growth,  # type: ignore[arg-type]
+                                                       v["cap_growth_from"], end_year):  # type: ignore[arg-type]
+                self.problem(table.sheet, table.cell(excel_row, "cap_growth"),
+                             f"a cap_growth that keeps the cap below {MAX_AMOUNT:.0e} until "
+                             f"{end_year}", f"{describe(growth)} a year from "
+                             f"{v['cap_growth_from']}", str(key))
                 continue
             out.append((excel_row, Party(
                 key=str(key), label=str(v["label"] or key), cap_usd=v["cap_usd"],  # type: ignore[arg-type]
@@ -262,13 +278,15 @@ class Validator:
         table = self.table(schema.TIERS_SHEET, tuple(f.key for f in fixed))
         if table is None:
             return ()
-        keys = {p.key for p in parties}
-        for p in parties:
-            if p.key not in table.header:
-                self.problem(table.sheet, "row 1", f"a column headed '{p.key}' (its share of "
+        # Parties rows with a problem of their own still count here, so that one mistake
+        # on the Parties sheet is not reported again for every tier.
+        keys = list(dict.fromkeys([*self.party_keys, *(p.key for p in parties)]))
+        for key in keys:
+            if key not in table.header:
+                self.problem(table.sheet, "row 1", f"a column headed '{key}' (its share of "
                              "each tier)", "no such column")
-        share_fields = [Field(p.key, "rate", "", "", required=False, lo=0, hi=1)
-                        for p in parties if p.key in table.header]
+        share_fields = [Field(key, "rate", "", "", required=False, lo=0, hi=1)
+                        for key in keys if key in table.header]
         out: list[Tier] = []
         last_number = 0
         for i, (excel_row, values) in enumerate(table.rows):
@@ -304,7 +322,7 @@ class Validator:
             if abs(total - 1) > SUM_TOLERANCE:
                 self.problem(table.sheet, f"row {excel_row}",
                              f"shares of tier {number} that sum to 1", f"a sum of {total:.6g}")
-            if isinstance(hp, str) and clean.get(hp, 0.0) <= 0:
+            if isinstance(hp, str) and hp in table.header and clean.get(hp, 0.0) <= 0:
                 self.problem(table.sheet, table.cell(excel_row, hp),
                              f"a share above 0 for the hurdle party '{hp}'",
                              describe(clean.get(hp)))
@@ -320,8 +338,9 @@ class Validator:
         horizon = inputs.get("horizon_months")
         if isinstance(start, dt.date) and isinstance(horizon, int) \
                 and start.year + (horizon + start.month) // 12 > LAST_YEAR:
-            self.problem(schema.INPUTS_SHEET, None, f"a horizon ending before {LAST_YEAR}",
-                         "a later end", "horizon_months")
+            self.problem(schema.INPUTS_SHEET, self.input_cells.get("horizon_months"),
+                         f"a horizon ending before {LAST_YEAR}", "a later end",
+                         "horizon_months")
         needed = ("azure_arr_opening", "ptu_customers_opening", "ptu_monthly_fee_before_cut",
                   "ptu_fee_cut", "ptu_fee_cut_month", "start_month")
         if all(isinstance(inputs.get(k), float | int | dt.date) for k in needed):
@@ -332,10 +351,28 @@ class Validator:
             ptu = float(inputs["ptu_customers_opening"]) * fee  # type: ignore[arg-type]
             azure = float(inputs["azure_arr_opening"]) / 12  # type: ignore[arg-type]
             if ptu > azure:
-                self.problem(schema.INPUTS_SHEET, None,
+                self.problem(schema.INPUTS_SHEET, self.input_cells.get("ptu_customers_opening"),
                              "PTU revenue in the opening month (ptu_customers_opening x fee) "
                              "no larger than azure_arr_opening / 12",
                              f"${ptu:,.0f} against ${azure:,.0f}", "ptu_customers_opening")
+
+
+def _end_year(inputs: dict[str, object]) -> int | None:
+    """The calendar year of the last modelled month, if the inputs are good."""
+    start, horizon = inputs.get("start_month"), inputs.get("horizon_months")
+    if not isinstance(start, dt.date) or not isinstance(horizon, int):
+        return None
+    end = (start.year * 12 + start.month - 1 + horizon - 1) // 12
+    return end if end <= LAST_YEAR else None  # else cross_checks reports the horizon
+
+
+def _cap_overflows(cap: float | None, growth: float | None, first_year: int | None,
+                   end_year: int) -> bool:
+    """True if cap x (1 + growth)^(years of growth) exceeds MAX_AMOUNT by end_year."""
+    if cap is None or not growth or first_year is None:
+        return False
+    years = max(0, end_year - first_year + 1)
+    return math.log10(max(cap, 1.0)) + years * math.log10(1 + growth) > math.log10(MAX_AMOUNT)
 
 
 def _month_before(d: dt.date) -> dt.date:
@@ -353,7 +390,7 @@ def validate(raw: RawWorkbook) -> Assumptions:
         raise InputError(raw.path, v.problems)
     inputs = v.inputs()
     schedule = v.schedule(inputs.get("start_month"))
-    parties = v.parties()
+    parties = v.parties(_end_year(inputs))
     tiers = v.tiers(parties)
     v.cross_checks(inputs, raw.path)
     if v.problems or any(x is BAD for x in inputs.values()):
@@ -370,6 +407,11 @@ def validate(raw: RawWorkbook) -> Assumptions:
             raise InputError(raw.path, v.problems)
         if scenarios is not None:
             a = dataclasses.replace(a, scenarios=scenarios, selected=scenarios.names[0])
+    table = raw.tables.get(schema.DISTRIBUTIONS_SHEET)
+    if table is not None:
+        from .distributions import parse_distributions
+        a = dataclasses.replace(a, distributions=parse_distributions(
+            table, a.effective(), raw.path))
     return a
 
 

@@ -16,7 +16,7 @@ from . import schema
 from .engine import Results, constants
 from .errors import ModelValueError
 from .expr import CUR, PREV, Expr, Input, Param
-from .inputsheets import InputAddresses, new_workbook, write_input_sheets
+from .inputsheets import InputAddresses, new_workbook, write_input_sheets, write_optional_sheets
 from .layout import (
     CALC_SHEETS,
     COL_KEY,
@@ -126,9 +126,8 @@ class ModelWriter:
         st = Styles(wb)
         summary = wb.add_worksheet(DASHBOARD)
         addr = write_input_sheets(wb, st, self.a)
+        write_optional_sheets(wb, st, self.a)
         if self.a.scenarios is not None:
-            from .scenarios import write_sheet
-            write_sheet(wb, st, self.a.scenarios)
             scen_ws = wb.add_worksheet(scenario_sheet.SHEET)
             scenario_sheet.write(scen_ws, st, self.a, addr, SELECTOR,
                                  self.layout.master())

@@ -1,0 +1,482 @@
+"""finmodel benchmarks: a plain script that prints medians, figures and ratios.
+
+    python benchmarks/bench.py            # the full run (about 2-3 minutes)
+    python benchmarks/bench.py --quick    # one repeat of each, fewer draws
+    python benchmarks/bench.py --json results.json
+
+What it measures (see docs/performance.md for the figures and the targets):
+
+1. the machine and the versions of the tools;
+2. CLI cold start: `python -m model --help` (and `finmodel --help` when installed)
+   against a bare `python -c pass`, and which heavy modules --help imports;
+3. `finmodel build` of the default template and of a 1,200-month horizon, each in
+   a fresh process: read (model.load), compute (engine.run) and write (the writer,
+   through output.write_atomic), peak memory (getrusage of that process), file size
+   and formula cells; plus the end-to-end CLI wall time;
+4. the floor for the same work in the same process: xlsxwriter writing as many
+   `=A1+1`-style formula cells with cached values, and no model; build / floor;
+5. growth: formula cells and the cells that range references cover, per month, for
+   each horizon (a formula that re-sums a growing range each month would make the
+   second grow quadratically);
+6. LibreOffice's full recalculation (model.recalc.recalc_libreoffice) at 120, 600
+   and 1,200 months, against its start-up on a one-cell workbook: time per month;
+7. Monte Carlo: 10,000 draws of the 120-month model (one process, then two), and
+   of the 1,200-month model; and `finmodel simulate` end to end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+PY = sys.executable
+ENV = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+
+TARGETS = {
+    "build_floor_ratio": 1.3,
+    "build_default_s": 2.0,
+    "cold_start_s": 0.5,
+    "build_1200_s": 10.0,
+    "build_1200_mb": 500.0,
+    "default_output_mb": 1.0,
+    "mc_10k_s": 5.0,
+}
+
+
+# ---------------------------------------------------------------- helpers
+
+def median(xs: list[float]) -> float:
+    return statistics.median(xs)
+
+
+def timed_run(cmd: list[str], cwd: Path | None = None) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env=ENV, cwd=cwd)
+    return time.perf_counter() - t0
+
+
+def child(args: list[str]) -> dict[str, Any]:
+    """Run this script in child mode in a fresh interpreter; returns its JSON."""
+    out = subprocess.run([PY, __file__, "--child", *args], check=True, capture_output=True,
+                         text=True, env=ENV)
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process (or of its largest child), in MB."""
+    import resource
+    kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+             resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return kb / 1024  # ru_maxrss is in KB on Linux
+
+
+def make_assumptions(path: Path, horizon: int) -> Path:
+    """The default template with another horizon (the Schedule's last row holds on)."""
+    import dataclasses
+
+    from model.assumptions import default_assumptions
+    from model.inputsheets import write_template
+    a = default_assumptions()
+    a = dataclasses.replace(a, inputs={**a.inputs, "horizon_months": horizon})
+    write_template(str(path), a)
+    return path
+
+
+def template_for(horizon: int, tmp: Path) -> Path:
+    import model
+    if horizon == 120:
+        return model.default_template()
+    return make_assumptions(tmp / f"assumptions-{horizon}.xlsx", horizon)
+
+
+_RANGE = re.compile(rb"\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)")
+_FORMULA = re.compile(rb"<f(?: [^>]*)?>(.*?)</f>", re.S)
+
+
+def _col(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def formula_stats(path: Path) -> dict[str, int]:
+    """Formula cells of a workbook and the cells their range references cover."""
+    cells = covered = longest = 0
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if not (name.startswith("xl/worksheets/sheet") and name.endswith(".xml")):
+                continue
+            for m in _FORMULA.finditer(z.read(name)):
+                cells += 1
+                for r in _RANGE.finditer(m.group(1)):
+                    size = ((abs(_col(r.group(3)) - _col(r.group(1))) + 1)
+                            * (abs(int(r.group(4)) - int(r.group(2))) + 1))
+                    covered += size
+                    longest = max(longest, size)
+    return {"formula_cells": cells, "range_cells": covered, "largest_range": longest}
+
+
+# ---------------------------------------------------------------- child modes
+
+def child_build(src: str, out: str, months: str) -> dict[str, Any]:
+    """In a fresh process: import, read, compute, write; then the floor, and the write
+    again with one-pass formula preparation (the suggested writer fix)."""
+    t0 = time.perf_counter()
+    import openpyxl  # noqa: F401 - imported by model.load; timed with the imports
+    import xlsxwriter  # noqa: F401
+
+    import model
+    from model.engine import run
+    from model.output import write_atomic
+    t_import = time.perf_counter() - t0
+    t = time.perf_counter()
+    a = model.load(src)
+    t_read = time.perf_counter() - t
+    t = time.perf_counter()
+    results = run(a)
+    t_compute = time.perf_counter() - t
+    t = time.perf_counter()
+    size = write_atomic(results, Path(out), inputs=(Path(src),))
+    t_write = time.perf_counter() - t
+    rss_build = peak_mb()
+    stats = formula_stats(Path(out))
+    t_floor = floor(stats["formula_cells"], int(months) + 1, Path(out).with_suffix(".floor.xlsx"))
+    fast_out = Path(out).with_suffix(".fast.xlsx")
+    with one_pass_formula_preparation():
+        t = time.perf_counter()
+        write_atomic(results, fast_out, inputs=(Path(src),))
+        t_fast = time.perf_counter() - t
+    if fast_out.read_bytes() != Path(out).read_bytes():
+        raise AssertionError("one-pass formula preparation changed the workbook's bytes")
+    return {"import": t_import, "read": t_read, "compute": t_compute, "write": t_write,
+            "total": t_read + t_compute + t_write, "size": size, "peak_mb": rss_build,
+            "floor": t_floor, "write_fast": t_fast, **stats}
+
+
+# Every name xlsxwriter's _prepare_formula rewrites without use_future_functions, as a
+# superset (no word boundary): a formula with none of them comes out unchanged.
+_DYNAMIC = re.compile(
+    r"(ANCHORARRAY|BYCOL|BYROW|CHOOSECOLS|CHOOSEROWS|DROP|EXPAND|FILTER|HSTACK|LAMBDA|"
+    r"MAKEARRAY|MAP|RANDARRAY|REDUCE|SCAN|INGLE|SEQUENCE|SORT|SORTBY|SWITCH|TAKE|"
+    r"TEXTSPLIT|TOCOL|TOROW|UNIQUE|VSTACK|WRAPCOLS|WRAPROWS|XLOOKUP)\(")
+
+
+class one_pass_formula_preparation:  # noqa: N801 - used as a context manager
+    """What-if for the writer: xlsxwriter runs ~29 regex substitutions on every formula
+    cell (Worksheet._prepare_formula). The model's formulas never hold those functions
+    (the expression whitelist), so one search can stand in for them. The benchmark
+    asserts the bytes written are identical."""
+
+    def __enter__(self) -> None:
+        from xlsxwriter.worksheet import Worksheet
+        self.original = Worksheet._prepare_formula
+        original = self.original
+
+        def prepare(ws: Any, formula: str, expand_future_functions: bool = False) -> str:
+            if (ws.use_future_functions or expand_future_functions or formula[:1] == "{"
+                    or "_xlfn." in formula or _DYNAMIC.search(formula)):
+                return str(original(ws, formula, expand_future_functions))
+            return formula[1:] if formula[:1] == "=" else formula
+        Worksheet._prepare_formula = prepare  # type: ignore[method-assign]
+
+    def __exit__(self, *exc: object) -> None:
+        from xlsxwriter.worksheet import Worksheet
+        Worksheet._prepare_formula = self.original  # type: ignore[method-assign]
+
+
+def floor(cells: int, width: int, path: Path) -> float:
+    """xlsxwriter alone writing `cells` formula cells with cached values, in rows as
+    wide as the model's (one column per month), with the model's workbook options."""
+    import xlsxwriter
+    from xlsxwriter.utility import xl_col_to_name
+    t = time.perf_counter()
+    wb = xlsxwriter.Workbook(str(path), {
+        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+        "in_memory": True})
+    fmt = wb.add_format({"num_format": '#,##0.0,,;(#,##0.0,,);"-"'})
+    ws = wb.add_worksheet("Floor")
+    cols = [xl_col_to_name(c) for c in range(width + 1)]
+    written = 0
+    row = 0
+    while written < cells:
+        for c in range(1, width + 1):
+            if written == cells:
+                break
+            ws.write_formula(row, c, f"={cols[c - 1]}{row + 1}+1", fmt, float(written))
+            written += 1
+        row += 1
+    wb.close()
+    return time.perf_counter() - t
+
+
+def child_simulate(draws: str, workers: str, months: str) -> dict[str, Any]:
+    import dataclasses
+
+    from model.assumptions import default_assumptions
+    from model.distributions import DEFAULT_DISTRIBUTIONS
+    from model.simulate import simulate
+    a = default_assumptions()
+    if int(months) != 120:
+        a = dataclasses.replace(a, inputs={**a.inputs, "horizon_months": int(months)})
+    n, w = int(draws), int(workers)
+    t = time.perf_counter()
+    sim = simulate(a, DEFAULT_DISTRIBUTIONS, n, 1, workers=w,
+                   chunk=min(n, 10_000) if w == 1 else min(-(-n // w), 10_000))
+    seconds = time.perf_counter() - t
+    p = [e.probability for e in sim.events()][0]
+    return {"seconds": seconds, "peak_mb": peak_mb(), "p_recoup": p}
+
+
+# ---------------------------------------------------------------- sections
+
+def machine() -> dict[str, str]:
+    import numpy
+    import xlsxwriter
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor()
+    ram = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        ram = f"{kb / 2**20:.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    lo = ""
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe:
+        try:
+            lo = subprocess.run([exe, "--version"], capture_output=True, text=True,
+                                timeout=60).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            lo = "(version unknown)"
+    return {"date": dt.date.today().isoformat(), "nproc": str(os.cpu_count()), "cpu": cpu,
+            "ram": ram, "python": platform.python_version(), "numpy": numpy.__version__,
+            "xlsxwriter": xlsxwriter.__version__, "libreoffice": lo or "not installed",
+            "platform": platform.platform()}
+
+
+def cold_start(repeat: int) -> dict[str, Any]:
+    timed_run([PY, "-c", "pass"])  # warm the file cache
+    bare = median([timed_run([PY, "-c", "pass"]) for _ in range(repeat)])
+    timed_run([PY, "-m", "model", "--help"])
+    help_ = median([timed_run([PY, "-m", "model", "--help"]) for _ in range(repeat)])
+    out: dict[str, Any] = {"python_bare_s": bare, "python_m_model_help_s": help_}
+    exe = shutil.which("finmodel")
+    if exe:
+        out["finmodel_help_s"] = median([timed_run([exe, "--help"]) for _ in range(repeat)])
+    probe = ("import sys, model.cli as c\n"
+             "try:\n    c.main(['--help'])\nexcept SystemExit:\n    pass\n"
+             "print(sorted(m for m in ('pandas', 'numpy', 'xlsxwriter', 'openpyxl') "
+             "if m in sys.modules))")
+    heavy = subprocess.run([PY, "-c", probe], capture_output=True, text=True, env=ENV)
+    out["heavy_modules_on_help"] = heavy.stdout.strip().splitlines()[-1]
+    return out
+
+
+def builds(horizons: list[int], repeat: int, tmp: Path) -> dict[int, dict[str, Any]]:
+    out: dict[int, dict[str, Any]] = {}
+    for h in horizons:
+        src = template_for(h, tmp)
+        dst = tmp / f"model-{h}.xlsx"
+        runs = [child(["build", str(src), str(dst), str(h)]) for _ in range(repeat)]
+        row = {k: median([r[k] for r in runs]) for k in runs[0]}
+        row["peak_mb"] = max(r["peak_mb"] for r in runs)
+        timed_run([PY, "-m", "model", "build", str(src), "-o", str(dst)])
+        row["cli_s"] = median([timed_run([PY, "-m", "model", "build", str(src), "-o", str(dst)])
+                               for _ in range(repeat)])
+        out[h] = row
+    return out
+
+
+def libreoffice(horizons: list[int], repeat: int, tmp: Path) -> dict[str, Any] | None:
+    from model.recalc import libreoffice_available, recalc_libreoffice
+    if not libreoffice_available():
+        return None
+    import xlsxwriter
+    one = tmp / "one-cell.xlsx"
+    wb = xlsxwriter.Workbook(str(one))
+    wb.add_worksheet().write_formula(0, 0, "=1+1", None, 2)
+    wb.close()
+
+    def recalc(path: Path) -> float:
+        t = time.perf_counter()
+        recalc_libreoffice(path, tmp / f"lo-{path.stem}")
+        return time.perf_counter() - t
+
+    recalc(one)  # warm the file cache
+    out: dict[Any, Any] = {"startup_s": median([recalc(one) for _ in range(repeat)])}
+    for h in horizons:
+        src = template_for(h, tmp)
+        dst = tmp / f"lo-model-{h}.xlsx"
+        subprocess.run([PY, "-m", "model", "build", str(src), "-o", str(dst)], check=True,
+                       stdout=subprocess.DEVNULL, env=ENV)
+        out[h] = median([recalc(dst) for _ in range(repeat)])
+    return out
+
+
+def monte_carlo(draws: int, repeat: int, tmp: Path, long: int) -> dict[str, Any]:
+    out: dict[str, Any] = {"draws": draws, "long": long}
+    for label, n, workers, months in (
+            ("one_process", draws, 1, 120), ("two_processes", draws, 2, 120),
+            ("one_process_long", draws, 1, long),
+            ("ten_times_one_process", 10 * draws, 1, 120),
+            ("ten_times_two_processes", 10 * draws, 2, 120)):
+        runs = [child(["simulate", str(n), str(workers), str(months)])
+                for _ in range(repeat)]
+        out[label] = {"seconds": median([r["seconds"] for r in runs]),
+                      "peak_mb": max(r["peak_mb"] for r in runs),
+                      "p_recoup": runs[0]["p_recoup"]}
+    dst = tmp / "sim.xlsx"
+    out["cli_s"] = median([timed_run([PY, "-m", "model", "simulate", "--draws", str(draws),
+                                      "--quiet", "-o", str(dst)]) for _ in range(repeat)])
+    return out
+
+
+# ---------------------------------------------------------------- report
+
+def report(r: dict[str, Any]) -> str:
+    m = r["machine"]
+    lines = [f"finmodel benchmarks, {m['date']}",
+             f"machine: {m['nproc']} x {m['cpu']}, {m['ram']} RAM; {m['platform']}",
+             f"Python {m['python']}, numpy {m['numpy']}, xlsxwriter {m['xlsxwriter']}, "
+             f"{m['libreoffice']}", ""]
+    c = r["cold_start"]
+    lines.append("CLI cold start (median wall time)")
+    lines.append(f"  python -c pass               {c['python_bare_s']:7.3f} s")
+    lines.append(f"  python -m model --help       {c['python_m_model_help_s']:7.3f} s   "
+                 f"target < {TARGETS['cold_start_s']} s")
+    if "finmodel_help_s" in c:
+        lines.append(f"  finmodel --help              {c['finmodel_help_s']:7.3f} s")
+    lines.append(f"  heavy modules imported by --help: {c['heavy_modules_on_help']}")
+    lines.append("")
+    lines.append("finmodel build (median of fresh processes, seconds; total = read + compute "
+                 "+ write, imports timed apart)")
+    lines.append(f"  {'months':>6} {'import':>7} {'read':>7} {'compute':>8} {'write':>7} "
+                 f"{'total':>7} {'floor':>7} {'total/floor':>11} {'write/floor':>11} "
+                 f"{'CLI e2e':>8} {'peak MB':>8} {'size KB':>8} {'formulas':>9}")
+    for h, b in r["builds"].items():
+        lines.append(
+            f"  {h:>6} {b['import']:7.3f} {b['read']:7.3f} {b['compute']:8.3f} "
+            f"{b['write']:7.3f} {b['total']:7.3f} {b['floor']:7.3f} "
+            f"{b['total'] / b['floor']:11.2f} {b['write'] / b['floor']:11.2f} "
+            f"{b['cli_s']:8.3f} {b['peak_mb']:8.0f} {b['size'] / 1024:8.0f} "
+            f"{b['formula_cells']:9,.0f}")
+    lines.append("  what-if, one-pass formula preparation (same bytes; see docs/performance.md):")
+    for h, b in r["builds"].items():
+        total = b["read"] + b["compute"] + b["write_fast"]
+        lines.append(f"  {h:>6} write {b['write_fast']:.3f} s, total {total:.3f} s, "
+                     f"total/floor {total / b['floor']:.2f}")
+    lines.append(f"  targets: default build <= {TARGETS['build_floor_ratio']} x floor and well "
+                 f"under {TARGETS['build_default_s']} s; default output < "
+                 f"{TARGETS['default_output_mb']} MB; 1,200 months < "
+                 f"{TARGETS['build_1200_s']} s and < {TARGETS['build_1200_mb']:.0f} MB")
+    lines.append("")
+    lines.append("Growth with the horizon (per month: linear if the figures stay flat)")
+    lines.append(f"  {'months':>6} {'formulas/month':>15} {'range cells/month':>18} "
+                 f"{'largest range':>14} {'build s/month':>14}")
+    for h, b in r["builds"].items():
+        lines.append(f"  {h:>6} {b['formula_cells'] / h:15.1f} {b['range_cells'] / h:18.1f} "
+                     f"{b['largest_range']:14,.0f} {b['total'] / h * 1000:11.2f} ms")
+    lo = r.get("libreoffice")
+    lines.append("")
+    if lo is None:
+        lines.append("LibreOffice recalculation: skipped (not installed or --no-libreoffice)")
+    else:
+        lines.append("LibreOffice full recalculation (median; start-up = a one-cell workbook)")
+        lines.append(f"  start-up {lo['startup_s']:.2f} s")
+        hs = sorted(int(h) for h in lo if str(h).isdigit())
+        prev: tuple[int, float] | None = None
+        for h in hs:
+            t_h = lo[h] if h in lo else lo[str(h)]
+            net = t_h - lo["startup_s"]
+            text = (f"  {h:>6} months {t_h:6.2f} s, less start-up {net:6.2f} s, "
+                    f"{net / h * 1000:6.2f} ms/month")
+            if prev is not None:
+                text += (f"; marginal {(t_h - prev[1]) / (h - prev[0]) * 1000:5.2f} ms/month "
+                         f"from {prev[0]}")
+            lines.append(text)
+            prev = (h, t_h)
+        lines.append("  (linear: the marginal cost of a month stays flat as the horizon grows; "
+                     "quadratic would make it grow)")
+    mc = r["monte_carlo"]
+    lines.append("")
+    lines.append(f"Monte Carlo, {mc['draws']:,} draws (median; target < "
+                 f"{TARGETS['mc_10k_s']} s for 10,000 draws of 120 months on two cores)")
+    big = f"{10 * mc['draws']:,} draws"
+    for label, text in (("one_process", "120 months, 1 process"),
+                        ("two_processes", "120 months, 2 processes"),
+                        ("one_process_long", f"{mc['long']} months, 1 process"),
+                        ("ten_times_one_process", f"{big}, 120 months, 1 process"),
+                        ("ten_times_two_processes", f"{big}, 120 months, 2 processes")):
+        x = mc[label]
+        lines.append(f"  {text:<37} {x['seconds']:7.3f} s  peak {x['peak_mb']:5.0f} MB  "
+                     f"P(Microsoft recoups by Dec 2030) {x['p_recoup'] * 100:.1f} %")
+    lines.append(f"  finmodel simulate end to end (incl. writing the workbook) {mc['cli_s']:.2f} s")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--quick", action="store_true", help="one repeat, 2,000 draws")
+    p.add_argument("--horizons", default="120,1200", help="build horizons (120,1200)")
+    p.add_argument("--lo-horizons", default="120,600,1200",
+                   help="LibreOffice recalculation horizons (120,600,1200)")
+    p.add_argument("--repeat", type=int, help="repeats per measure (5; --quick: 1)")
+    p.add_argument("--draws", type=int, help="Monte Carlo draws (10000; --quick: 2000)")
+    p.add_argument("--no-libreoffice", action="store_true")
+    p.add_argument("--json", type=Path, help="also write the results as JSON")
+    p.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.child:
+        kind, *rest = args.child
+        result = child_build(*rest) if kind == "build" else child_simulate(*rest)
+        print(json.dumps(result))
+        return 0
+    repeat = args.repeat or (1 if args.quick else 5)
+    draws = args.draws or (2000 if args.quick else 10_000)
+    horizons = [int(h) for h in args.horizons.split(",")]
+    lo_horizons = [int(h) for h in args.lo_horizons.split(",")]
+    with tempfile.TemporaryDirectory(prefix="finmodel-bench-") as d:
+        tmp = Path(d)
+        r: dict[str, Any] = {"machine": machine()}
+        print("measuring cold start ...", file=sys.stderr)
+        r["cold_start"] = cold_start(max(repeat, 3) * 2)
+        print("measuring builds ...", file=sys.stderr)
+        r["builds"] = builds(horizons, repeat, tmp)
+        if not args.no_libreoffice:
+            print("measuring LibreOffice ...", file=sys.stderr)
+            r["libreoffice"] = libreoffice(lo_horizons, min(repeat, 3), tmp)
+        print("measuring Monte Carlo ...", file=sys.stderr)
+        r["monte_carlo"] = monte_carlo(draws, min(repeat, 3), tmp, max(horizons))
+    print(report(r))
+    if args.json:
+        args.json.write_text(json.dumps(r, indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
