@@ -138,8 +138,7 @@ def formula_stats(path: Path) -> dict[str, int]:
 # ---------------------------------------------------------------- child modes
 
 def child_build(src: str, out: str, months: str) -> dict[str, Any]:
-    """In a fresh process: import, read, compute, write; then the floor, and the write
-    again with one-pass formula preparation (the suggested writer fix)."""
+    """In a fresh process: import, read, compute, write; then the floor."""
     t0 = time.perf_counter()
     import openpyxl  # noqa: F401 - imported by model.load; timed with the imports
     import xlsxwriter  # noqa: F401
@@ -160,47 +159,9 @@ def child_build(src: str, out: str, months: str) -> dict[str, Any]:
     rss_build = peak_mb()
     stats = formula_stats(Path(out))
     t_floor = floor(stats["formula_cells"], int(months) + 1, Path(out).with_suffix(".floor.xlsx"))
-    fast_out = Path(out).with_suffix(".fast.xlsx")
-    with one_pass_formula_preparation():
-        t = time.perf_counter()
-        write_atomic(results, fast_out, inputs=(Path(src),))
-        t_fast = time.perf_counter() - t
-    if fast_out.read_bytes() != Path(out).read_bytes():
-        raise AssertionError("one-pass formula preparation changed the workbook's bytes")
     return {"import": t_import, "read": t_read, "compute": t_compute, "write": t_write,
             "total": t_read + t_compute + t_write, "size": size, "peak_mb": rss_build,
-            "floor": t_floor, "write_fast": t_fast, **stats}
-
-
-# Every name xlsxwriter's _prepare_formula rewrites without use_future_functions, as a
-# superset (no word boundary): a formula with none of them comes out unchanged.
-_DYNAMIC = re.compile(
-    r"(ANCHORARRAY|BYCOL|BYROW|CHOOSECOLS|CHOOSEROWS|DROP|EXPAND|FILTER|HSTACK|LAMBDA|"
-    r"MAKEARRAY|MAP|RANDARRAY|REDUCE|SCAN|INGLE|SEQUENCE|SORT|SORTBY|SWITCH|TAKE|"
-    r"TEXTSPLIT|TOCOL|TOROW|UNIQUE|VSTACK|WRAPCOLS|WRAPROWS|XLOOKUP)\(")
-
-
-class one_pass_formula_preparation:  # noqa: N801 - used as a context manager
-    """What-if for the writer: xlsxwriter runs ~29 regex substitutions on every formula
-    cell (Worksheet._prepare_formula). The model's formulas never hold those functions
-    (the expression whitelist), so one search can stand in for them. The benchmark
-    asserts the bytes written are identical."""
-
-    def __enter__(self) -> None:
-        from xlsxwriter.worksheet import Worksheet
-        self.original = Worksheet._prepare_formula
-        original = self.original
-
-        def prepare(ws: Any, formula: str, expand_future_functions: bool = False) -> str:
-            if (ws.use_future_functions or expand_future_functions or formula[:1] == "{"
-                    or "_xlfn." in formula or _DYNAMIC.search(formula)):
-                return str(original(ws, formula, expand_future_functions))
-            return formula[1:] if formula[:1] == "=" else formula
-        Worksheet._prepare_formula = prepare  # type: ignore[method-assign]
-
-    def __exit__(self, *exc: object) -> None:
-        from xlsxwriter.worksheet import Worksheet
-        Worksheet._prepare_formula = self.original  # type: ignore[method-assign]
+            "floor": t_floor, **stats}
 
 
 def floor(cells: int, width: int, path: Path) -> float:
@@ -385,11 +346,6 @@ def report(r: dict[str, Any]) -> str:
             f"{b['total'] / b['floor']:11.2f} {b['write'] / b['floor']:11.2f} "
             f"{b['cli_s']:8.3f} {b['peak_mb']:8.0f} {b['size'] / 1024:8.0f} "
             f"{b['formula_cells']:9,.0f}")
-    lines.append("  what-if, one-pass formula preparation (same bytes; see docs/performance.md):")
-    for h, b in r["builds"].items():
-        total = b["read"] + b["compute"] + b["write_fast"]
-        lines.append(f"  {h:>6} write {b['write_fast']:.3f} s, total {total:.3f} s, "
-                     f"total/floor {total / b['floor']:.2f}")
     lines.append(f"  targets: default build <= {TARGETS['build_floor_ratio']} x floor and well "
                  f"under {TARGETS['build_default_s']} s; default output < "
                  f"{TARGETS['default_output_mb']} MB; 1,200 months < "
