@@ -102,22 +102,24 @@ class _PyRender:
         self.consts = {name: i for i, name in enumerate(constants(a))}
         self.sched = {f.key: i for i, f in enumerate(SCHEDULE_FIELDS)}
 
+    # Rows, inputs and parameters are bound to local names at the top of the step
+    # function (v3, i2, p0, ...): a local lookup is the cheapest one Python has.
     def line(self, key: str, prev: bool) -> str:
-        return f"V[{self.index[key]}][t{'-1' if prev else ''}]"
+        return f"v{self.index[key]}[t{'-1' if prev else ''}]"
 
     def input(self, key: str) -> str:
-        return f"I[{self.inputs[key]}]"
+        return f"i{self.inputs[key]}"
 
     def param(self, table: str, row: str, column: str) -> str:
         i = self.params.setdefault((table, row, column), len(self.params))
-        return f"P[{i}]"
+        return f"p{i}"
 
     def const(self, name: str) -> str:
-        return f"C[{self.consts[name]}]"
+        return f"c{self.consts[name]}"
 
     def timeline(self, name: str) -> str:
         if name.startswith("sched:"):
-            return f"S[{self.sched[name[6:]]}][t]"
+            return f"s{self.sched[name[6:]]}[t]"
         return {"month": "M[t]", "year": "Y[t]"}[name]
 
     def is_blank(self, node: Expr) -> bool:
@@ -190,15 +192,20 @@ def compile_model(a: Assumptions, vector: bool = False) -> Compiled:
     check_order(lines)
     index = {ln.key: i for i, ln in enumerate(lines)}
     r = _PyRender(a, index, vector)
-    body = ["def step(V, I, P, C, M, Y, S, n):", "    t = 0"]
+    openings = []
     for i, ln in enumerate(lines):
         if ln.opening is not None:
             opening = ln.expr if ln.opening == SAME else ln.opening
             assert isinstance(opening, Expr)
-            body.append(f"    V[{i}][0] = {opening.py(r)}  # {ln.key}")
-    body.append("    for t in range(1, n + 1):")
-    for i, ln in enumerate(lines):
-        body.append(f"        V[{i}][t] = {ln.expr.py(r)}  # {ln.key}")
+            openings.append(f"    v{i}[0] = {opening.py(r)}  # {ln.key}")
+    periods = [f"        v{i}[t] = {ln.expr.py(r)}  # {ln.key}" for i, ln in enumerate(lines)]
+    names = [f"    v{i} = V[{i}]" for i in range(len(lines))]
+    names += [f"    i{k} = I[{k}]" for k in range(len(INPUT_FIELDS))]
+    names += [f"    p{k} = P[{k}]" for k in range(len(r.params))]
+    names += [f"    c{k} = C[{k}]" for k in range(len(r.consts))]
+    names += [f"    s{k} = S[{k}]" for k in range(len(SCHEDULE_FIELDS))]
+    body = ["def step(V, I, P, C, M, Y, S, n):", *names, "    t = 0", *openings,
+            "    for t in range(1, n + 1):", *periods]
     source = "\n".join(body) + "\n"
     namespace: dict[str, Any] = dict(_functions(vector))
     exec(compile(source, "<model step>", "exec"), namespace)  # noqa: S102 - our own code
