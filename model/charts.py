@@ -99,9 +99,15 @@ def dashboard_charts(wb: Any, results: Results, layout: Layout) -> list[Any]:
             i += 1
     progress.set_x_axis({"date_axis": True, "num_format": "yyyy", "major_unit": 12,
                          "major_unit_type": "months"})
-    _style(progress, "Cumulative receipts as a share of each hurdle and cap", "received")
-    progress.set_y_axis({"num_format": "0%", "name": "of hurdle or cap", "min": 0,
-                         "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    if i:
+        _style(progress, "Cumulative receipts as a share of each hurdle and cap", "received")
+        progress.set_y_axis({"num_format": "0%", "name": "of hurdle or cap", "min": 0,
+                             "major_gridlines": {"visible": True,
+                                                 "line": {"color": "#D9D9D9"}}})
+    else:  # no hurdle and no cap to measure against: the receipts themselves
+        for j, p in enumerate(a.parties):
+            _series(progress, p.label, months, _monthly(layout, f"cum_{p.key}"), j)
+        _style(progress, "Cumulative receipts by party")
     charts.append(progress)
 
     take = wb.add_chart({"type": "column", "subtype": "stacked"})

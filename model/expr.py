@@ -263,7 +263,10 @@ class Bin(Expr):
         if self.a.prec < self.prec:
             left = f"({left})"
         right = self.b.xl(c)
-        if self.b.prec < self.prec or (self.b.prec == self.prec and self.op in "-/^"):
+        # Brackets on a right operand of equal precedence even where algebra would not
+        # need them (a+(b-c)): spreadsheets then add in the same order as Python does,
+        # so floating-point results agree to the last bit.
+        if self.b.prec <= self.prec:
             right = f"({right})"
         return f"{left}{self.op}{right}"
 

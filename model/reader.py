@@ -144,13 +144,14 @@ def read_workbook(path: Path) -> RawWorkbook:
     import openpyxl
     if not openpyxl.DEFUSEDXML:  # defusedxml missing, or OPENPYXL_DEFUSEDXML=False
         raise RuntimeError("defusedxml is needed to read untrusted workbooks safely")
-    # openpyxl gets an open file, not a name: it judges the content, whatever the extension
-    with path.open("rb") as fh:
+    # openpyxl gets an open file, not a name: it judges the content, whatever the extension.
+    # Its warnings (a date out of range, an unknown extension) are not for the user: what
+    # matters comes back as a value the validator describes.
+    with warnings.catch_warnings(), path.open("rb") as fh:
+        warnings.simplefilter("ignore")
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                wb = openpyxl.load_workbook(fh, read_only=True, data_only=True,
-                                            keep_links=False, keep_vba=False)
+            wb = openpyxl.load_workbook(fh, read_only=True, data_only=True,
+                                        keep_links=False, keep_vba=False)
         except Exception as e:  # openpyxl raises many types on damaged parts
             raise _fail(path, "a workbook openpyxl can read", _damage(e)) from None
         try:
@@ -166,7 +167,10 @@ def read_workbook(path: Path) -> RawWorkbook:
             wb.close()
         if any(None in row for t in tables.values() for _, row in t.rows):
             fh.seek(0)
-            _find_formulas(fh, tables)
+            try:
+                _find_formulas(fh, tables)
+            except Exception as e:  # the formulas pass parses shared formulas too
+                raise _fail(path, "a workbook openpyxl can read", _damage(e)) from None
     return RawWorkbook(str(path), tables, version, had_macros, saved)
 
 

@@ -1,0 +1,718 @@
+"""Inputs for the robustness tests: a corpus of bad assumptions workbooks generated from
+the shipped template, and hypothesis strategies for random valid assumptions.
+
+Each case writes one bad file into a folder and says where the error message must
+point: the sheet and the cell (or row or column) when there is one, and words of what
+was expected. ``tests/test_bad_inputs.py`` runs every case through the real command
+line. Two real legacy files that cannot be generated here (an .xls and an .ods,
+converted from the template by LibreOffice) live in ``tests/corpus/``.
+
+The zip bombs are built without ever holding their expanded bytes: the deflate stream
+of a block of zeros, after a full flush, is the same for every block, so gigabytes of
+zeros compress to a repeated few kilobytes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import io
+import random
+import re
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from hypothesis import strategies as st
+from openpyxl.utils import get_column_letter
+
+from model import default_template, schema
+from model.assumptions import Assumptions, Party, Tier, default_assumptions
+from model.engine import add_months
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+OUT_NAME = "model.xlsx"
+EARLIER_OUTPUT = b"earlier output: must survive byte for byte\n"
+
+
+@dataclass(frozen=True)
+class BadInput:
+    """One bad input file and what the error message must say about it."""
+
+    id: str
+    make: Callable[[Path], Path]  # writes the file into a folder, returns its path
+    expected: str  # words that follow "expected" in the message
+    sheet: str | None = None  # the sheet the message names, when there is one
+    cell: str | None = None  # the cell, or "row N" / "column X", when there is one
+
+
+# ---------------------------------------------------------------- the template
+
+
+@functools.cache
+def template_bytes() -> bytes:
+    return default_template().read_bytes()
+
+
+@functools.cache
+def _grid() -> dict[str, tuple[dict[str, str], dict[str, int]]]:
+    """For each sheet of the template: {column key: letter}, {key in column A: row}."""
+    wb = openpyxl.load_workbook(io.BytesIO(template_bytes()), read_only=True)
+    try:
+        out = {}
+        for ws in wb.worksheets:
+            rows = list(ws.iter_rows(values_only=True))
+            header = {str(k): get_column_letter(i + 1) for i, k in enumerate(rows[0]) if k}
+            keys = {str(r[0]): n for n, r in enumerate(rows[1:], start=2) if r and r[0]}
+            out[ws.title] = (header, keys)
+        return out
+    finally:
+        wb.close()
+
+
+def cell(sheet: str, row: str | int, column: str) -> str:
+    """The template's cell for a row (its key in column A, or a row number) and a column."""
+    header, keys = _grid()[sheet]
+    number = row if isinstance(row, int) else keys[row]
+    return f"{header[column]}{number}"
+
+
+def members(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {name: z.read(name) for name in z.namelist()}
+
+
+def rezip(parts: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def sheet_part(sheet: str) -> str:
+    """The zip member of a template sheet (xlsxwriter numbers them in order)."""
+    return f"xl/worksheets/sheet{list(_grid()).index(sheet) + 1}.xml"
+
+
+# ---------------------------------------------------------------- makers
+
+
+def _write(name: str, data: Callable[[], bytes]) -> Callable[[Path], Path]:
+    def make(folder: Path) -> Path:
+        path = folder / name
+        path.write_bytes(data())
+        return path
+    return make
+
+
+def edited_bytes(edit: Callable[[Any], None]) -> bytes:
+    """The template edited with openpyxl (which writes formulas without saved results)."""
+    wb = openpyxl.load_workbook(io.BytesIO(template_bytes()))
+    edit(wb)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _edited(edit: Callable[[Any], None], name: str = "bad.xlsx") -> Callable[[Path], Path]:
+    return _write(name, lambda: edited_bytes(edit))
+
+
+def _set(sheet: str, ref: str, value: object) -> Callable[[Any], None]:
+    def edit(wb: Any) -> None:
+        wb[sheet][ref] = value
+    return edit
+
+
+def _parts_edited(edit: Callable[[dict[str, bytes]], None],
+                  name: str = "bad.xlsx") -> Callable[[Path], Path]:
+    def data() -> bytes:
+        parts = members(template_bytes())
+        edit(parts)
+        return rezip(parts)
+    return _write(name, data)
+
+
+def _replace_in(part: str, old: bytes, new: bytes) -> Callable[[dict[str, bytes]], None]:
+    def edit(parts: dict[str, bytes]) -> None:
+        assert old in parts[part], (part, old)
+        parts[part] = parts[part].replace(old, new, 1)
+    return edit
+
+
+def _set_xml_value(sheet: str, ref: str, text: str) -> Callable[[dict[str, bytes]], None]:
+    """Put raw text in a numeric cell's <v>, where openpyxl cannot be asked to."""
+    def edit(parts: dict[str, bytes]) -> None:
+        part = sheet_part(sheet)
+        xml = parts[part].decode()
+        start = xml.index(f'<c r="{ref}"')
+        v = xml.index("<v>", start)
+        end = xml.index("</v>", v)
+        parts[part] = (xml[:v + 3] + text + xml[end:]).encode()
+    return edit
+
+
+# ---------------------------------------------------------------- zip bombs
+
+
+_BLOCK = 1 << 24  # 16 MiB of zeros per deflate block
+
+
+@functools.cache
+def _deflated_zeros(blocks: int) -> tuple[bytes, int]:
+    """Raw deflate data for blocks x 16 MiB of zeros, and the CRC-32 of those zeros."""
+    zeros = bytes(_BLOCK)
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    first = c.compress(zeros) + c.flush(zlib.Z_FULL_FLUSH)
+    again = c.compress(zeros) + c.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(blocks):
+        crc = zlib.crc32(zeros, crc)
+    return first + again * (blocks - 1) + c.flush(), crc
+
+
+def raw_zip(entries: list[tuple[str, bytes, int, int]]) -> bytes:
+    """A zip from (name, raw deflate data, CRC-32, declared size) entries, written by hand
+    so that the declared sizes can be anything."""
+    out = io.BytesIO()
+    central = io.BytesIO()
+    for name, data, crc, size in entries:
+        offset = out.tell()
+        encoded = name.encode()
+        fields = (20, 0, 8, 0, 0x21, crc, len(data), size, len(encoded))
+        out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", *fields, 0) + encoded + data)
+        central.write(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, *fields, 0, 0, 0, 0, 0,
+                                  offset) + encoded)
+    cd = central.getvalue()
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(cd),
+                      out.tell(), 0)
+    return out.getvalue() + cd + end
+
+
+def _deflated(data: bytes) -> tuple[bytes, int, int]:
+    c = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush(), zlib.crc32(data), len(data)
+
+
+def _template_entries(skip: str = "") -> list[tuple[str, bytes, int, int]]:
+    return [(name, *_deflated(data)) for name, data in members(template_bytes()).items()
+            if name != skip]
+
+
+def zip_bomb() -> bytes:
+    """The template whose Inputs sheet expands to 2 GiB of zeros (a 2 MB file)."""
+    part = sheet_part(schema.INPUTS_SHEET)
+    data, crc = _deflated_zeros(128)
+    return raw_zip([*_template_entries(skip=part), (part, data, crc, 128 * _BLOCK)])
+
+
+def zip_bomb_spread() -> bytes:
+    """Many members, each below the ratio check's threshold, that add up to 256 MB."""
+    zeros = bytes(1_000_000)
+    entry = _deflated(zeros)
+    return raw_zip([*_template_entries(),
+                    *((f"xl/media/filler{i}.bin", *entry) for i in range(256))])
+
+
+def zip_lying_sizes() -> bytes:
+    """The Inputs sheet declares 6 KB but its data expands to 64 MiB: zipfile must stop at
+    the declared size instead of inflating everything."""
+    part = sheet_part(schema.INPUTS_SHEET)
+    data, crc = _deflated_zeros(4)
+    return raw_zip([*_template_entries(skip=part), (part, data, crc, 6_000)])
+
+
+def many_parts() -> bytes:
+    empty = _deflated(b"")
+    return raw_zip([*_template_entries(), *((f"x/{i}", *empty) for i in range(20_000))])
+
+
+# ---------------------------------------------------------------- XML attacks
+
+_LAUGHS = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+           + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%s;" % (b"" if i == 1 else b"%d"
+                                                                   % (i - 1))) * 10)
+                      for i in range(1, 10)) + b"]>\n")
+
+
+def billion_laughs(part: str, at: bytes) -> Callable[[dict[str, bytes]], None]:
+    """Declare the nine nested entities (10^9 'lol's) and use the last one at ``at``."""
+    def edit(parts: dict[str, bytes]) -> None:
+        xml = parts[part]
+        body = xml[xml.index(b"?>") + 2:].lstrip()
+        assert at in body, (part, at)
+        parts[part] = _LAUGHS + body.replace(at, at + b"&lol9;", 1)
+    return edit
+
+
+def external_entity(part: str, at: bytes) -> Callable[[dict[str, bytes]], None]:
+    def edit(parts: dict[str, bytes]) -> None:
+        xml = parts[part]
+        body = xml[xml.index(b"?>") + 2:].lstrip()
+        root = body[1:body.index(b" ")].decode()
+        parts[part] = (f'<?xml version="1.0"?>\n<!DOCTYPE {root} [<!ENTITY xxe SYSTEM '
+                       f'"file:///etc/passwd">]>\n').encode() + body.replace(at, at + b"&xxe;", 1)
+    return edit
+
+
+# ---------------------------------------------------------------- macros
+
+
+FAKE_VBA = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+            + b'Attribute VB_Name = "Module1"\nSub AutoOpen()\nShell "calc.exe"\nEnd Sub\n')
+
+
+def with_macros(data: bytes) -> bytes:
+    """A workbook turned into an .xlsm with a VBA project (never run: it is only bytes)."""
+    parts = members(data)
+    types = parts["[Content_Types].xml"].decode()
+    types = types.replace(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        "application/vnd.ms-excel.sheet.macroEnabled.main+xml").replace(
+        "<Default Extension=\"xml\"",
+        "<Default Extension=\"bin\" ContentType=\"application/vnd.ms-office.vbaProject\"/>"
+        "<Default Extension=\"xml\"")
+    parts["[Content_Types].xml"] = types.encode()
+    rels = parts["xl/_rels/workbook.xml.rels"].decode().replace(
+        "</Relationships>",
+        '<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/'
+        'relationships/vbaProject" Target="vbaProject.bin"/></Relationships>')
+    parts["xl/_rels/workbook.xml.rels"] = rels.encode()
+    parts["xl/vbaProject.bin"] = FAKE_VBA
+    return rezip(parts)
+
+
+# ---------------------------------------------------------------- edits
+
+
+def _delete_row(sheet: str, key: str) -> Callable[[Any], None]:
+    def edit(wb: Any) -> None:
+        wb[sheet].delete_rows(_grid()[sheet][1][key])
+    return edit
+
+
+def _append(sheet: str, key: str) -> Callable[[Any], None]:
+    """Copy the row of ``key`` below the table: a duplicated key."""
+    def edit(wb: Any) -> None:
+        ws = wb[sheet]
+        ws.append([c.value for c in ws[_grid()[sheet][1][key]]])
+    return edit
+
+
+def _rename_column(sheet: str, column: str, new: str) -> Callable[[Any], None]:
+    return _set(sheet, cell(sheet, 1, column), new)
+
+
+def _delete_column(sheet: str, column: str) -> Callable[[Any], None]:
+    def edit(wb: Any) -> None:
+        wb[sheet].delete_cols(openpyxl.utils.column_index_from_string(
+            _grid()[sheet][0][column]))
+    return edit
+
+
+def _swap_schedule_months(wb: Any) -> None:
+    ws = wb[schema.SCHEDULE_SHEET]
+    a, b = cell(schema.SCHEDULE_SHEET, 3, "from_month"), cell(schema.SCHEDULE_SHEET, 4,
+                                                            "from_month")
+    ws[a].value, ws[b].value = ws[b].value, ws[a].value
+
+
+def _schema_version(version: int) -> Callable[[Any], None]:
+    def edit(wb: Any) -> None:
+        for prop in wb.custom_doc_props:
+            if prop.name == schema.SCHEMA_PROPERTY:
+                prop.value = version
+    return edit
+
+
+def schedule_rows(count: int) -> Callable[[Any], None]:
+    """A Schedule of ``count`` monthly rows from 1902 on (valid except for their number)."""
+    def edit(wb: Any) -> None:
+        ws = wb[schema.SCHEDULE_SHEET]
+        first = [c.value for c in ws[2]]
+        ws.delete_rows(2, ws.max_row)
+        for i in range(count):
+            ws.append([dt.datetime(1902 + i // 12, i % 12 + 1, 1), *first[1:]])
+    return edit
+
+
+def _rows_hidden() -> bytes:
+    """5,001 Schedule rows under a <dimension> that declares two: openpyxl would stop
+    at the declared size, so the reader must not trust it."""
+    parts = members(edited_bytes(schedule_rows(5001)))
+    part = sheet_part(S)
+    parts[part], found = re.subn(rb'<dimension ref="[A-Z0-9:]+"', b'<dimension ref="A1:K2"',
+                                 parts[part])
+    assert found == 1
+    return rezip(parts)
+
+
+def _sparse(size: int) -> Callable[[Path], Path]:
+    def make(folder: Path) -> Path:
+        path = folder / "huge.xlsx"
+        with path.open("wb") as fh:
+            fh.write(b"PK\x03\x04")
+            fh.truncate(size)  # a sparse file: no disk space, instant
+        return path
+    return make
+
+
+def _folder(folder: Path) -> Path:
+    path = folder / "a folder.xlsx"
+    path.mkdir()
+    return path
+
+
+def _missing(folder: Path) -> Path:
+    return folder / "no such file.xlsx"
+
+
+def _copy(name: str, source: str) -> Callable[[Path], Path]:
+    return _write(name, lambda: (CORPUS / source).read_bytes())
+
+
+# ---------------------------------------------------------------- the corpus
+
+I, S, P, T = schema.INPUTS_SHEET, schema.SCHEDULE_SHEET, schema.PARTIES_SHEET, schema.TIERS_SHEET
+XLSX = "an .xlsx workbook"
+
+
+def _cases() -> list[BadInput]:
+    def inp(key: str) -> str:
+        return cell(I, key, "value")
+
+    def edit(id: str, change: Callable[[Any], None], expected: str, sheet: str | None = None,
+             where: str | None = None, name: str = "bad.xlsx") -> BadInput:
+        return BadInput(id, _edited(change, name), expected, sheet, where)
+
+    def value(id: str, key: str, v: object, expected: str) -> BadInput:
+        return edit(id, _set(I, inp(key), v), expected, I, inp(key))
+
+    def parts(id: str, change: Callable[[dict[str, bytes]], None], expected: str,
+              sheet: str | None = None, where: str | None = None) -> BadInput:
+        return BadInput(id, _parts_edited(change), expected, sheet, where)
+
+    ms, ms_col = "microsoft", "column G"
+    cases = [
+        # ---- not a workbook at all
+        BadInput("not_a_zip", _write("bad.xlsx", lambda: b"\x00\x01\x02"
+                                     + random.Random(4).randbytes(4096)), XLSX),
+        BadInput("empty_file", _write("bad.xlsx", lambda: b""), XLSX),
+        BadInput("truncated_zip", _write("bad.xlsx",
+                                         lambda: template_bytes()[:len(template_bytes()) // 2]),
+                 XLSX),
+        BadInput("truncated_zip_end", _write("bad.xlsx", lambda: template_bytes()[:-30]), XLSX),
+        BadInput("csv_renamed_xlsx", _write("bad.xlsx", lambda: b"key,value\nstart_month,"
+                                            b"2024-04-01\nhorizon_months,120\n"), XLSX),
+        BadInput("xls", _copy("assumptions.xls", "assumptions.xls"), XLSX),
+        BadInput("xls_renamed_xlsx", _copy("assumptions.xlsx", "assumptions.xls"), XLSX),
+        BadInput("ods", _copy("assumptions.ods", "assumptions.ods"), XLSX),
+        BadInput("input_is_a_folder", _folder, "an .xlsx file"),
+        BadInput("input_missing", _missing, "a readable file"),
+        # ---- hostile containers
+        BadInput("zip_bomb", _write("bad.xlsx", zip_bomb), "an ordinary workbook"),
+        BadInput("zip_bomb_spread", _write("bad.xlsx", zip_bomb_spread),
+                 "at most 200 MB once unpacked"),
+        BadInput("zip_lying_sizes", _write("bad.xlsx", zip_lying_sizes),
+                 "a workbook openpyxl can read"),
+        BadInput("zip_many_parts", _write("bad.xlsx", many_parts), "a zip of at most 10,000"),
+        BadInput("too_large_file", _sparse(26 * 2**20), "a file of at most 25 MB"),
+        parts("entity_bomb_in_sheet", billion_laughs(sheet_part(I), b"<sheetData>"),
+              "a workbook openpyxl can read"),
+        parts("entity_bomb_in_shared_strings",
+              billion_laughs("xl/sharedStrings.xml", b"<t>"), "a workbook openpyxl can read"),
+        parts("external_entity_in_workbook", external_entity("xl/workbook.xml", b"<bookViews>"),
+              "a workbook openpyxl can read"),
+        parts("huge_declared_dimension",
+              _replace_in(sheet_part(I), b'<dimension ref="A1:E13"/>',
+                          b'<dimension ref="A1:XFD1048576"/>'),
+              "a table of at most 5,000 rows and 200 columns", I),
+        edit("too_many_rows", schedule_rows(5001),
+             "a table of at most 5,000 rows and 200 columns", S),
+        BadInput("too_many_rows_behind_a_small_dimension", _write("bad.xlsx", _rows_hidden),
+                 "a table of at most 5,000 rows and 200 columns", S, "row 5002"),
+        BadInput("xlsm_with_a_bad_value", _write("bad.xlsm", lambda: with_macros(
+            edited_bytes(_set(I, inp("api_arr_opening"), "lots")))),
+            "an amount in USD", I, inp("api_arr_opening")),
+        # ---- missing or repeated sheets, keys and columns
+        edit("missing_sheet", lambda wb: wb.remove(wb[T]), f"a sheet named {T}", T),
+        edit("missing_key", _delete_row(I, "horizon_months"),
+             "a row with key 'horizon_months'", I, "column A"),
+        edit("missing_column", _rename_column(I, "value", "amount"),
+             "a column headed 'value'", I, "row 1"),
+        edit("missing_schedule_column", _delete_column(S, "api_growth"),
+             "a column headed 'api_growth'", S, "row 1"),
+        edit("missing_tier_share_column", _delete_column(T, "nonprofit"),
+             "a column headed 'nonprofit'", T, "row 1"),
+        edit("duplicated_key", _append(I, "api_arr_opening"), "each key once", I,
+             f"A{len(schema.INPUT_FIELDS) + 2}"),
+        edit("duplicated_party", _append(P, ms), "each party once", P,
+             f"A{len(schema.DEFAULT_PARTIES) + 2}"),
+        edit("missing_microsoft", _delete_row(P, ms), "a party with key 'microsoft'", P,
+             "column A"),
+        edit("no_tiers", lambda wb: wb[T].delete_rows(2, 10), "at least one tier", T, "row 2"),
+        # ---- wrong types
+        value("text_in_number", "api_arr_opening", "lots", "an amount in USD"),
+        value("date_as_text", "start_month", "2024-04-01", "a date on the first day"),
+        value("boolean_as_text", "loss_carryforward", "TRUE", "TRUE or FALSE"),
+        value("boolean_as_number", "loss_carryforward", 1, "TRUE or FALSE"),
+        value("ref_error", "api_arr_opening", "#REF!", "an amount in USD"),
+        edit("div0_error_in_schedule", _set(S, cell(S, 3, "api_growth"), "#DIV/0!"),
+             "a number", S, cell(S, 3, "api_growth")),
+        edit("na_error_in_parties", _set(P, cell(P, ms, "cap_usd"), "#N/A"), "an amount in USD",
+             P, cell(P, ms, "cap_usd")),
+        edit("percent_as_text_in_schedule", _set(S, cell(S, 2, "api_growth"), "200%"),
+             "a number", S, cell(S, 2, "api_growth")),
+        value("formula_without_saved_result", "api_arr_opening", "=2*500000000",
+              "an amount in USD"),
+        edit("formula_without_saved_result_in_tiers",
+             _set(T, cell(T, "2", ms), "=1-0.25"), "a number", T, cell(T, "2", ms)),
+        # ---- numbers out of range
+        parts("nan", _set_xml_value(I, inp("api_arr_opening"), "NaN"),
+              "a sheet openpyxl can read", I, "row 4 or below"),
+        parts("infinity", _set_xml_value(I, inp("api_arr_opening"), "1E+999"),
+              "an amount in USD", I, inp("api_arr_opening")),
+        value("negative", "api_arr_opening", -1e9, "an amount in USD at least 0"),
+        value("horizon_too_long", "horizon_months", 5000, "a whole number between 1 and 1200"),
+        value("horizon_not_whole", "horizon_months", 12.5, "a whole number"),
+        value("fee_cut_above_one", "ptu_fee_cut", 1.5, "between 0 and 1"),
+        value("month_not_first_day", "start_month", dt.datetime(2024, 4, 15),
+              "a date on the first day of a month"),
+        value("month_with_time", "start_month", dt.datetime(2024, 4, 1, 12),
+              "a date on the first day of a month"),
+        value("month_after_year_9000", "start_month", dt.datetime(9500, 1, 1),
+              "a date on the first day of a month"),
+        edit("growth_below_minus_one", _set(S, cell(S, 2, "api_growth"), -2), "at least -1",
+             S, cell(S, 2, "api_growth")),
+        edit("cap_growth_from_out_of_range", _set(P, cell(P, ms, "cap_growth_from"), 20000),
+             "between 1900 and 9999", P, cell(P, ms, "cap_growth_from")),
+        edit("tier_share_negative", _set(T, cell(T, "2", ms), -0.25), "between 0 and 1", T,
+             cell(T, "2", ms)),
+        value("opening_ptu_larger_than_azure", "ptu_customers_opening", 1e6,
+              "PTU revenue in the opening month"),
+        edit("horizon_past_year_9000", _set(I, inp("start_month"), dt.datetime(8999, 1, 1)),
+             "a horizon ending before 9000", I, inp("horizon_months")),
+        edit("cap_overflowing_over_the_horizon", _set(I, inp("start_month"),
+                                                      dt.datetime(6000, 1, 1)),
+             "a cap_growth that keeps the cap below 1e+300", P, cell(P, ms, "cap_growth")),
+        # ---- rules between cells
+        edit("tier_shares_not_summing_to_one", _set(T, cell(T, "3", "nonprofit"), 0.1),
+             "shares of tier 3 that sum to 1", T, "row 4"),
+        edit("equity_shares_not_summing_to_one", _set(P, cell(P, ms, "equity_share"), 0.5),
+             "equity_share values that sum to 1", P, ms_col),
+        edit("unknown_party_overflow", _set(P, cell(P, ms, "overflow_to"), "santa"),
+             "the key of a party on this sheet", P, cell(P, ms, "overflow_to")),
+        edit("unknown_party_hurdle", _set(T, cell(T, "2", "hurdle_party"), "santa"),
+             "the key of a party on the Parties sheet", T, cell(T, "2", "hurdle_party")),
+        edit("overflow_to_a_capped_party",
+             _set(P, cell(P, ms, "overflow_to"), "employees_investors"),
+             "an uncapped party to take the overflow", P, cell(P, ms, "overflow_to")),
+        edit("capped_party_without_overflow", _set(P, cell(P, ms, "overflow_to"), None),
+             "a party to receive what is beyond the cap", P, cell(P, ms, "overflow_to")),
+        edit("schedule_rows_out_of_order", _swap_schedule_months,
+             "rows in order", S, cell(S, 4, "from_month")),
+        edit("schedule_starts_after_start_month",
+             _set(S, cell(S, 2, "from_month"), dt.datetime(2024, 5, 1)),
+             "a first row starting no later than start_month", S, cell(S, 2, "from_month")),
+        edit("tiers_out_of_order", _set(T, cell(T, "3", "tier"), 1), "tiers in order", T,
+             cell(T, "3", "tier")),
+        edit("older_schema_version", _schema_version(0), "a workbook of schema version 1"),
+        edit("newer_schema_version", _schema_version(schema.SCHEMA_VERSION + 1),
+             "a workbook of schema version 1"),
+    ]
+    ids = [c.id for c in cases]
+    assert len(ids) == len(set(ids)), "case ids must be unique"
+    return cases
+
+
+CASES = _cases()
+
+
+# ---------------------------------------------------------------- reporting counts
+
+
+def report_counts(request: Any, record: Callable[[str, object], None], name: str,
+                  counts: dict[str, int]) -> None:
+    """Show a test module's counts in the terminal (even without -s) and in the test report
+    (``record_testsuite_property``: the JUnit XML's properties)."""
+    line = f"{name}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items())
+    for key, value in counts.items():
+        record(f"{name}: {key}", value)
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    reporter = request.config.pluginmanager.getplugin("terminalreporter")
+    if capture is None or reporter is None:
+        print(line)
+        return
+    with capture.global_and_fixture_disabled():
+        if getattr(reporter, "_width_of_current_line", 0):  # after the progress dots
+            reporter.write("\n")
+        reporter.write_line(line)
+
+
+# ---------------------------------------------------------------- random valid assumptions
+#
+# Built directly as Assumptions, valid by construction (the rules of model/validate.py),
+# in realistic and extreme ranges: caps of 0 or that bind in the first month, hurdles crossed
+# part-way through a month, zero, huge and steeply negative growth, losses (negative
+# margins, heavy opex), a revenue-share cap, and the equity switch at the first or last
+# month. The strategies are built once, at import: building them per draw is slow.
+
+PARTY_KEYS = ("first_investors", "microsoft", "employees_investors", "nonprofit", "foundation")
+DEFAULT_KEYS = PARTY_KEYS[:4]
+_BASE = default_assumptions()
+
+
+def typed(x: float) -> float:
+    """A number as someone would type it: 15 significant digits (xlsxwriter writes 16, so
+    a 17-digit float would not survive the round trip through the model's own input
+    sheets), and nothing closer to 0 than 1e-9 (ironcalc takes 1e-16 > 0 to be false,
+    where LibreOffice does not: see test_differential.py::test_ironcalc_compares_tiny_numbers).
+    """
+    return 0.0 if abs(x) < 1e-9 else float(f"{x:.15g}")
+
+
+def _floats(lo: float, hi: float) -> st.SearchStrategy[float]:
+    return st.floats(lo, hi).map(typed)
+
+
+def _amount(lo: float, hi: float) -> st.SearchStrategy[float]:
+    """Amounts from lo to hi over many orders of magnitude, with the edges; an amount
+    other than lo is at least a cent."""
+    return st.one_of(st.sampled_from([lo, hi]), _floats(max(lo, 0.01), hi),
+                     st.floats(-2, 13).map(lambda e: typed(min(hi, max(lo, 10.0 ** e)))))
+
+
+FRACTION = _floats(0, 1)
+WEIGHT = st.one_of(st.just(0.0), st.floats(0.01, 1.0))  # normalised by _shares
+RATE = st.one_of(st.sampled_from([-1.0, -0.7, 0.0, 0.1, 2.0, 50.0, 1000.0]),
+                 _floats(-1, 10))
+SCHEDULE_VALUES = st.fixed_dictionaries({
+    "api_growth": RATE,
+    "azure_payg_growth": RATE,
+    "ptu_customer_growth": RATE,
+    "api_gross_margin": st.one_of(_floats(-3, 1), st.sampled_from([1.0, 0.0])),
+    "azure_gross_margin": _floats(-1, 1),
+    "compute_commission": FRACTION,
+    "openai_opex_pct": st.one_of(_floats(0, 2), st.just(0.0)),
+    "azure_to_openai_share": FRACTION,
+    "api_to_microsoft_share": FRACTION,
+})
+OPENING = _amount(0, 1e13)
+FEE = st.one_of(st.just(0.0), _amount(1, 1e6))
+LOSSES = st.one_of(st.just(0.0), _amount(0, 1e11))
+REVSHARE_CAP = st.one_of(st.none(), _amount(0, 1e10))
+CAP = _amount(0, 1e11)
+HURDLE = _amount(0, 5e9)
+CAP_GROWTH = st.one_of(st.none(), st.just(0.0), _floats(0, 1))
+OFFSET = st.integers(-3, 40)  # a month relative to the start (clipped to the horizon + 2)
+END = st.one_of(st.none(), st.sampled_from(["first", "last"]), OFFSET)
+INDEX = st.integers(0, 4)
+OTHERS = st.lists(st.sampled_from(PARTY_KEYS[:1] + PARTY_KEYS[2:]), min_size=1, max_size=4,
+                  unique=True)
+TIER_NUMBERS = st.lists(st.integers(1, 9), min_size=1, max_size=4, unique=True)
+
+
+def _shares(draw: st.DrawFn, keys: list[str], must: str | None = None) -> dict[str, float]:
+    """Shares of ``keys`` that sum to 1, as typed: six decimals at most, some of them 0,
+    ``must`` above 0. (A share of 3e-16, left by normalising floats, finds a rounding
+    difference: see test_differential.py::test_a_sum_keeps_pythons_order.)"""
+    weights = [draw(WEIGHT) for _ in keys]
+    if must is not None:
+        weights[keys.index(must)] = max(weights[keys.index(must)], 0.05)
+    if sum(weights) == 0:
+        weights[-1] = 1.0
+    total = sum(weights)
+    shares = [round(w / total, 6) for w in weights]
+    last = max(range(len(keys)), key=shares.__getitem__)  # the largest absorbs the rounding
+    shares[last] = round(1.0 - sum(s for i, s in enumerate(shares) if i != last), 6)
+    return dict(zip(keys, shares, strict=True))
+
+
+def _pick(draw: st.DrawFn, items: list[str]) -> str:
+    return items[draw(INDEX) % len(items)]
+
+
+@st.composite
+def random_assumptions(draw: st.DrawFn, min_horizon: int = 1,
+                       max_horizon: int = 36) -> Assumptions:
+    """A random valid set of assumptions, over min_horizon to max_horizon months (often
+    12 or fewer when min_horizon allows: small workbooks are quick to check)."""
+    start = dt.date(draw(st.integers(2000, 2040)), draw(st.integers(1, 12)), 1)
+    n = draw(st.one_of(st.integers(min_horizon, max(min_horizon, 12)),
+                       st.integers(min_horizon, max_horizon)))
+
+    def month(offset: int) -> dt.date:
+        return add_months(start, min(offset, n + 2))
+
+    # Inputs
+    azure = draw(OPENING)
+    fee = draw(FEE)
+    ptu = 0.0 if fee == 0 else typed(draw(FRACTION) * azure / 12 / fee * (1 - 1e-9))
+    end = draw(END)
+    inputs = {
+        **_BASE.inputs,
+        "start_month": start,
+        "horizon_months": n,
+        "api_arr_opening": draw(OPENING),
+        "azure_arr_opening": azure,
+        "ptu_customers_opening": ptu,
+        "ptu_monthly_fee_before_cut": fee,
+        "ptu_fee_cut": draw(FRACTION),
+        "ptu_fee_cut_month": month(draw(OFFSET)),
+        "loss_carryforward": draw(st.booleans()),
+        "opening_cumulative_losses": draw(LOSSES),
+        "revshare_api_to_microsoft_cap_usd": draw(REVSHARE_CAP),
+        "waterfall_end_month": None if end is None else month(
+            {"first": 0, "last": n - 1}.get(end, end)),  # type: ignore[call-overload]
+    }
+
+    # Schedule: the first row no later than the start, later rows perhaps inside the horizon
+    months = [add_months(start, -draw(st.integers(0, 24)))]
+    for step in draw(st.lists(st.integers(1, 12), max_size=3)):
+        months.append(add_months(months[-1], step))
+    schedule = tuple({"from_month": m, **draw(SCHEDULE_VALUES)} for m in months)
+
+    # Parties: microsoft always, the last one uncapped (it takes the overflow)
+    default_set = draw(st.booleans())
+    if default_set:
+        keys = list(DEFAULT_KEYS)
+    else:
+        others = draw(OTHERS)
+        keys = draw(st.permutations(["microsoft", *others[:-1]])) + [others[-1]]
+    sinks = [keys[-1]] + [k for k in keys[:-1] if draw(st.booleans())]
+    equity = _shares(draw, keys)
+    parties = []
+    for k in keys:
+        capped = k not in sinks
+        growth = draw(CAP_GROWTH) if capped else None
+        parties.append(Party(
+            key=k, label=k.replace("_", " ").title(),
+            cap_usd=draw(CAP) if capped else None,
+            cap_growth=growth,
+            cap_growth_from=start.year + draw(st.integers(-2, 3)) if growth else None,
+            overflow_to=_pick(draw, sinks) if capped else None,
+            equity_share=equity[k]))
+
+    # Tiers: 1 to 4, each with a hurdle but (perhaps) the last.
+    numbers = sorted(draw(TIER_NUMBERS))
+    tiers = []
+    for i, number in enumerate(numbers):
+        optional = i == len(numbers) - 1
+        hurdle = None if optional and draw(st.booleans()) else _pick(draw, keys)
+        tiers.append(Tier(number=number, name=f"Tier {number}", hurdle_party=hurdle,
+                          hurdle_usd=draw(HURDLE) if hurdle else None,
+                          shares=_shares(draw, keys, must=hurdle)))
+
+    a = Assumptions(inputs=inputs, schedule=schedule, parties=tuple(parties),
+                    tiers=tuple(tiers), name="random")
+    if default_set and _BASE.scenarios is not None and draw(st.booleans()):
+        a = dataclasses.replace(a, scenarios=_BASE.scenarios,
+                                selected=_pick(draw, list(_BASE.scenarios.names)))
+    return a

@@ -1,0 +1,245 @@
+"""Every bad input of the corpus gets a clear answer from the real command line.
+
+For each case of ``tests/badinputs.py``: exit code 2; a message that names the file, the
+sheet and the cell (where there is one) and says what was expected; no traceback; the
+earlier output at the target path byte-for-byte intact and nothing else written beside it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import subprocess
+import sys
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from model.cli import main
+from model.errors import InputError
+from model.reader import MAX_FILE_BYTES, MAX_ROWS, read_workbook
+from model.validate import validate
+from tests.badinputs import (
+    CASES,
+    EARLIER_OUTPUT,
+    OUT_NAME,
+    BadInput,
+    edited_bytes,
+    schedule_rows,
+    template_bytes,
+    with_macros,
+    zip_bomb,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+@dataclass
+class Run:
+    bad: Path
+    code: int
+    stdout: str
+    stderr: str
+    out_bytes: bytes
+    folder_before: set[str]
+    folder_after: set[str]
+    input_before: bytes | None
+    input_after: bytes | None
+
+
+def _snapshot(path: Path) -> bytes | None:
+    return path.read_bytes() if path.is_file() else None
+
+
+def _run(case: BadInput, folder: Path) -> Run:
+    folder.mkdir()
+    bad = case.make(folder)
+    out = folder / OUT_NAME
+    out.write_bytes(EARLIER_OUTPUT)
+    before = {p.name for p in folder.iterdir()}
+    input_before = _snapshot(bad)
+    r = subprocess.run([sys.executable, "-m", "model", "build", str(bad), "-o", str(out)],
+                       capture_output=True, text=True, env=ENV, cwd=folder, timeout=120)
+    return Run(bad, r.returncode, r.stdout, r.stderr, out.read_bytes(), before,
+               {p.name for p in folder.iterdir()}, input_before, _snapshot(bad))
+
+
+@pytest.fixture(scope="module")
+def runs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+         ) -> dict[str, Run]:
+    """The command line run on every selected case, a few at a time."""
+    selected = {item.callspec.params["case"].id: item.callspec.params["case"]
+                for item in request.session.items
+                if getattr(item, "originalname", "") == "test_bad_input_gets_a_clear_answer"
+                } or {c.id: c for c in CASES}
+    base = tmp_path_factory.mktemp("bad")
+    with ThreadPoolExecutor(4) as pool:
+        done = pool.map(lambda c: (c.id, _run(c, base / c.id)), selected.values())
+        return dict(done)
+
+
+def _where(case: BadInput) -> str:
+    parts = [f"sheet {case.sheet}"] if case.sheet else []
+    if case.cell:
+        parts.append(case.cell if case.cell.startswith(("row", "column"))
+                     else f"cell {case.cell}")
+    return ", ".join(parts)
+
+
+def _expected(line: str) -> str:
+    """What a message line says was expected: the text between 'expected' and 'found'."""
+    _, sep, rest = line.partition(": expected ")
+    return rest.split(", found ")[0] if sep else ""
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input_gets_a_clear_answer(case: BadInput, runs: dict[str, Run]) -> None:
+    r = runs[case.id]
+    assert r.code == 2, r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+    prefix = f"{r.bad}: {_where(case)}"
+    lines = [ln for ln in r.stderr.splitlines() if ln.startswith(prefix)]
+    assert any(case.expected in _expected(ln) for ln in lines), \
+        f"no line starts with {prefix!r} and expects {case.expected!r}:\n{r.stderr}"
+    assert "Wrote" not in r.stdout
+    assert r.out_bytes == EARLIER_OUTPUT
+    assert r.folder_after == r.folder_before, "a temporary or output file was left behind"
+    assert r.input_after == r.input_before, "the input was changed"
+
+
+def test_no_output_file_appears_and_no_exception_escapes(runs: dict[str, Run], tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    """The same files through ``main()`` in-process, with no earlier output at the target:
+    exit 2 for every one, and no file appears."""
+    for case_id, r in runs.items():
+        out = tmp_path / case_id / OUT_NAME
+        out.parent.mkdir()
+        assert main(["build", str(r.bad), "-o", str(out)]) == 2, case_id
+        assert list(out.parent.iterdir()) == [], case_id
+    capsys.readouterr()
+
+
+# ---------------------------------------------------------------- refusing is cheap
+
+_MEASURE = """
+import json, resource, sys, time, tracemalloc
+import openpyxl, model.validate, model.engine, model.output
+from model.cli import main
+tracemalloc.start()
+start = time.perf_counter()
+code = main(["build", sys.argv[1], "-o", sys.argv[2]])
+print(json.dumps({"code": code, "seconds": time.perf_counter() - start,
+                  "traced": tracemalloc.get_traced_memory()[1],
+                  "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+"""
+
+
+@pytest.mark.parametrize("case_id", ["zip_bomb", "zip_bomb_spread", "zip_lying_sizes",
+                                     "zip_many_parts", "too_large_file",
+                                     "entity_bomb_in_sheet", "huge_declared_dimension"])
+def test_refusing_a_hostile_file_is_fast_and_small(case_id: str, tmp_path: Path) -> None:
+    """Under 2 s and 200 MB of Python allocations once the modules are imported, and a
+    whole process (interpreter and libraries included) under 200 MB."""
+    case = next(c for c in CASES if c.id == case_id)
+    bad = case.make(tmp_path)
+    r = subprocess.run([sys.executable, "-c", _MEASURE, str(bad), str(tmp_path / "out.xlsx")],
+                       capture_output=True, text=True, env=ENV, timeout=60)
+    m = json.loads(r.stdout.strip().splitlines()[-1])
+    print(f"{case_id}: {bad.stat().st_size:,} bytes refused in {m['seconds']:.2f} s, "
+          f"peak traced {m['traced'] / 2**20:.1f} MB, max RSS {m['rss'] / 2**20:.0f} MB")
+    assert m["code"] == 2, r.stderr
+    assert m["seconds"] < 2
+    assert m["traced"] < 200 * 2**20 and m["rss"] < 200 * 2**20
+
+
+def test_the_zip_bomb_is_real() -> None:
+    """The bomb is a valid zip whose Inputs sheet really inflates to zeros: the check
+    that refuses it is not fooled by a broken file."""
+    with zipfile.ZipFile(io.BytesIO(zip_bomb())) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+        assert info.file_size == 2**31 and info.compress_size < 3 * 2**20
+        with z.open(info) as member:
+            assert member.read(2**20) == bytes(2**20)
+
+
+# ---------------------------------------------------------------- XML and macros
+
+
+def test_openpyxl_parses_through_defusedxml() -> None:
+    import defusedxml.ElementTree
+    import openpyxl.worksheet._reader
+    import openpyxl.xml.functions
+    assert openpyxl.DEFUSEDXML is True
+    assert openpyxl.xml.functions.iterparse is defusedxml.ElementTree.iterparse
+    assert openpyxl.worksheet._reader.iterparse is defusedxml.ElementTree.iterparse
+    if not openpyxl.LXML:  # with lxml, openpyxl's fromstring never resolves entities
+        assert openpyxl.xml.functions.fromstring is defusedxml.ElementTree.fromstring
+
+
+def test_reader_refuses_to_parse_without_defusedxml(monkeypatch: pytest.MonkeyPatch,
+                                                    tmp_path: Path) -> None:
+    src = tmp_path / "a.xlsx"
+    src.write_bytes(template_bytes())
+    monkeypatch.setattr(openpyxl, "DEFUSEDXML", False)
+    with pytest.raises(RuntimeError, match="defusedxml"):
+        read_workbook(src)
+
+
+def test_macros_are_read_past_and_never_carried_over(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "with macros.xlsm"
+    src.write_bytes(with_macros(template_bytes()))
+    assert read_workbook(src).had_macros
+    out = tmp_path / "model.xlsx"
+    assert main(["build", str(src), "-o", str(out)]) == 0, capsys.readouterr().err
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        everything = b"".join(z.read(n) for n in names if not n.endswith((".png", ".bin")))
+    assert not [n for n in names if "vba" in n.lower() or n.endswith(".bin")]
+    assert b"vbaProject" not in everything and b"macroEnabled" not in everything
+
+
+# ---------------------------------------------------------------- limits
+
+
+def test_a_file_at_the_size_limit_is_not_refused_for_its_size(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]
+                                                             ) -> None:
+    at_limit = tmp_path / "at-limit.xlsx"
+    with at_limit.open("wb") as fh:
+        fh.truncate(MAX_FILE_BYTES)
+    assert main(["check", str(at_limit)]) == 2
+    err = capsys.readouterr().err
+    assert "MB" not in err and "expected an .xlsx workbook" in err
+
+
+def test_a_schedule_of_exactly_max_rows_is_accepted(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "long.xlsx"
+    path.write_bytes(edited_bytes(schedule_rows(MAX_ROWS)))
+    assert main(["check", str(path)]) == 0, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_a_number_no_spreadsheet_holds_is_named(value: float, tmp_path: Path) -> None:
+    """openpyxl cannot read NaN from a cell (the reader reports the sheet and row), but
+    another reader could hand one over: the validator names the cell."""
+    src = tmp_path / "a.xlsx"
+    src.write_bytes(template_bytes())
+    raw = read_workbook(src)
+    table = raw.tables["Inputs"]
+    row, values = next((r, v) for r, v in table.rows if v[0] == "api_arr_opening")
+    values[table.header["value"]] = value
+    with pytest.raises(InputError) as e:
+        validate(raw)
+    assert f"sheet Inputs, cell B{row} (api_arr_opening): expected an amount in USD" \
+        in e.value.message()
+    assert f"found the number {value}" in e.value.message()
