@@ -47,6 +47,19 @@ class Metric:
 DEFAULT_METRIC = Metric("microsoft_total_take", dt.date(2030, 12, 1))
 
 
+@dataclass(frozen=True)
+class Settings:
+    """What the Analysis sheet shows: the result, the grid's two inputs and their
+    shifts (every Schedule row shifted by the same amount), and the tornado's move."""
+
+    metric: Metric = DEFAULT_METRIC
+    grid_x: str = "api_growth"
+    grid_x_steps: tuple[float, ...] = (-0.30, -0.15, 0.0, 0.15, 0.30)
+    grid_y: str = "api_gross_margin"
+    grid_y_steps: tuple[float, ...] = (-0.10, -0.05, 0.0, 0.05, 0.10)
+    tornado_pct: float = 0.10
+
+
 VARY_HELP = ("an Inputs key, a Schedule rate, Parties:<party>:<column> or "
              "Tiers:<tier>:<column> holding a number")
 

@@ -25,9 +25,6 @@ if TYPE_CHECKING:
 
 SHEET = "Analysis"
 NOT_REACHED = "not within the horizon"
-GRID_X = ("api_growth", (-0.30, -0.15, 0.0, 0.15, 0.30))
-GRID_Y = ("api_gross_margin", (-0.10, -0.05, 0.0, 0.05, 0.10))
-TORNADO_PCT = 0.10
 
 
 @dataclass(frozen=True)
@@ -143,7 +140,8 @@ def month_reached(results: Results, amount: float) -> dt.date | None:
 
 
 def write(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout,
-          model: XlContext) -> None:
+          model: XlContext, settings: analysis.Settings | None = None) -> None:
+    settings = settings or analysis.Settings()
     a = results.assumptions
     ws.write_string(0, 0, "Analysis: breakpoints, sensitivities and tornado", st("title"))
     layout.write_master(ws, st)
@@ -171,18 +169,19 @@ def write(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout,
     ws.write_string(r, 1, "Breakpoints ignore the cap escalator and assume no cap binds "
                     "before the last tier; the month is when the model's cumulative "
                     "waterfall profit first reaches the amount.", st("note"))
-    r = _write_grid(ws, st, results, r + 2)
-    _write_tornado(wb, ws, st, results, r + 2)
+    r = _write_grid(ws, st, results, r + 2, settings)
+    _write_tornado(wb, ws, st, results, r + 2, settings)
     ws.set_column(0, 0, 26, st("key"))
     ws.set_column(1, 1, 58)
     ws.set_column(2, 8, 16)
 
 
-def _write_grid(ws: Any, st: Styles, results: Results, r: int) -> int:
+def _write_grid(ws: Any, st: Styles, results: Results, r: int,
+                settings: analysis.Settings) -> int:
     a = results.assumptions
-    x_key, x_steps = GRID_X
-    y_key, y_steps = GRID_Y
-    metric = analysis.DEFAULT_METRIC
+    x_key, x_steps = settings.grid_x, settings.grid_x_steps
+    y_key, y_steps = settings.grid_y, settings.grid_y_steps
+    metric = settings.metric
     g = analysis.grid(a, metric, analysis.resolve(x_key, a), x_steps,
                       analysis.resolve(y_key, a), y_steps)
     ws.write_string(r, 1, "Sensitivity grid: computed in Python when the file was built "
@@ -200,15 +199,17 @@ def _write_grid(ws: Any, st: Styles, results: Results, r: int) -> int:
     return r + 3 + len(y_steps)
 
 
-def _write_tornado(wb: Any, ws: Any, st: Styles, results: Results, r: int) -> None:
-    metric = analysis.DEFAULT_METRIC
-    base, bars = analysis.tornado(results.assumptions, metric, TORNADO_PCT)
+def _write_tornado(wb: Any, ws: Any, st: Styles, results: Results, r: int,
+                   settings: analysis.Settings) -> None:
+    metric = settings.metric
+    pct = settings.tornado_pct
+    base, bars = analysis.tornado(results.assumptions, metric, pct)
     ws.write_string(r, 1, "Tornado: computed in Python when the file was built "
                     "(does not recalculate)", st("section"))
     ws.write_string(r + 1, 1, f"{metric.label(results)}: base ${base / 1e6:,.1f}M; each "
-                    f"input scaled by -{TORNADO_PCT:.0%} and +{TORNADO_PCT:.0%} (a Schedule "
+                    f"input scaled by -{pct:.0%} and +{pct:.0%} (a Schedule "
                     "rate in every row); change from the base in $M", st("note"))
-    for c, text in enumerate(("input", f"-{TORNADO_PCT:.0%}", f"+{TORNADO_PCT:.0%}",
+    for c, text in enumerate(("input", f"-{pct:.0%}", f"+{pct:.0%}",
                               "swing")):
         ws.write_string(r + 2, 1 + c, text, st("header"))
     first = r + 3
@@ -219,8 +220,8 @@ def _write_tornado(wb: Any, ws: Any, st: Styles, results: Results, r: int) -> No
         ws.write_number(first + i, 4, bar.swing, st("calc", "usd"))
     chart = wb.add_chart({"type": "bar"})
     last = first + len(bars) - 1
-    for col, name, color in ((2, f"-{TORNADO_PCT:.0%}", "#C55A11"),
-                             (3, f"+{TORNADO_PCT:.0%}", "#1F4E79")):
+    for col, name, color in ((2, f"-{pct:.0%}", "#C55A11"),
+                             (3, f"+{pct:.0%}", "#1F4E79")):
         chart.add_series({"name": name, "categories": [SHEET, first, 1, last, 1],
                           "values": [SHEET, first, col, last, col],
                           "fill": {"color": color}, "overlap": 100})

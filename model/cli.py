@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .analysis import Settings
     from .assumptions import Assumptions
     from .engine import Results
 
@@ -49,6 +50,18 @@ def _parser() -> argparse.ArgumentParser:
                        help="add a Changes sheet listing what changed since OLD")
     build.add_argument("--pdf", action="store_true",
                        help="also write a PDF of the dashboard and summaries (LibreOffice)")
+    build.add_argument("--result", metavar="LINE", default="microsoft_total_take",
+                       help="the result the Analysis sheet's grid and tornado measure: a line "
+                            "key, summed through --by for flows (microsoft_total_take)")
+    build.add_argument("--by", metavar="YYYY-MM", default="2030-12",
+                       help="the month of that result (2030-12)")
+    build.add_argument("--grid-x", metavar="RATE", default="api_growth",
+                       help="the grid's input across: a Schedule rate or a rate input, "
+                            "shifted in every row (api_growth)")
+    build.add_argument("--grid-y", metavar="RATE", default="api_gross_margin",
+                       help="the grid's input down (api_gross_margin)")
+    build.add_argument("--tornado-pct", type=float, default=10.0, metavar="X",
+                       help="the tornado moves each input by -X %% and +X %% (10)")
     build.set_defaults(run=cmd_build)
 
     solve = sub.add_parser(
@@ -134,9 +147,36 @@ def default_output(source: Path) -> Path:
     return Path("output") / f"{stem}-model.xlsx"
 
 
+def analysis_settings(args: argparse.Namespace, a: Assumptions) -> Settings:
+    """The Analysis sheet's settings from the build options; exit 2 on a bad one."""
+    from . import analysis
+    from .errors import InputError, Problem
+    from .scenarios import field_of
+    steps = {"api_growth": (-0.30, -0.15, 0.0, 0.15, 0.30)}
+    rates = []
+    for option, text in (("--grid-x", args.grid_x), ("--grid-y", args.grid_y)):
+        try:
+            target = analysis.resolve(text, a)
+        except ValueError:
+            target = None
+        f = field_of(target) if target else None
+        if f is None or f.kind != "rate":
+            raise InputError("command line", [Problem(
+                None, None, f"{option} naming a Schedule rate or a rate input", repr(text))])
+        rates.append(steps.get(text, (-0.10, -0.05, 0.0, 0.05, 0.10)))
+    if not 0 < args.tornado_pct < 100:
+        raise InputError("command line", [Problem(None, None, "--tornado-pct between 0 and "
+                                                  "100", repr(args.tornado_pct))])
+    return analysis.Settings(
+        metric=analysis.Metric(args.result, parse_month(args.by, "--by")),
+        grid_x=args.grid_x, grid_x_steps=rates[0], grid_y=args.grid_y, grid_y_steps=rates[1],
+        tornado_pct=args.tornado_pct / 100)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from . import default_template, load
     from .engine import run
+    from .errors import InputError, Problem
     from .output import write_atomic
     from .report import headline_table
     source: Path = args.path or default_template()
@@ -152,8 +192,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.pdf:
         from .pdf import require_libreoffice
         require_libreoffice()
+    settings = analysis_settings(args, a)
     results = run(a)
-    size = write_atomic(results, out, inputs=(source,), extras=extras)
+    if settings.metric.key not in results.index:
+        raise InputError("command line", [Problem(None, None, "--result naming a line key "
+                                                  "such as microsoft_total_take",
+                                                  repr(settings.metric.key))])
+    size = write_atomic(results, out, inputs=(source,), extras=extras, analysis=settings)
     print(f"Wrote {out} ({size / 1024:,.0f} KB, {results.timeline.n} months)")
     print(headline_table(results))
     if args.pdf:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
 
@@ -36,6 +36,9 @@ from .lines import CHECKS, REVENUE, SAME, Line, model_lines
 from .scenario_sheet import ScenarioAddresses, base_cell
 from .scenarios import Target
 from .styles import LEGEND, Styles
+
+if TYPE_CHECKING:
+    from .analysis import Settings
 
 TITLE = "OpenAI-Microsoft partnership model"
 DASHBOARD = "Dashboard"
@@ -113,12 +116,14 @@ class ModelWriter:
     """
 
     def __init__(self, results: Results, extras: Sequence[ExtraSheet] = (),
-                 visible: Sequence[str] | None = None) -> None:
+                 visible: Sequence[str] | None = None,
+                 analysis: Settings | None = None) -> None:
         self.results = results
         self.a = results.assumptions
         self.layout = plan_layout(results)
         self.extras = tuple(extras)
         self.visible = visible  # None: all sheets; else hide the others (for printing)
+        self.analysis = analysis
 
     def write(self, target: Any) -> None:
         from . import scenario_sheet
@@ -143,7 +148,8 @@ class ModelWriter:
             self._calc_sheet(ws, st, name, addr, scen)
         from . import analysis_sheet
         analysis_sheet.write(wb, wb.add_worksheet(analysis_sheet.SHEET), st, self.results,
-                             self.layout, _XlRender(self.layout, addr, scen, analysis_sheet.SHEET))
+                             self.layout, _XlRender(self.layout, addr, scen, analysis_sheet.SHEET),
+                             self.analysis)
         self._checks_extras(checks, st)
         from .rollup import write_rollup
         write_rollup(annual, st, self.results, self.layout, "Annual")
@@ -282,10 +288,11 @@ class ModelWriter:
 
 
 def write_model(results: Results, target: Any, extras: Sequence[ExtraSheet] = (),
-                visible: Sequence[str] | None = None) -> Layout:
+                visible: Sequence[str] | None = None,
+                analysis: Settings | None = None) -> Layout:
     """Write the model workbook for computed results to a path or a binary buffer.
 
     ``visible``, when given, hides every other sheet (used to print a report)."""
-    w = ModelWriter(results, extras, visible)
+    w = ModelWriter(results, extras, visible, analysis)
     w.write(target)
     return w.layout

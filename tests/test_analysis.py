@@ -99,3 +99,23 @@ def test_analysis_sheet_is_labelled_and_has_a_chart(tmp_path: Path) -> None:
     with zipfile.ZipFile(path) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) >= 6  # five on the dashboard, the tornado
+
+
+def test_build_options_choose_the_grid_and_tornado(tmp_path: Path) -> None:
+    out = tmp_path / "m.xlsx"
+    assert main(["build", "-o", str(out), "--grid-x", "azure_payg_growth", "--grid-y",
+                 "Schedule:azure_gross_margin", "--tornado-pct", "20", "--result",
+                 "cum_microsoft", "--by", "2032-12"]) == 0
+    text = [str(c) for row in openpyxl.load_workbook(out, read_only=True)["Analysis"]
+            .iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert "Schedule:azure_gross_margin \\ azure_payg_growth" in text
+    assert any("Cumulative receipts: Microsoft, at 2032-12" in t and "20%" in t for t in text)
+    # The tornado's base is the chosen result, as an independent run gives it.
+    r = run(default_assumptions())
+    t = r.timeline.months[1:].index(dt.date(2032, 12, 1))
+    base = f"base ${r.row('cum_microsoft')[t] / 1e6:,.1f}M"
+    assert any(base in t for t in text)
+    for bad in (["--grid-x", "api_arr_opening"], ["--result", "nope"],
+                ["--tornado-pct", "0"], ["--by", "2030"]):
+        assert main(["build", "-o", str(tmp_path / "x.xlsx"), *bad]) == 2, bad
+    assert not (tmp_path / "x.xlsx").exists()
