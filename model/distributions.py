@@ -170,15 +170,6 @@ class Distribution:
                         math.inf if self.max is None else self.max)
         return x
 
-    def theoretical_mean(self) -> float:
-        """The mean of the distribution before clipping (for tests and notes)."""
-        p = self.params()
-        if self.kind in ("normal", "lognormal"):
-            return p["mean"]
-        if self.kind == "triangular":
-            return (p["low"] + p["mode"] + p["high"]) / 3
-        return (p["low"] + p["high"]) / 2
-
 
 def base_case(a: Assumptions, keys: Sequence[str]) -> tuple[Distribution, ...]:
     """Degenerate rows that always draw the base case: value mode for Inputs keys,

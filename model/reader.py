@@ -272,6 +272,3 @@ def _find_formulas(fh: BinaryIO, tables: dict[str, RawTable]) -> None:
     finally:
         wb.close()
 
-
-def has_formula_without_value(table: RawTable, cell: str) -> bool:
-    return cell in table.formulas

@@ -333,7 +333,7 @@ class Validator:
             self.problem(table.sheet, "row 2", "at least one tier", "none")
         return tuple(out)
 
-    def cross_checks(self, inputs: dict[str, object], path_name: str) -> None:
+    def cross_checks(self, inputs: dict[str, object]) -> None:
         start = inputs.get("start_month")
         horizon = inputs.get("horizon_months")
         if isinstance(start, dt.date) and isinstance(horizon, int) \
@@ -392,7 +392,7 @@ def validate(raw: RawWorkbook) -> Assumptions:
     schedule = v.schedule(inputs.get("start_month"))
     parties = v.parties(_end_year(inputs))
     tiers = v.tiers(parties)
-    v.cross_checks(inputs, raw.path)
+    v.cross_checks(inputs)
     if v.problems or any(x is BAD for x in inputs.values()):
         raise InputError(raw.path, v.problems)
     clean = {k: (float(x) if isinstance(x, int) and not isinstance(x, bool)
