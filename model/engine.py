@@ -130,17 +130,9 @@ class _PyRender:
         return self.a.param(node.table, node.row, node.column) is None
 
 
-def _ge_scalar(a: float, b: float) -> float:
-    return 1.0 if a >= b else 0.0
-
-
-def _gt_scalar(a: float, b: float) -> float:
-    return 1.0 if a > b else 0.0
-
-
 def _functions(vector: bool) -> dict[str, Callable[..., Any]]:
     if not vector:
-        return {"_min": min, "_max": max, "_abs": abs, "_ge": _ge_scalar, "_gt": _gt_scalar}
+        return {"_min": min, "_max": max, "_abs": abs}  # comparisons are inlined
     import numpy as np
 
     def vmin(*xs: Any) -> Any:

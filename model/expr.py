@@ -284,6 +284,8 @@ class Cmp(Expr):
         return (self.a, self.b)
 
     def py(self, c: PyContext) -> str:
+        if not c.vector:  # inline: a function call per cell is most of a flag's cost
+            return f"(1.0 if {self.a.py(c)}{self.op}{self.b.py(c)} else 0.0)"
         fn = "_ge" if self.op == ">=" else "_gt"
         return f"{fn}({self.a.py(c)},{self.b.py(c)})"
 
