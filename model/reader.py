@@ -9,6 +9,7 @@ evaluated and macros are never run or carried over.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import struct
 import zipfile
 from dataclasses import dataclass, field
@@ -158,14 +159,16 @@ def read_workbook(path: Path) -> RawWorkbook:
             version = _schema_version(wb)
             saved = _saved(wb)
             tables: dict[str, RawTable] = {}
+            formulas = False
             for name in (*schema.SHEETS, *schema.OPTIONAL_SHEETS):
                 if name in wb.sheetnames:
                     tables[name] = _read_table(wb[name], name)
+                    formulas = formulas or _may_hold_formulas(wb, wb[name])
         except InputError as e:
             raise InputError(str(path), e.problems) from None
         finally:
             wb.close()
-        if any(None in row for t in tables.values() for _, row in t.rows):
+        if formulas and any(None in row for t in tables.values() for _, row in t.rows):
             fh.seek(0)
             try:
                 _find_formulas(fh, tables)
@@ -252,6 +255,19 @@ def _clean(v: object) -> object:
     if isinstance(v, dt.time):
         return str(v)
     return v
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _may_hold_formulas(wb: Any, ws: Any) -> bool:
+    """False only when the sheet's XML has no formula element at all, so the second,
+    formulas pass can be skipped (it is a third of the read). Looks at openpyxl's
+    private attributes; if they are not there, assumes the sheet may hold formulas."""
+    try:
+        return _FORMULA_TAG.search(wb._archive.read(ws._worksheet_path)) is not None
+    except Exception:
+        return True
 
 
 def _find_formulas(fh: BinaryIO, tables: dict[str, RawTable]) -> None:
