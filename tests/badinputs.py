@@ -23,12 +23,14 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
@@ -554,6 +556,19 @@ def report_counts(request: Any, record: Callable[[str, object], None], name: str
         if getattr(reporter, "_width_of_current_line", 0):  # after the progress dots
             reporter.write("\n")
         reporter.write_line(line)
+
+
+def counting(name: str) -> tuple[Counter[str], Any]:
+    """A module's tally and the autouse fixture that reports it when the module ends:
+    ``_tally, _report = counting("invariants")`` at module level."""
+    tally: Counter[str] = Counter()
+
+    @pytest.fixture(scope="module", autouse=True)
+    def report(request: pytest.FixtureRequest,
+               record_testsuite_property: Any) -> Iterator[None]:
+        yield
+        report_counts(request, record_testsuite_property, name, dict(tally))
+    return tally, report
 
 
 # ---------------------------------------------------------------- random valid assumptions

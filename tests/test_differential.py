@@ -24,7 +24,6 @@ import math
 import multiprocessing
 import os
 import tempfile
-from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -46,21 +45,14 @@ from model.recalc import (
     recalc_values_libreoffice,
 )
 from model.writer import write_model
-from tests.badinputs import random_assumptions, report_counts
+from tests.badinputs import counting, random_assumptions
 from tests.helpers import REL
 
 BATCH = 4  # cases per hypothesis example, spread over the worker processes
 CASES = int(os.environ.get("FINMODEL_FUZZ_EXAMPLES", "0")) or 200
 OFFICIAL_EVERY = 10  # one case in ten also through model.recalc's openpyxl reading
 
-_tally: Counter[str] = Counter()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _report(request: pytest.FixtureRequest,
-            record_testsuite_property: Any) -> Iterator[None]:
-    yield
-    report_counts(request, record_testsuite_property, "differential", dict(_tally))
+_tally, _report = counting("differential")
 
 
 @pytest.fixture(scope="module")

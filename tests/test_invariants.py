@@ -21,30 +21,19 @@ from __future__ import annotations
 import dataclasses
 import os
 import random
-from collections import Counter
-from collections.abc import Iterator
-from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model.assumptions import Assumptions
 from model.engine import Results, run
-from tests.badinputs import random_assumptions, report_counts, typed
+from tests.badinputs import counting, random_assumptions, typed
 
 CASES = int(os.environ.get("FINMODEL_FUZZ_EXAMPLES", "0")) * 10 or 2000
 PER_EXAMPLE = 4  # one case drawn by hypothesis, three more by rescaling its amounts
 ABS, REL = 1e-6, 1e-9
 
-_tally: Counter[str] = Counter()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _report(request: pytest.FixtureRequest,
-            record_testsuite_property: Any) -> Iterator[None]:
-    yield
-    report_counts(request, record_testsuite_property, "invariants", dict(_tally))
+_tally, _report = counting("invariants")
 
 
 def _le(a: float, b: float, scale: float = 0.0) -> bool:
