@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .analysis import Settings
     from .assumptions import Assumptions
-    from .engine import Results
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -237,7 +236,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
         default_range = (-0.99, 5.0)
     lo = args.lo if args.lo is not None else default_range[0]
     hi = args.hi if args.hi is not None else default_range[1]
-    results = run_model(a)
+    from .engine import run
+    results = run(a)
     if args.result not in results.index:
         raise InputError("command line", [Problem(None, None, "--result naming a line key "
                                                   "such as cum_microsoft", args.result)])
@@ -252,11 +252,6 @@ def cmd_solve(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"Not solved: {s.message}")
     return EXIT_ERROR
-
-
-def run_model(a: Assumptions) -> Results:
-    from .engine import run
-    return run(a)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -279,7 +274,7 @@ def select_scenario(a: Assumptions, name: str | None, source: Path) -> Assumptio
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from . import default_template
+    from . import default_template, load
     from .engine import run
     from .output import write_atomic
     from .simulate import (
@@ -287,7 +282,6 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         default_output,
         distributions_for,
         parse_month,
-        read_assumptions,
         report_text,
         simulate,
     )
@@ -309,9 +303,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     out: Path = args.out or default_output(source)
     if args.out is None:
         out.parent.mkdir(parents=True, exist_ok=True)
-    a, table = read_assumptions(source)
-    a = select_scenario(a, args.scenario, source)
-    dists, where = distributions_for(a, table, source)
+    a = select_scenario(load(source), args.scenario, source)
+    dists, where = distributions_for(a, source)
     sim = simulate(a, dists, args.draws, args.seed, by=by, chunk=args.chunk,
                    workers=args.workers, source=where,
                    progress=not args.quiet and sys.stderr.isatty())

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import schema
@@ -109,6 +109,7 @@ class Distribution:
     max: float | None = None
     note: str = ""
     row: int | None = None  # the Excel row it was read from, for messages
+    key_cell: str = field(default="", compare=False)  # its key's cell, for messages
 
     @property
     def sheet(self) -> str:
@@ -253,9 +254,13 @@ def write_distributions_sheet(wb: Any, st: Styles,
 
 # ---------------------------------------------------------------- reading the sheet
 
-def parse_distributions(table: RawTable, a: Assumptions, path: str) -> tuple[Distribution, ...]:
+def parse_distributions(table: RawTable, a: Assumptions, path: str,
+                        check_blank: bool = True) -> tuple[Distribution, ...]:
     """The rows of a Distributions sheet, validated against the assumptions.
 
+    ``check_blank=False`` leaves out the one check that depends on the scenario (that
+    a drawn input is not blank): loading a workbook parses the sheet once that way, and
+    ``validate_for`` makes the check against the scenario that is simulated.
     Raises InputError listing every problem by sheet and cell."""
     from .validate import describe
     problems: list[Problem] = []
@@ -338,16 +343,15 @@ def parse_distributions(table: RawTable, a: Assumptions, path: str) -> tuple[Dis
         if len(problems) > before:
             continue
 
-        field = SCHEDULE_KEYS.get(key) or INPUT_KEYS[key]
-        if key in INPUT_KEYS and a.inputs.get(key) is None:
-            bad(cell("key"), f"a value for {key} on the Inputs sheet first: a blank optional "
-                f"input ({field.description.split('. ')[-1].lower()}) is a choice of the "
-                "model's structure and cannot be drawn", "a blank input", key)
-            continue
         note = text("note")
-        out.append(Distribution(
-            key, kind, apply, **numbers,  # type: ignore[arg-type]
-            note=str(note) if note is not None else "", row=excel_row))
+        d = Distribution(key, kind, apply, **numbers,  # type: ignore[arg-type]
+                         note=str(note) if note is not None else "", row=excel_row,
+                         key_cell=cell("key"))
+        blank = _blank(d, a) if check_blank else None
+        if blank is not None:
+            problems.append(blank)
+            continue
+        out.append(d)
     if problems:
         raise InputError(path, problems)
     return tuple(out)
@@ -380,10 +384,20 @@ def _check_shape(kind: str, n: dict[str, float | None], cell: Any, bad: Any, key
         bad(cell("max"), f"max at least min ({lo_clip:g})", f"the number {hi_clip:g}", key)
 
 
+def _blank(d: Distribution, a: Assumptions) -> Problem | None:
+    """The problem with a row that draws an input left blank in these assumptions."""
+    if d.key not in INPUT_KEYS or a.inputs.get(d.key) is not None:
+        return None
+    field = INPUT_KEYS[d.key]
+    return Problem(SHEET, d.key_cell or None,
+                   f"a value for {d.key} on the Inputs sheet first: a blank optional input "
+                   f"({field.description.split('. ')[-1].lower()}) is a choice of the "
+                   "model's structure and cannot be drawn", "a blank input", d.key)
+
+
 def validate_for(dists: Sequence[Distribution], a: Assumptions, path: str) -> None:
-    """Check rows that did not come from a sheet (the defaults) against assumptions."""
-    problems = [Problem(SHEET, None, f"a value for {d.key} on the Inputs sheet (the default "
-                        "distributions draw it)", "a blank input", d.key)
-                for d in dists if d.key in INPUT_KEYS and a.inputs.get(d.key) is None]
+    """Check rows against the assumptions that will be simulated (the selected
+    scenario applied): none may draw an input that is blank there."""
+    problems = [p for p in (_blank(d, a) for d in dists) if p is not None]
     if problems:
         raise InputError(path, problems)

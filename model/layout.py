@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
@@ -38,9 +39,14 @@ class Layout:
         formula, value = self.master()
         ws.write_formula(row, col, formula, st("check"), value)
 
+    @cached_property
+    def columns(self) -> list[str]:
+        """Column letters of periods 0 (the opening column) to n."""
+        return [xl_col_to_name(COL_OPENING + t) for t in range(self.n + 1)]
+
     def col(self, t: int) -> str:
         """Column letter of period t (0 = opening)."""
-        return xl_col_to_name(COL_OPENING + t)
+        return self.columns[t]
 
     @property
     def last_col(self) -> str:

@@ -90,7 +90,7 @@ def write(ws: Any, st: Styles, a: Assumptions, addr: InputAddresses, selector: s
             value = input_number(chosen.get(t.text()))
             formula = f"={pick}"
         else:
-            value = input_number(_effective_value(effective, t))
+            value = input_number(effective.cell(t.sheet, t.row, t.column))
             formula = f"=IF(D{r + 1}=1,{pick},{base_cell(t, addr)})"
         ws.write_formula(r, 4, formula, st("calc", _kind(t)), value)
         ws.write_string(r, 5, row.note, st("note"))
@@ -107,8 +107,3 @@ def _kind(t: Target) -> str:
     assert f is not None
     return {"month": "day", "usd": "usd_full", "rate": "rate"}.get(f.kind, "count")
 
-
-def _effective_value(a: Assumptions, t: Target) -> object:
-    if t.sheet == schema.INPUTS_SHEET:
-        return a.inputs[t.row]
-    return a.param(t.sheet, t.row, t.column)

@@ -48,7 +48,6 @@ from .engine import (
 
 if TYPE_CHECKING:
     from .assumptions import Assumptions
-    from .reader import RawTable
 
 BLOCK = 1000  # draws per seed block: the unit of reproducibility
 DEFAULT_CHUNK = 10_000  # draws per vectorised pass of the engine
@@ -462,7 +461,7 @@ def simulate(a: Assumptions, dists: Sequence[Distribution], draws: int, seed: in
     if chunk < 1:
         raise ValueError(f"chunk must be at least 1, not {chunk}")
     t0 = time.perf_counter()
-    eff = a.effective() if hasattr(a, "effective") else a
+    eff = a.effective()
     blank = [d.key for d in dists if d.key in INPUT_KEYS and eff.inputs.get(d.key) is None]
     if blank:
         raise ValueError(f"cannot draw blank optional inputs {blank}: their blankness "
@@ -508,28 +507,20 @@ def simulate(a: Assumptions, dists: Sequence[Distribution], draws: int, seed: in
 
 # ---------------------------------------------------------------- loading and output
 
-def read_assumptions(path: Path) -> tuple[Assumptions, RawTable | None]:
-    """Read and validate a workbook; also return its Distributions sheet, if any."""
-    from .reader import read_workbook
-    from .validate import validate
-    raw = read_workbook(path)
-    return validate(raw), raw.tables.get(schema.DISTRIBUTIONS_SHEET)
-
-
-def distributions_for(a: Assumptions, table: RawTable | None,
-                      path: Path) -> tuple[tuple[Distribution, ...], str]:
-    """The validated rows of a Distributions sheet (the defaults when there is none),
-    checked against the assumptions as simulated (the selected scenario applied);
-    and a note of where they came from. Raises InputError by sheet and cell."""
-    from .distributions import DEFAULT_DISTRIBUTIONS, parse_distributions, validate_for
-    eff = a.effective() if hasattr(a, "effective") else a
-    if table is None:
-        validate_for(DEFAULT_DISTRIBUTIONS, eff, str(path))
-        return DEFAULT_DISTRIBUTIONS, (
+def distributions_for(a: Assumptions, path: Path) -> tuple[tuple[Distribution, ...], str]:
+    """The rows of the workbook's Distributions sheet, as loaded with it (the defaults
+    when it has none), checked against the assumptions as simulated (the selected
+    scenario applied); and a note of where they came from. Raises InputError by sheet
+    and cell."""
+    from .distributions import DEFAULT_DISTRIBUTIONS, validate_for
+    if a.distributions is None:
+        dists, where = DEFAULT_DISTRIBUTIONS, (
             f"the default distributions ({path.name} has no {schema.DISTRIBUTIONS_SHEET} "
             "sheet)")
-    return parse_distributions(table, eff, str(path)), \
-        f"the {schema.DISTRIBUTIONS_SHEET} sheet of {path.name}"
+    else:
+        dists, where = a.distributions, f"the {schema.DISTRIBUTIONS_SHEET} sheet of {path.name}"
+    validate_for(dists, a.effective(), str(path))
+    return dists, where
 
 
 def default_output(source: Path) -> Path:

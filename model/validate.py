@@ -411,7 +411,7 @@ def validate(raw: RawWorkbook) -> Assumptions:
     if table is not None:
         from .distributions import parse_distributions
         a = dataclasses.replace(a, distributions=parse_distributions(
-            table, a.effective(), raw.path))
+            table, a.effective(), raw.path, check_blank=False))
     return a
 
 

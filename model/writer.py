@@ -229,7 +229,7 @@ class ModelWriter:
         ws.write_string(row, COL_KEY, ln.key)
         ws.write_string(row, COL_LABEL, ln.label)
         ws.write_string(row, COL_UNIT, ln.unit)
-        cols = [xl_col_to_name(COL_OPENING + t) for t in range(self.layout.n + 1)]
+        cols = self.layout.columns
         if ln.opening is not None:
             opening = ln.expr if ln.opening == SAME else ln.opening
             assert isinstance(opening, Expr)
@@ -252,8 +252,7 @@ class ModelWriter:
         fmt = st("link", "date" if key == "month" else "int")
         ws.write_string(row, COL_KEY, key)
         ws.write_string(row, COL_LABEL, "Month" if key == "month" else "Period counter")
-        for t in range(self.layout.n + 1):
-            col = xl_col_to_name(COL_OPENING + t)
+        for t, col in enumerate(self.layout.columns):
             ws.write_formula(row, COL_OPENING + t, f"={REVENUE}!{col}${row + 1}", fmt,
                              values[t])
 
