@@ -92,8 +92,8 @@ def make_assumptions(path: Path, horizon: int) -> Path:
     """The default template with another horizon (the Schedule's last row holds on)."""
     import dataclasses
 
-    from model.assumptions import default_assumptions
-    from model.inputsheets import write_template
+    from model.inputs.defaults import default_assumptions
+    from model.workbook.template import write_template
     a = default_assumptions()
     a = dataclasses.replace(a, inputs={**a.inputs, "horizon_months": horizon})
     write_template(str(path), a)
@@ -144,8 +144,8 @@ def child_build(src: str, out: str, months: str) -> dict[str, Any]:
     import xlsxwriter  # noqa: F401
 
     import model
-    from model.engine import run
-    from model.output import write_atomic
+    from model.core.engine import run
+    from model.workbook.output import write_atomic
     t_import = time.perf_counter() - t0
     t = time.perf_counter()
     a = model.load(src)
@@ -192,9 +192,8 @@ def floor(cells: int, width: int, path: Path) -> float:
 def child_simulate(draws: str, workers: str, months: str) -> dict[str, Any]:
     import dataclasses
 
-    from model.assumptions import default_assumptions
-    from model.distributions import DEFAULT_DISTRIBUTIONS
-    from model.simulate import simulate
+    from model.analysis.montecarlo import simulate
+    from model.inputs.defaults import DEFAULT_DISTRIBUTIONS, default_assumptions
     a = default_assumptions()
     if int(months) != 120:
         a = dataclasses.replace(a, inputs={**a.inputs, "horizon_months": int(months)})

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .assumptions import Assumptions
-    from .engine import Results
+    from model.core.engine import Results
+    from model.inputs.assumptions import Assumptions
 
 __all__ = ["build", "compute", "default_template", "load"]
 
@@ -39,7 +39,7 @@ def load(path: str | Path) -> Assumptions:
 
     Raises ``model.errors.InputError`` listing every problem, by sheet and cell.
     """
-    from .validate import load as _load
+    from model.inputs.validate import load as _load
     return _load(path)
 
 
@@ -47,8 +47,8 @@ def compute(source: str | Path | Assumptions | None = None) -> Results:
     """Compute the model. ``source`` is a workbook path or parsed Assumptions;
     None means the shipped template. ``.values`` of the result is a DataFrame of
     lines x months; ``.headlines()`` the headline results."""
-    from .assumptions import Assumptions
-    from .engine import run
+    from model.core.engine import run
+    from model.inputs.assumptions import Assumptions
     if source is None:
         source = default_template()
     a = source if isinstance(source, Assumptions) else load(source)
@@ -57,7 +57,7 @@ def compute(source: str | Path | Assumptions | None = None) -> Results:
 
 def build(source: str | Path | Assumptions | None, out: str | Path) -> Results:
     """Compute the model and write the workbook to ``out`` atomically."""
-    from .output import write_atomic
+    from model.workbook.output import write_atomic
     results = compute(source)
     write_atomic(results, Path(out))
     return results

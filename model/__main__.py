@@ -1,7 +1,7 @@
 import sys
 
 try:
-    from .cli import main
+    from model.cli import main
 
     code = main()
 except KeyboardInterrupt:  # Ctrl-C before the command line's own handler is in place

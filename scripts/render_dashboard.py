@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from model import compute  # noqa: E402
-from model.pdf import write_pdf  # noqa: E402
+from model.workbook.pdf import write_pdf  # noqa: E402
 
 
 def main() -> None:

@@ -34,9 +34,11 @@ import pytest
 from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
-from model import default_template, schema
-from model.assumptions import Assumptions, Party, Tier, default_assumptions
-from model.engine import add_months
+from model import default_template
+from model.inputs import schema
+from model.core.engine import add_months
+from model.inputs.assumptions import Assumptions, Party, Tier
+from model.inputs.defaults import default_assumptions
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 OUT_NAME = "model.xlsx"

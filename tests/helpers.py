@@ -9,9 +9,10 @@ from typing import Any
 
 import openpyxl
 
-from model.assumptions import Assumptions, default_assumptions
-from model.engine import Results, run
-from model.output import write_atomic
+from model.core.engine import Results, run
+from model.inputs.assumptions import Assumptions
+from model.inputs.defaults import default_assumptions
+from model.workbook.output import write_atomic
 
 REL = 1e-9  # relative tolerance for money: engines and Python must agree to 1e-9
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from model import analysis
-from model.analysis_sheet import breakpoint_values, month_reached
-from model.assumptions import default_assumptions
+from model.analysis import solve as analysis
 from model.cli import main
-from model.engine import run
+from model.core.engine import run
+from model.inputs.defaults import default_assumptions
+from model.workbook.analysis_sheet import breakpoint_values, month_reached
 from tests.helpers import build
 
 

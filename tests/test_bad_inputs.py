@@ -23,8 +23,8 @@ import pytest
 
 from model.cli import main
 from model.errors import InputError
-from model.reader import MAX_FILE_BYTES, MAX_ROWS, read_workbook
-from model.validate import validate
+from model.inputs.reader import MAX_FILE_BYTES, MAX_ROWS, read_workbook
+from model.inputs.validate import validate
 from tests.badinputs import (
     CASES,
     EARLIER_OUTPUT,
@@ -131,7 +131,7 @@ def test_no_output_file_appears_and_no_exception_escapes(runs: dict[str, Run], t
 
 _MEASURE = """
 import json, resource, sys, time, tracemalloc
-import openpyxl, model.validate, model.engine, model.output
+import openpyxl, model.inputs.validate, model.core.engine, model.workbook.output
 from model.cli import main
 tracemalloc.start()
 start = time.perf_counter()

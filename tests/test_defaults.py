@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from model.assumptions import default_assumptions
-from model.engine import run
+from model.core.engine import run
+from model.inputs.defaults import default_assumptions
 
 
 def test_azure_arr_reaches_two_billion_twelve_months_in() -> None:

@@ -34,8 +34,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
-from model.assumptions import Assumptions
-from model.engine import run
+from model.core.engine import run
+from model.inputs.assumptions import Assumptions
 from model.recalc import (
     Cell,
     EngineError,
@@ -44,7 +44,7 @@ from model.recalc import (
     recalc_values_ironcalc,
     recalc_values_libreoffice,
 )
-from model.writer import write_model
+from model.workbook.writer import write_model
 from tests.badinputs import counting, random_assumptions
 from tests.helpers import REL
 

@@ -8,9 +8,9 @@ import re
 from xlsxwriter.worksheet import Worksheet
 
 from model import compute
-from model.fastsheet import REWRITTEN
-from model.output import workbook_bytes
-from model.writer import write_model
+from model.workbook.fastsheet import REWRITTEN
+from model.workbook.output import workbook_bytes
+from model.workbook.writer import write_model
 
 
 def test_names_cover_what_the_installed_xlsxwriter_rewrites() -> None:
@@ -22,7 +22,7 @@ def test_names_cover_what_the_installed_xlsxwriter_rewrites() -> None:
 
 
 def test_same_bytes_as_xlsxwriter(monkeypatch: object) -> None:
-    import model.fastsheet as fast
+    import model.workbook.fastsheet as fast
     results = compute()
     quick = workbook_bytes(lambda buf: write_model(results, buf))
     # The same workbook with xlsxwriter's own preparation on every cell.

@@ -30,10 +30,10 @@ import pytest
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
-from model.assumptions import default_assumptions
 from model.cli import main
-from model.inputsheets import write_template
-from model.reader import ERROR_VALUES
+from model.inputs.defaults import default_assumptions
+from model.inputs.reader import ERROR_VALUES
+from model.workbook.template import write_template
 from tests.badinputs import members, report_counts, rezip
 from tests.helpers import with_inputs
 

@@ -18,9 +18,10 @@ from dataclasses import replace
 
 import pytest
 
-from model import schema
-from model.assumptions import Assumptions, Party, Tier, default_assumptions
-from model.engine import Results, run
+from model.core.engine import Results, run
+from model.inputs import schema
+from model.inputs.assumptions import Assumptions, Party, Tier
+from model.inputs.defaults import default_assumptions
 
 # Relative tolerance of every comparison. The engine and the arithmetic below evaluate the
 # same formulas in double precision, at most in a different order, so they agree to a few

@@ -25,8 +25,8 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model.assumptions import Assumptions
-from model.engine import Results, run
+from model.core.engine import Results, run
+from model.inputs.assumptions import Assumptions
 from tests.badinputs import counting, random_assumptions, typed
 
 CASES = int(os.environ.get("FINMODEL_FUZZ_EXAMPLES", "0")) * 10 or 2000

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import openpyxl
 
-from model.assumptions import default_assumptions
-from model.engine import run
+from model.core.engine import run
+from model.inputs.defaults import default_assumptions
 from tests.helpers import assert_lines_match, build
 
 

@@ -21,9 +21,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from model.assumptions import Assumptions, default_assumptions
 from model.cli import main
-from model.inputsheets import write_template
+from model.inputs.assumptions import Assumptions
+from model.inputs.defaults import default_assumptions
+from model.workbook.template import write_template
 from tests.helpers import with_inputs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +35,7 @@ EARLIER = b"the earlier output, which must survive\n"
 # on stdout when it starts, so that a signal can be sent while the temporary file grows.
 _SLOW_WRITER = """
 import sys, time
-import model.output as output
+import model.workbook.output as output
 def write_bytes_atomic(out, data):
     def write(fh):
         print("WRITING", flush=True)
@@ -170,12 +171,12 @@ def test_a_failed_write_leaves_nothing_behind(source: Path, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     """A disk that fills up half-way: the earlier output stays, the temporary file goes."""
-    import model.output
+    import model.workbook.output
 
     def full_disk(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(model.output.os, "fsync", full_disk)
+    monkeypatch.setattr(model.workbook.output.os, "fsync", full_disk)
     out = tmp_path / "model.xlsx"
     out.write_bytes(EARLIER)
     assert main(["build", str(source), "-o", str(out)]) != 0

@@ -142,7 +142,7 @@ def test_libreoffice_no_profile_left_behind(
 ) -> None:
     import tempfile
 
-    import model.recalc
+    import model.recalc.libreoffice
 
     made: list[Path] = []
     real_mkdtemp = tempfile.mkdtemp
@@ -151,7 +151,7 @@ def test_libreoffice_no_profile_left_behind(
         made.append(Path(real_mkdtemp(*args, **kwargs)))
         return str(made[-1])
 
-    monkeypatch.setattr(model.recalc.tempfile, "mkdtemp", spy)
+    monkeypatch.setattr(model.recalc.libreoffice.tempfile, "mkdtemp", spy)
     recalc_libreoffice(build_good(tmp_path / "g.xlsx"), tmp_path / "out")
     assert made and not any(p.exists() for p in made)
 

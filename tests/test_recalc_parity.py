@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from model.assumptions import default_assumptions
+from model.inputs.defaults import DEFAULT_SCENARIOS, default_assumptions
 from model.recalc import compare, formula_cells, recalc_values_ironcalc, recalc_values_libreoffice
-from model.scenarios import DEFAULT_SCENARIOS
 from tests.helpers import REL, build
 
 SCENARIOS = DEFAULT_SCENARIOS.names
@@ -48,7 +47,7 @@ def test_libreoffice_agrees_with_python(model_file: Path, tmp_path: Path,
 
 
 def test_the_scenarios_differ() -> None:
-    from model.engine import run
+    from model.core.engine import run
     takes = {name: run(default_assumptions().with_scenario(name)).total("microsoft_total_take")
              for name in SCENARIOS}
     assert len(set(takes.values())) == len(SCENARIOS)

@@ -8,11 +8,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from model.assumptions import default_assumptions
 from model.cli import main
-from model.engine import run
+from model.core.engine import run
+from model.inputs.defaults import AMENDMENT, RECAP, SEED, default_assumptions
 from model.recalc import recalc_libreoffice
-from model.scenarios import AMENDMENT, RECAP, SEED
 from tests.helpers import REL, assert_lines_match, build, row_values
 
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from model.schemadoc import render
+from model.inputs.schemadoc import render
 
 
 def test_schema_doc_is_current() -> None:
@@ -11,7 +11,7 @@ def test_schema_doc_is_current() -> None:
 
 
 def test_readme_inputs_table_is_current() -> None:
-    from model.schemadoc import README_END, README_START, inputs_table
+    from model.inputs.schemadoc import README_END, README_START, inputs_table
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     block = readme.split(README_START, 1)[1].split(README_END, 1)[0]
     assert block.strip() == inputs_table(), "run: python -m model.schemadoc --readme"

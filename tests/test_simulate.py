@@ -20,29 +20,25 @@ import openpyxl
 import pytest
 
 from model import default_template
-from model.assumptions import Assumptions, default_assumptions
-from model.cli import main
-from model.distributions import (
-    DEFAULT_DISTRIBUTIONS,
-    INPUT_KEYS,
-    SCHEDULE_KEYS,
-    Distribution,
-    base_case,
-    parse_distributions,
-    write_distributions_sheet,
-)
-from model.engine import run
-from model.errors import ModelValueError
-from model.inputsheets import new_workbook, write_input_sheets, write_template
-from model.reader import read_workbook
-from model.simulate import (
+from model.analysis.montecarlo import (
     BLOCK,
     Progress,
     run_lines,
     sample,
     simulate,
 )
-from model.styles import Styles
+from model.cli import main
+from model.core.engine import run
+from model.errors import ModelValueError
+from model.inputs.assumptions import Assumptions
+from model.inputs.defaults import DEFAULT_DISTRIBUTIONS, default_assumptions
+from model.inputs.distributions import base_case, parse_distributions
+from model.inputs.reader import read_workbook
+from model.inputs.uncertain import INPUT_KEYS, SCHEDULE_KEYS, Distribution
+from model.workbook.input_tables import write_distributions_sheet
+from model.workbook.inputsheets import new_workbook, write_input_sheets
+from model.workbook.styles import Styles
+from model.workbook.template import write_template
 
 REL = 1e-12
 

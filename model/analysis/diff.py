@@ -1,0 +1,193 @@
+"""What changed between two versions: every input cell, and the headline results.
+
+Both sides may be assumption workbooks or generated models: only their input
+sheets (and Scenarios) are read. Inputs are matched by their keys, not their
+positions, so inserting a Schedule row shows as one added row, not a cascade.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from model.analysis.report import format_value, headline_items
+from model.inputs import schema
+
+if TYPE_CHECKING:
+    from model.inputs.reader import RawTable, RawWorkbook
+    from model.workbook.layout import Layout
+    from model.workbook.styles import Styles
+
+# The column whose value identifies a row, per sheet.
+ROW_KEYS = {schema.INPUTS_SHEET: "key", schema.SCHEDULE_SHEET: "from_month",
+            schema.PARTIES_SHEET: "party", schema.TIERS_SHEET: "tier",
+            schema.SCENARIOS_SHEET: "target"}
+SKIP_COLUMNS = {schema.INPUTS_SHEET: {"key", "unit", "description", "source"}}
+
+
+@dataclass(frozen=True)
+class InputChange:
+    where: str  # Sheet!Cell in the new workbook (the old one if the row was removed)
+    key: str  # row key / column
+    old: object
+    new: object
+
+
+@dataclass(frozen=True)
+class ResultChange:
+    label: str
+    old: object
+    new: object
+
+    @property
+    def moved(self) -> str:
+        if isinstance(self.old, float) and isinstance(self.new, float):
+            return f"{(self.new - self.old) / 1e6:+,.1f}M"
+        if isinstance(self.old, dt.date) and isinstance(self.new, dt.date):
+            months = (self.new.year - self.old.year) * 12 + self.new.month - self.old.month
+            return f"{months:+d} months"
+        return "changed"
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, int | float) and isinstance(b, int | float) \
+            and not isinstance(a, bool) and not isinstance(b, bool):
+        return math.isclose(float(a), float(b), rel_tol=1e-12, abs_tol=0.0)
+    return a == b
+
+
+def _rows(table: RawTable, key_column: str) -> dict[str, tuple[int, list[object]]]:
+    out: dict[str, tuple[int, list[object]]] = {}
+    if key_column not in table.header:
+        return out
+    for excel_row, values in table.rows:
+        key = table.value(values, key_column)
+        if key is not None:
+            text = f"{key:%Y-%m-%d}" if isinstance(key, dt.date) else str(key)
+            out.setdefault(text, (excel_row, values))
+    return out
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "(blank)"
+    if isinstance(value, dt.datetime | dt.date):
+        return f"{value:%Y-%m-%d}"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    return str(value)
+
+
+def input_changes(old: RawWorkbook, new: RawWorkbook) -> list[InputChange]:
+    changes: list[InputChange] = []
+    for sheet, key_column in ROW_KEYS.items():
+        a, b = old.tables.get(sheet), new.tables.get(sheet)
+        if a is None or b is None:
+            if a is not b:
+                changes.append(InputChange(sheet, "(sheet)", "present" if a else "absent",
+                                           "present" if b else "absent"))
+            continue
+        rows_a, rows_b = _rows(a, key_column), _rows(b, key_column)
+        columns = [c for c in sorted(set(a.header) | set(b.header), key=lambda c: (
+            b.header.get(c, a.header.get(c, 0)), c))
+                   if c != key_column and c not in SKIP_COLUMNS.get(sheet, set())]
+        for row_key in [*rows_b, *(k for k in rows_a if k not in rows_b)]:
+            in_a, in_b = rows_a.get(row_key), rows_b.get(row_key)
+            for col in columns:
+                va = a.value(in_a[1], col) if in_a and col in a.header else None
+                vb = b.value(in_b[1], col) if in_b and col in b.header else None
+                if _same(va, vb):
+                    continue
+                table, row = (b, in_b[0]) if in_b and col in b.header else (a, in_a[0])  # type: ignore[index]
+                label = row_key if sheet == schema.INPUTS_SHEET else f"{row_key} / {col}"
+                changes.append(InputChange(f"{sheet}!{table.cell(row, col)}", label, va, vb))
+    return changes
+
+
+def result_changes(old_path: Path, new_path: Path) -> list[ResultChange]:
+    from model.core.engine import run
+    from model.inputs.validate import load
+    before = headline_items(run(load(old_path)))
+    after = dict(headline_items(run(load(new_path))))
+    return [ResultChange(label, value, after.get(label)) for label, value in before
+            if label in after and not _same(value, after[label])]
+
+
+@dataclass(frozen=True)
+class Diff:
+    old: Path
+    new: Path
+    inputs: list[InputChange]
+    results: list[ResultChange]
+
+
+def diff(old: Path, new: Path) -> Diff:
+    from model.inputs.reader import read_workbook
+    from model.inputs.validate import validate
+    raw_old, raw_new = read_workbook(old), read_workbook(new)
+    validate(raw_old)  # refuse an invalid side with its own message
+    validate(raw_new)
+    return Diff(old, new, input_changes(raw_old, raw_new), result_changes(old, new))
+
+
+def _table(headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
+              for i, h in enumerate(headers)]
+    line = "  ".join("-" * w for w in widths)
+    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)), line]
+    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    return "\n".join(out)
+
+
+def input_rows(d: Diff) -> list[tuple[str, str, str, str]]:
+    return [(c.where, c.key, _show(c.old), _show(c.new)) for c in d.inputs]
+
+
+def result_rows(d: Diff) -> list[tuple[str, str, str, str]]:
+    return [(c.label, format_value(c.old), format_value(c.new), c.moved) for c in d.results]
+
+
+def render(d: Diff) -> str:
+    parts = [f"Changes from {d.old} to {d.new}", ""]
+    if d.inputs:
+        parts += [f"Inputs changed: {len(d.inputs)}",
+                  _table(("cell", "key", "old", "new"), input_rows(d)), ""]
+    else:
+        parts += ["No input changed.", ""]
+    if d.results:
+        parts += [f"Headline results that moved: {len(d.results)}",
+                  _table(("result", "old", "new", "moved by"), result_rows(d))]
+    else:
+        parts.append("No headline result moved.")
+    return "\n".join(parts)
+
+
+def write_sheet(wb: Any, st: Styles, layout: Layout, d: Diff) -> None:
+    """The Changes sheet: the same tables as `finmodel diff`, as values."""
+    ws = wb.add_worksheet("Changes")
+    ws.write_string(0, 0, "What changed since the earlier version", st("title"))
+    layout.write_master(ws, st, 0, 2)
+    ws.write_string(1, 0, f"Compared with {d.old.name} when this file was built: values, "
+                    "not formulas.", st("note"))
+    r = 3
+    for title, headers, rows in (
+            ("Inputs changed", ("cell", "key", "old", "new"), input_rows(d)),
+            ("Headline results that moved", ("result", "old", "new", "moved by"),
+             result_rows(d))):
+        ws.write_string(r, 0, f"{title}: {len(rows)}", st("section"))
+        r += 1
+        for c, h in enumerate(headers):
+            ws.write_string(r, c, h, st("header"))
+        r += 1
+        for row in rows:
+            for c, text in enumerate(row):
+                ws.write_string(r, c, text)
+            r += 1
+        r += 1
+    ws.set_column(0, 0, 44)
+    ws.set_column(1, 1, 40)
+    ws.set_column(2, 3, 24)

@@ -1,0 +1,5 @@
+"""The ``finmodel`` command line."""
+
+from model.cli.commands import main
+
+__all__ = ["main"]

@@ -1,0 +1,336 @@
+"""Compute the model: the lines' expressions compiled into one step function.
+
+The engine knows the lines and the assumptions, and nothing about cells. It
+renders each line's expression to Python once, compiles a function that walks
+the months in order, and runs it over floats (one run) or numpy arrays (many
+draws at once, for the Monte Carlo engine).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from model.core.expr import Expr
+from model.core.lines import SAME, Line, all_lines
+from model.inputs.assumptions import Assumptions
+from model.inputs.schema import INPUT_FIELDS, SCHEDULE_FIELDS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+def constants(a: Assumptions) -> dict[str, tuple[float, str, str]]:
+    """Model constants shown on the Checks sheet: name -> (value, number format, label).
+
+    The ``built_*`` constants record the shape the workbook was generated for, so a
+    check can tell when a structural input was changed in Excel.
+    """
+    return {
+        "abs_tol": (1.0, "usd_full", "Check tolerance, absolute (USD)"),
+        "rel_tol": (1e-9, "General", "Check tolerance, relative to the amount checked"),
+        "built_start_month": (serial(a.start_month), "day",
+                              "start_month this workbook was built for"),
+        "built_horizon": (float(a.horizon), "int", "horizon_months this workbook was built for"),
+    }
+
+
+def serial(d: dt.date) -> float:
+    """Excel's serial number of a date (1900 date system)."""
+    return float((d - EXCEL_EPOCH).days)
+
+
+def add_months(d: dt.date, n: int) -> dt.date:
+    m = d.month - 1 + n
+    return dt.date(d.year + m // 12, m % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Month t = 0 is the month before start (the opening column); 1..n are modelled."""
+
+    months: tuple[dt.date, ...]
+
+    @classmethod
+    def of(cls, a: Assumptions) -> Timeline:
+        start = a.start_month.replace(day=1)
+        return cls(tuple(add_months(start, t - 1) for t in range(a.horizon + 1)))
+
+    @property
+    def n(self) -> int:
+        return len(self.months) - 1
+
+
+def schedule_in_force(a: Assumptions, tl: Timeline) -> dict[str, list[float]]:
+    """For each Schedule key, the value in force in each month t = 0..n, after any
+    scenario override that sets a key from a month on."""
+    starts = [row["from_month"] for row in a.schedule]
+    out: dict[str, list[float]] = {f.key: [] for f in SCHEDULE_FIELDS}
+    i = 0
+    for month in tl.months:
+        while i + 1 < len(starts) and starts[i + 1] <= month:  # type: ignore[operator]
+            i += 1
+        for f in SCHEDULE_FIELDS:
+            out[f.key].append(float(a.schedule[i][f.key]))  # type: ignore[arg-type]
+    for key, start, value in a.schedule_overrides:
+        out[key] = [value if m >= start else v for m, v in zip(tl.months, out[key], strict=True)]
+    return out
+
+
+def input_number(value: object) -> float:
+    """An input as a spreadsheet sees it: dates as serials, TRUE as 1, blank as 0."""
+    if value is None:
+        return 0.0
+    if isinstance(value, dt.date):
+        return serial(value)
+    return float(value)  # type: ignore[arg-type]
+
+
+class _PyRender:
+    """Renders expressions to Python source for the step function."""
+
+    def __init__(self, a: Assumptions, index: dict[str, int], vector: bool) -> None:
+        self.a = a
+        self.vector = vector
+        self.index = index
+        self.inputs = {f.key: i for i, f in enumerate(INPUT_FIELDS)}
+        self.params: dict[tuple[str, str, str], int] = {}
+        self.consts = {name: i for i, name in enumerate(constants(a))}
+        self.sched = {f.key: i for i, f in enumerate(SCHEDULE_FIELDS)}
+
+    # Rows, inputs and parameters are bound to local names at the top of the step
+    # function (v3, i2, p0, ...): a local lookup is the cheapest one Python has.
+    def line(self, key: str, prev: bool) -> str:
+        return f"v{self.index[key]}[t{'-1' if prev else ''}]"
+
+    def input(self, key: str) -> str:
+        return f"i{self.inputs[key]}"
+
+    def param(self, table: str, row: str, column: str) -> str:
+        i = self.params.setdefault((table, row, column), len(self.params))
+        return f"p{i}"
+
+    def const(self, name: str) -> str:
+        return f"c{self.consts[name]}"
+
+    def timeline(self, name: str) -> str:
+        if name.startswith("sched:"):
+            return f"s{self.sched[name[6:]]}[t]"
+        return {"month": "M[t]", "year": "Y[t]"}[name]
+
+    def is_blank(self, node: Expr) -> bool:
+        from model.core.expr import Input, Param
+        if isinstance(node, Input):
+            return self.a.inputs[node.key] is None
+        assert isinstance(node, Param)
+        return self.a.param(node.table, node.row, node.column) is None
+
+
+def _functions(vector: bool) -> dict[str, Callable[..., Any]]:
+    if not vector:
+        return {"_min": min, "_max": max, "_abs": abs}  # comparisons are inlined
+    import numpy as np
+
+    def vmin(*xs: Any) -> Any:
+        out = xs[0]
+        for x in xs[1:]:
+            out = np.minimum(out, x)
+        return out
+
+    def vmax(*xs: Any) -> Any:
+        out = xs[0]
+        for x in xs[1:]:
+            out = np.maximum(out, x)
+        return out
+
+    return {"_min": vmin, "_max": vmax, "_abs": np.abs,
+            "_ge": lambda a, b: np.greater_equal(a, b) * 1.0,
+            "_gt": lambda a, b: np.greater(a, b) * 1.0}
+
+
+def check_order(lines: Sequence[Line]) -> None:
+    """Every line reads only lines above it in the same month (no circularity)."""
+    seen: set[str] = set()
+    opened: set[str] = set()
+    for ln in lines:
+        missing = ln.expr.same_period_refs() - seen
+        if missing:
+            raise ValueError(f"line {ln.key} reads {sorted(missing)} before they are computed")
+        if ln.opening is not None:
+            opening = ln.expr if ln.opening == SAME else ln.opening
+            assert isinstance(opening, Expr)
+            missing = opening.same_period_refs() - opened
+            if missing:
+                raise ValueError(f"opening of {ln.key} reads {sorted(missing)} with no opening")
+            opened.add(ln.key)
+        seen.add(ln.key)
+
+
+@dataclass
+class Compiled:
+    lines: list[Line]
+    index: dict[str, int]
+    source: str
+    step: Callable[..., None]
+    params: list[tuple[str, str, str]]
+
+
+def compile_model(a: Assumptions, vector: bool = False) -> Compiled:
+    lines = all_lines(a)
+    check_order(lines)
+    index = {ln.key: i for i, ln in enumerate(lines)}
+    r = _PyRender(a, index, vector)
+    openings = []
+    for i, ln in enumerate(lines):
+        if ln.opening is not None:
+            opening = ln.expr if ln.opening == SAME else ln.opening
+            assert isinstance(opening, Expr)
+            openings.append(f"    v{i}[0] = {opening.py(r)}  # {ln.key}")
+    periods = [f"        v{i}[t] = {ln.expr.py(r)}  # {ln.key}" for i, ln in enumerate(lines)]
+    names = [f"    v{i} = V[{i}]" for i in range(len(lines))]
+    names += [f"    i{k} = I[{k}]" for k in range(len(INPUT_FIELDS))]
+    names += [f"    p{k} = P[{k}]" for k in range(len(r.params))]
+    names += [f"    c{k} = C[{k}]" for k in range(len(r.consts))]
+    names += [f"    s{k} = S[{k}]" for k in range(len(SCHEDULE_FIELDS))]
+    body = ["def step(V, I, P, C, M, Y, S, n):", *names, "    t = 0", *openings,
+            "    for t in range(1, n + 1):", *periods]
+    source = "\n".join(body) + "\n"
+    namespace: dict[str, Any] = dict(_functions(vector))
+    exec(compile(source, "<model step>", "exec"), namespace)  # noqa: S102 - our own code
+    params = sorted(r.params, key=r.params.__getitem__)
+    return Compiled(lines, index, source, namespace["step"], params)
+
+
+_COMPILED: dict[tuple[object, ...], Compiled] = {}
+
+
+def shape(a: Assumptions) -> tuple[object, ...]:
+    """What the compiled step function depends on besides numbers: the parties and
+    tiers, and which optional inputs are blank. Runs that share a shape share code."""
+    return (tuple((p.key, p.capped, p.overflow_to) for p in a.parties),
+            tuple((t.number, t.hurdle_party) for t in a.tiers),
+            tuple(sorted(k for k, v in a.inputs.items() if v is None)))
+
+
+def compiled_for(a: Assumptions, vector: bool = False) -> Compiled:
+    """The step function for these assumptions, compiled once per shape."""
+    key = (vector, shape(a))
+    c = _COMPILED.get(key)
+    if c is None:
+        if len(_COMPILED) > 64:
+            _COMPILED.clear()
+        c = _COMPILED[key] = compile_model(a, vector)
+    return c
+
+
+@dataclass
+class Results:
+    """The computed model.
+
+    ``values`` is a DataFrame of lines x months (the Python API's result);
+    ``raw[i][t]`` holds line i in month t, with t = 0 the opening column.
+    """
+
+    assumptions: Assumptions
+    timeline: Timeline
+    lines: list[Line]
+    index: dict[str, int]
+    raw: list[list[float]]
+    params: list[tuple[str, str, str]]
+
+    def row(self, key: str) -> list[float]:
+        return self.raw[self.index[key]][1:]
+
+    def total(self, key: str) -> float:
+        return math.fsum(self.row(key))
+
+    def last(self, key: str) -> float:
+        return self.raw[self.index[key]][-1]
+
+    @property
+    def values(self) -> pd.DataFrame:
+        import pandas as pd
+        cols = pd.DatetimeIndex([pd.Timestamp(m) for m in self.timeline.months[1:]],
+                                name="month")
+        return pd.DataFrame([r[1:] for r in self.raw], index=pd.Index(
+            [ln.key for ln in self.lines], name="line"), columns=cols)
+
+    def first_month(self, flag_key: str) -> dt.date | None:
+        """The first modelled month in which a 0/1 flag line is 1, or None."""
+        for t, v in enumerate(self.row(flag_key), start=1):
+            if v >= 1:
+                return self.timeline.months[t]
+        return None
+
+    def headlines(self) -> dict[str, object]:
+        a = self.assumptions
+        out: dict[str, object] = {}
+        for t in a.tiers:
+            if t.hurdle_party is not None:
+                out[f"tier{t.number}_hurdle_met_month"] = self.first_month(
+                    f"tier{t.number}_hurdle_met")
+        for p in a.parties:
+            if p.capped:
+                out[f"cap_binds_month_{p.key}"] = self.first_month(f"cap_binds_{p.key}")
+        for p in a.parties:
+            out[f"cum_{p.key}_at_horizon"] = self.last(f"cum_{p.key}")
+        out["microsoft_total_take"] = self.total("microsoft_total_take")
+        out["checks_failed"] = sum(self.total(ln.key) for ln in self.lines
+                                   if ln.key.startswith("check_"))
+        return out
+
+
+def inputs_vector(a: Assumptions) -> list[float]:
+    return [input_number(a.inputs[f.key]) for f in INPUT_FIELDS]
+
+
+def param_vector(a: Assumptions, params: list[tuple[str, str, str]]) -> list[float]:
+    return [input_number(a.param(*p)) for p in params]
+
+
+def run(base: Assumptions) -> Results:
+    """Compute every line for every month, for the selected scenario of the assumptions.
+
+    ``Results.assumptions`` is the base (what the input sheets show); the values are
+    those of the selected scenario."""
+    a = base.effective()
+    c = compiled_for(a)
+    tl = Timeline.of(a)
+    n = tl.n
+    raw = [[math.nan] * (n + 1) for _ in c.lines]
+    months = [serial(m) for m in tl.months]
+    years = [float(m.year) for m in tl.months]
+    sched = schedule_in_force(a, tl)
+    c.step(raw, inputs_vector(a), param_vector(a, c.params),
+           [v for v, _, _ in constants(a).values()], months, years,
+           [sched[f.key] for f in SCHEDULE_FIELDS], n)
+    return Results(base, tl, c.lines, c.index, raw, c.params)
+
+
+def run_vector(c: Compiled, a: Assumptions, rows: Sequence[Any],
+               inputs: Sequence[Any] | None = None,
+               schedule: Sequence[Any] | None = None) -> None:
+    """Run a step function compiled with ``vector=True`` over numpy arrays of draws.
+
+    ``rows[i]`` receives line i: any object indexed by month t = 0..n (the step reads
+    months t and t - 1), such as an (n + 1, draws) array or a buffer that keeps only
+    the last two months. ``inputs`` (in INPUT_FIELDS order) and ``schedule`` (one
+    sequence per SCHEDULE_FIELDS key, indexed by month) default to the assumptions'
+    own values; any entry may be an array of draws. ``a`` must be the assumptions the
+    step was compiled for (its IfBlank branches are fixed at compile time).
+    Used by the Monte Carlo engine (model.simulate); ``run`` is unchanged.
+    """
+    tl = Timeline.of(a)
+    if inputs is None:
+        inputs = inputs_vector(a)
+    if schedule is None:
+        sched = schedule_in_force(a, tl)
+        schedule = [sched[f.key] for f in SCHEDULE_FIELDS]
+    c.step(rows, inputs, param_vector(a, c.params),
+           [v for v, _, _ in constants(a).values()], [serial(m) for m in tl.months],
+           [float(m.year) for m in tl.months], schedule, tl.n)
+

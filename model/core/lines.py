@@ -1,0 +1,352 @@
+"""Every line item of the model, each defined once.
+
+``model_lines(a)`` returns the sections of the calculation sheets in the order
+they are computed and laid out. Each line's expression gives both its Python
+value (through the engine) and its Excel formula (through the writer). The
+parties and tiers of the assumptions decide which waterfall lines exist; their
+numbers stay live inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from model.core.expr import (
+    Abs,
+    Cmp,
+    Expr,
+    IfBlank,
+    Input,
+    Lookup,
+    Max,
+    Min,
+    MonthBefore,
+    NextMonth,
+    Num,
+    Param,
+    Prev,
+    Ref,
+    Sum,
+    Year,
+    growth,
+)
+from model.core.expr import Const as K
+from model.inputs.assumptions import Assumptions, Party, Tier
+from model.inputs.schema import PARTIES_SHEET, SCHEDULE_FIELDS, TIERS_SHEET
+
+REVENUE = "Revenue"
+WATERFALL = "Waterfall"
+CHECKS = "Checks"
+
+SAME = "same"  # opening column holds the line's own formula, for the month before start
+
+
+@dataclass(frozen=True)
+class Line:
+    key: str
+    label: str
+    fmt: str  # usd, rate, count, date, flag, int
+    expr: Expr
+    opening: Expr | str | None = None  # None: blank; SAME: the period formula
+    total: bool = False  # flows get a total in the totals column
+    sheet: str = ""
+
+    @property
+    def unit(self) -> str:
+        return {"usd": "$M", "rate": "%", "count": "#", "date": "date", "flag": "1/0",
+                "int": "#"}[self.fmt]
+
+
+@dataclass(frozen=True)
+class Section:
+    sheet: str
+    title: str
+    lines: tuple[Line, ...]
+
+
+def _section(sheet: str, title: str, *lines: Line) -> Section:
+    return Section(sheet, title, tuple(
+        Line(ln.key, ln.label, ln.fmt, ln.expr, ln.opening, ln.total, sheet) for ln in lines))
+
+
+def _flow(key: str, label: str, expr: Expr, opening: Expr | str | None = None) -> Line:
+    return Line(key, label, "usd", expr, opening, total=True)
+
+
+def _usd(key: str, label: str, expr: Expr, opening: Expr | str | None = None) -> Line:
+    return Line(key, label, "usd", expr, opening)
+
+
+def timeline() -> Section:
+    return _section(
+        REVENUE, "Timeline",
+        Line("month", "Month", "date", NextMonth("month"), MonthBefore("start_month")),
+        Line("period", "Period counter", "int", Prev("period") + 1, Num(0)),
+    )
+
+
+def schedule_lookups() -> Section:
+    return _section(REVENUE, "Schedule in force", *(
+        Line("sched_" + f.key, f.description.split(".")[0], "rate", Lookup(f.key))
+        for f in SCHEDULE_FIELDS))
+
+
+def revenue() -> Section:
+    fee = Input("ptu_monthly_fee_before_cut") * (
+        1 - Input("ptu_fee_cut") * Cmp(">=", Ref("month"), Input("ptu_fee_cut_month")))
+    return _section(
+        REVENUE, "Revenue",
+        _flow("api_revenue", "OpenAI API revenue",
+              Prev("api_revenue") * growth("api_growth"), Input("api_arr_opening") / 12),
+        _usd("api_arr", "OpenAI API annualized revenue (ARR)", Ref("api_revenue") * 12, SAME),
+        Line("ptu_fee", "PTU monthly minimum fee per customer", "usd", fee, SAME),
+        Line("ptu_customers", "PTU customers", "count",
+             Prev("ptu_customers") * growth("ptu_customer_growth"),
+             Input("ptu_customers_opening")),
+        _flow("ptu_revenue", "Azure OpenAI PTU revenue",
+              Ref("ptu_customers") * Ref("ptu_fee"), SAME),
+        _flow("payg_revenue", "Azure OpenAI pay-as-you-go revenue",
+              Prev("payg_revenue") * growth("azure_payg_growth"),
+              Input("azure_arr_opening") / 12 - Ref("ptu_revenue")),
+        _flow("azure_revenue", "Azure OpenAI revenue",
+              Ref("ptu_revenue") + Ref("payg_revenue"), SAME),
+        _usd("azure_arr", "Azure OpenAI annualized revenue (ARR)",
+             Ref("azure_revenue") * 12, SAME),
+    )
+
+
+def revenue_share() -> Section:
+    owed = Ref("sched_api_to_microsoft_share") * Ref("api_revenue")
+    cap = Input("revshare_api_to_microsoft_cap_usd")
+    return _section(
+        REVENUE, "Revenue share",
+        _flow("revshare_azure_to_openai", "Revenue share Microsoft pays OpenAI (Azure)",
+              Ref("sched_azure_to_openai_share") * Ref("azure_revenue")),
+        _flow("revshare_api_to_microsoft", "Revenue share OpenAI pays Microsoft (API)",
+              IfBlank(cap, owed,
+                      Min(owed, Max(0, cap - Prev("cum_revshare_api_to_microsoft"))))),
+        _usd("cum_revshare_api_to_microsoft", "Cumulative revenue share paid to Microsoft",
+             Prev("cum_revshare_api_to_microsoft") + Ref("revshare_api_to_microsoft"), Num(0)),
+        _flow("revshare_net", "Net revenue share to OpenAI",
+              Ref("revshare_azure_to_openai") - Ref("revshare_api_to_microsoft")),
+    )
+
+
+def margins() -> Section:
+    return _section(
+        REVENUE, "Margins",
+        _flow("azure_gross_profit", "Azure OpenAI gross profit",
+              Ref("azure_revenue") * Ref("sched_azure_gross_margin")),
+        _flow("openai_compute_cost", "OpenAI compute cost",
+              Ref("api_revenue") * (1 - Ref("sched_api_gross_margin"))),
+        _flow("compute_commission", "Microsoft's commission on OpenAI compute",
+              Ref("openai_compute_cost") * Ref("sched_compute_commission")),
+        _flow("openai_gross_profit", "OpenAI API gross profit",
+              Ref("api_revenue") - Ref("openai_compute_cost") - Ref("compute_commission")),
+        _flow("openai_opex", "OpenAI operating expenses",
+              Ref("api_revenue") * Ref("sched_openai_opex_pct")),
+        _flow("openai_operating_profit", "OpenAI operating profit",
+              Ref("openai_gross_profit") - Ref("revshare_api_to_microsoft")
+              + Ref("revshare_azure_to_openai") - Ref("openai_opex")),
+    )
+
+
+def profit_to_distribute() -> Section:
+    carry = Input("loss_carryforward")
+    profit = Ref("openai_operating_profit")
+    end = Input("waterfall_end_month")
+    return _section(
+        WATERFALL, "Profit to distribute",
+        _flow("distributable_profit", "Distributable profit",
+              Max(0, profit - carry * Prev("cumulative_losses"))),
+        _usd("cumulative_losses", "Losses not yet earned back",
+             carry * Max(0, Prev("cumulative_losses") - profit),
+             carry * Input("opening_cumulative_losses")),
+        Line("equity_split_active", "Equity split in force (1 = yes)", "flag",
+             IfBlank(end, Num(0), Cmp(">=", Ref("month"), end))),
+        Line("waterfall_active", "Waterfall in force (1 = yes)", "flag",
+             1 - Ref("equity_split_active")),
+        _usd("cum_waterfall_profit", "Cumulative profit distributed through the waterfall",
+             Prev("cum_waterfall_profit")
+             + Ref("distributable_profit") * Ref("waterfall_active"), Num(0)),
+    )
+
+
+def _pp(p: Party, column: str) -> Param:
+    return Param(PARTIES_SHEET, p.key, column)
+
+
+def caps(a: Assumptions) -> Section:
+    return _section(WATERFALL, "Caps in force", *(
+        _usd(f"cap_{p.key}", f"Cap in force: {p.label}",
+             _pp(p, "cap_usd") * (1 + _pp(p, "cap_growth"))
+             ** Max(0, Year() - _pp(p, "cap_growth_from") + 1))
+        for p in a.parties if p.capped))
+
+
+def _tracked(a: Assumptions) -> list[Party]:
+    """Parties whose receipts so far matter within a month: capped or hurdle parties."""
+    hurdle = {t.hurdle_party for t in a.tiers}
+    return [p for p in a.parties if p.capped or p.key in hurdle]
+
+
+def tier(a: Assumptions, t: Tier, index: int) -> Section:
+    k = t.number
+    prefix = f"tier{k}"
+    first = index == 0
+    lines: list[Line] = []
+    avail = (Ref("distributable_profit") * Ref("waterfall_active") if first
+             else Ref(f"{_prev_prefix(a, index)}_available")
+             - Ref(f"{_prev_prefix(a, index)}_absorbed"))
+    lines.append(_usd(f"{prefix}_available", "Profit reaching this tier", avail))
+    for p in _tracked(a):
+        before = (Prev(f"cum_{p.key}") if first else
+                  Ref(f"{_prev_prefix(a, index)}_prior_{p.key}")
+                  + Ref(f"{_prev_prefix(a, index)}_{p.key}"))
+        lines.append(_usd(f"{prefix}_prior_{p.key}",
+                          f"{p.label}: received before this tier", before))
+    share = {p.key: Param(TIERS_SHEET, str(k), p.key) for p in a.parties}
+    if t.hurdle_party is not None:
+        h = t.hurdle_party
+        room = Max(0, Param(TIERS_SHEET, str(k), "hurdle_usd") - Ref(f"{prefix}_prior_{h}"))
+        absorbed = Min(Ref(f"{prefix}_available"), room / share[h])
+    else:
+        absorbed = Ref(f"{prefix}_available")
+    lines.append(_usd(f"{prefix}_absorbed", "Profit this tier takes", absorbed))
+    for p in a.parties:
+        lines.append(_usd(f"{prefix}_gross_{p.key}", f"{p.label}: share before caps",
+                          share[p.key] * Ref(f"{prefix}_absorbed")))
+    # Capped parties first: an uncapped party's line adds the overflow of the capped ones.
+    for p in sorted(a.parties, key=lambda p: not p.capped):
+        gross = Ref(f"{prefix}_gross_{p.key}")
+        if p.capped:
+            room = Max(0, Ref(f"cap_{p.key}") - Ref(f"{prefix}_prior_{p.key}"))
+            received: Expr = Min(gross, room)
+        else:
+            spill = [Ref(f"{prefix}_gross_{q.key}") - Ref(f"{prefix}_{q.key}")
+                     for q in a.parties if q.overflow_to == p.key and q.capped]
+            received = Sum(gross, *spill)
+        lines.append(_flow(f"{prefix}_{p.key}", f"{p.label}: received", received))
+    return _section(WATERFALL, f"Tier {k}: {t.name}", *lines)
+
+
+def _prev_prefix(a: Assumptions, index: int) -> str:
+    return f"tier{a.tiers[index - 1].number}"
+
+
+def distributions(a: Assumptions) -> Section:
+    last = f"tier{a.tiers[-1].number}"
+    lines = [
+        _flow(f"dist_{p.key}", f"Distribution to {p.label}",
+              Sum(*(Ref(f"tier{t.number}_{p.key}") for t in a.tiers))
+              + Ref("equity_split_active") * Ref("distributable_profit")
+              * _pp(p, "equity_share"))
+        for p in a.parties]
+    lines.append(_flow("undistributed", "Undistributed after the last tier",
+                       Ref(f"{last}_available") - Ref(f"{last}_absorbed")))
+    lines += [
+        _usd(f"cum_{p.key}", f"Cumulative receipts: {p.label}",
+             Prev(f"cum_{p.key}") + Ref(f"dist_{p.key}"), Num(0))
+        for p in a.parties]
+    return _section(WATERFALL, "Distributions", *lines)
+
+
+def milestones(a: Assumptions) -> Section:
+    lines: list[Line] = []
+    for t in a.tiers:
+        if t.hurdle_party is None:
+            continue
+        hurdle = Param(TIERS_SHEET, str(t.number), "hurdle_usd")
+        lines.append(Line(f"tier{t.number}_hurdle_progress",
+                          f"Tier {t.number} hurdle: share reached by "
+                          f"{a.party(t.hurdle_party).label}", "rate",
+                          Ref(f"cum_{t.hurdle_party}") / Max(hurdle, 1)))
+        lines.append(Line(
+            f"tier{t.number}_hurdle_met", f"Tier {t.number} hurdle met (1 = yes)", "flag",
+            Cmp(">=", Ref(f"cum_{t.hurdle_party}") + K("abs_tol") + K("rel_tol") * hurdle,
+                hurdle)))
+    for p in a.parties:
+        if p.capped:
+            over = Sum(*(Ref(f"tier{t.number}_gross_{p.key}") - Ref(f"tier{t.number}_{p.key}")
+                         for t in a.tiers))
+            lines.append(Line(f"cap_used_{p.key}", f"{p.label}: share of the cap received",
+                              "rate", Ref(f"cum_{p.key}") / Max(Ref(f"cap_{p.key}"), 1)))
+            lines.append(_flow(f"overflow_{p.key}", f"{p.label}: overflow beyond the cap",
+                               over))
+            lines.append(Line(f"cap_binds_{p.key}", f"{p.label}: cap binds (1 = yes)", "flag",
+                              Cmp(">", Ref(f"overflow_{p.key}"), Num(0))))
+    return _section(WATERFALL, "Milestones", *lines)
+
+
+MICROSOFT_SOURCES = (
+    ("microsoft_azure_margin", "Azure OpenAI gross profit after the share paid to OpenAI"),
+    ("revshare_api_to_microsoft", "Revenue share received from OpenAI"),
+    ("compute_commission", "Commission on OpenAI's compute"),
+    ("dist_microsoft", "Distributions from OpenAI's profits"),
+)
+
+
+def microsoft() -> Section:
+    return _section(
+        WATERFALL, "Microsoft's total take",
+        _flow("microsoft_azure_margin", MICROSOFT_SOURCES[0][1],
+              Ref("azure_gross_profit") - Ref("revshare_azure_to_openai")),
+        _flow("microsoft_total_take", "Microsoft's total take",
+              Sum(*(Ref(key) for key, _ in MICROSOFT_SOURCES))),
+    )
+
+
+def _bad(diff: Expr, scale: Expr) -> Expr:
+    """1 when |diff| is beyond the tolerance relative to scale, else 0."""
+    return Cmp(">", Abs(diff), K("abs_tol") + K("rel_tol") * Abs(scale))
+
+
+def checks(a: Assumptions) -> Section:
+    lines = [
+        Line("check_waterfall_sum", "Distributions + undistributed = distributable profit",
+             "flag", _bad(Sum(*(Ref(f"dist_{p.key}") for p in a.parties))
+                          + Ref("undistributed") - Ref("distributable_profit"),
+                          Ref("distributable_profit")), total=True),
+        Line("check_api_arr", "API ARR = 12 x API revenue", "flag",
+             _bad(Ref("api_arr") - Ref("api_revenue") * 12, Ref("api_arr")), total=True),
+        Line("check_azure_arr", "Azure ARR = 12 x Azure revenue", "flag",
+             _bad(Ref("azure_arr") - Ref("azure_revenue") * 12, Ref("azure_arr")), total=True),
+        Line("check_revshare_cap", "Revenue share to Microsoft within its cap", "flag",
+             IfBlank(Input("revshare_api_to_microsoft_cap_usd"), Num(0),
+                     Cmp(">", Ref("cum_revshare_api_to_microsoft"),
+                         Input("revshare_api_to_microsoft_cap_usd") + K("abs_tol")
+                         + K("rel_tol") * Input("revshare_api_to_microsoft_cap_usd"))),
+             total=True),
+    ]
+    lines.append(Line(
+        "check_structure", "start_month and horizon_months as built (else run finmodel build)",
+        "flag", Cmp(">", Abs(Input("start_month") - K("built_start_month"))
+                    + Abs(Input("horizon_months") - K("built_horizon")), Num(0)), total=True))
+    for t in a.tiers:
+        shares = Sum(*(Param(TIERS_SHEET, str(t.number), p.key) for p in a.parties))
+        lines.append(Line(f"check_tier{t.number}_shares", f"Tier {t.number} shares sum to 1",
+                          "flag", Cmp(">", Abs(shares - 1), K("rel_tol")), total=True))
+    equity = Sum(*(_pp(p, "equity_share") for p in a.parties))
+    lines.append(Line("check_equity_shares", "Equity shares sum to 1", "flag",
+                      Cmp(">", Abs(equity - 1), K("rel_tol")), total=True))
+    for p in a.parties:
+        if p.capped:
+            lines.append(Line(
+                f"check_cap_{p.key}", f"{p.label}: receipts within the cap", "flag",
+                Ref("waterfall_active") * Cmp(
+                    ">", Ref(f"cum_{p.key}"),
+                    Ref(f"cap_{p.key}") + K("abs_tol") + K("rel_tol") * Ref(f"cap_{p.key}")),
+                total=True))
+    return _section(CHECKS, "Monthly checks (1 = problem)", *lines)
+
+
+def model_lines(a: Assumptions) -> tuple[Section, ...]:
+    """All sections, in computation order."""
+    return (timeline(), schedule_lookups(), revenue(), revenue_share(), margins(),
+            profit_to_distribute(), caps(a),
+            *(tier(a, t, i) for i, t in enumerate(a.tiers)),
+            distributions(a), milestones(a), microsoft(), checks(a))
+
+
+def all_lines(a: Assumptions) -> list[Line]:
+    return [ln for s in model_lines(a) for ln in s.lines]

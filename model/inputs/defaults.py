@@ -1,0 +1,111 @@
+"""The shipped defaults: the base inputs, the scenarios and the distributions.
+
+Every figure comes from the schema's defaults (each with its source) or is marked
+illustrative. ``default_assumptions()`` is what ``finmodel init`` writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from model.inputs import schema
+from model.inputs.assumptions import Assumptions, Party, Tier
+from model.inputs.overrides import (
+    OverrideRow,
+    Scenarios,
+    inputs_target,
+    party_target,
+    schedule_target,
+)
+from model.inputs.uncertain import Distribution
+
+SEED = "seed terms (2024)"
+RECAP = "recapitalisation (Oct 2025)"
+AMENDMENT = "amendment (Apr 2026)"
+RECAP_MONTH = dt.date(2025, 10, 1)
+
+DEFAULT_SCENARIOS = Scenarios(
+    names=(SEED, RECAP, AMENDMENT),
+    rows=(
+        OverrideRow(inputs_target("waterfall_end_month"), None, {RECAP: RECAP_MONTH,
+                                                           AMENDMENT: RECAP_MONTH},
+                    "Recapitalisation of 28 Oct 2025 ends the capped-profit structure: OpenAI "
+                    "and Microsoft announcements (confirmed)"),
+        OverrideRow(party_target("microsoft", "equity_share"), None, {RECAP: 0.27, AMENDMENT: 0.27},
+                    "Microsoft about 27 % as converted: Microsoft 10-Q (confirmed)"),
+        OverrideRow(party_target("employees_investors", "equity_share"), None,
+                    {RECAP: 0.47, AMENDMENT: 0.47},
+                    "Employees and other investors about 47 %: announcements (confirmed)"),
+        OverrideRow(party_target("nonprofit", "equity_share"), None, {RECAP: 0.26, AMENDMENT: 0.26},
+                    "OpenAI Foundation about 26 %: announcements (confirmed)"),
+        OverrideRow(party_target("first_investors", "equity_share"), None,
+                    {RECAP: 0.0, AMENDMENT: 0.0},
+                    "Included in employees and other investors after the recapitalisation"),
+        OverrideRow(schedule_target("azure_to_openai_share"), dt.date(2026, 5, 1), {AMENDMENT: 0.0},
+                    "Microsoft stops paying a revenue share to OpenAI: Microsoft blog, "
+                    "2026-04-27 (confirmed)"),
+        OverrideRow(inputs_target("revshare_api_to_microsoft_cap_usd"), None, {AMENDMENT: 38e9},
+                    "OpenAI's payments to Microsoft capped at $38B in total: The Information, "
+                    "May 2026 (reported)"),
+        OverrideRow(schedule_target("api_to_microsoft_share"), dt.date(2031, 1, 1),
+                    {AMENDMENT: 0.0},
+                    "OpenAI pays Microsoft the same percentage through 2030: Microsoft blog, "
+                    "2026-04-27 (confirmed)"),
+    ),
+)
+
+
+_ILLUSTRATIVE = schema.ILLUSTRATIVE
+
+# Shipped with the template (and used when a workbook has no Distributions sheet).
+# Illustrative ranges: nobody has published the uncertainty of these figures.
+DEFAULT_DISTRIBUTIONS: tuple[Distribution, ...] = (
+    Distribution("api_arr_opening", "uniform", "value", low=0.9e9, high=1.1e9,
+                 note="seed article: 'about $1B'; +/-10 % " + _ILLUSTRATIVE),
+    Distribution("azure_arr_opening", "uniform", "value", low=0.9e9, high=1.1e9,
+                 note="seed article: 'about $1B'; +/-10 % " + _ILLUSTRATIVE),
+    Distribution("ptu_customers_opening", "lognormal", "value", mean=60, sd=20,
+                 note=_ILLUSTRATIVE + ": the PTU customer count is not published"),
+    Distribution("api_growth", "triangular", "scale", low=0.5, mode=1.0, high=1.25,
+                 note=_ILLUSTRATIVE + ": the whole growth path at 50 % to 125 % of plan"),
+    Distribution("azure_payg_growth", "triangular", "scale", low=0.5, mode=1.0, high=1.25,
+                 note=_ILLUSTRATIVE + ": the whole growth path at 50 % to 125 % of plan"),
+    Distribution("api_gross_margin", "normal", "shift", mean=0.0, sd=0.05, min=-0.15,
+                 max=0.15, note=_ILLUSTRATIVE + ": every year's margin 5 points up or down "
+                 "(one standard deviation), at most 15"),
+    Distribution("openai_opex_pct", "normal", "shift", mean=0.0, sd=0.05, min=-0.15,
+                 max=0.15, note=_ILLUSTRATIVE + ": every year's opex ratio 5 points up or "
+                 "down (one standard deviation), at most 15"),
+    Distribution("compute_commission", "uniform", "scale", low=0.5, high=1.5,
+                 note=_ILLUSTRATIVE + ": the commission at half to one and a half times "
+                 "the base rate"),
+)
+
+
+
+def default_assumptions() -> Assumptions:
+    """The defaults of the schema, as the shipped template holds them."""
+    parties = tuple(
+        Party(key=str(p["party"]), label=str(p["label"]),
+              cap_usd=_opt_float(p["cap_usd"]), cap_growth=_opt_float(p["cap_growth"]),
+              cap_growth_from=p["cap_growth_from"],  # type: ignore[arg-type]
+              overflow_to=p["overflow_to"],  # type: ignore[arg-type]
+              equity_share=float(p["equity_share"]))  # type: ignore[arg-type]
+        for p in schema.DEFAULT_PARTIES)
+    tiers = tuple(
+        Tier(number=int(t["tier"]), name=str(t["name"]),  # type: ignore[call-overload]
+             hurdle_party=t["hurdle_party"],  # type: ignore[arg-type]
+             hurdle_usd=_opt_float(t["hurdle_usd"]),
+             shares={p.key: float(t["shares"].get(p.key, 0.0))  # type: ignore[attr-defined]
+                     for p in parties})
+        for t in schema.DEFAULT_TIERS)
+    inputs = {k: (float(v) if isinstance(v, int) and not isinstance(v, bool) else v)
+              for k, v in schema.DEFAULT_INPUTS.items()}
+    return Assumptions(inputs=inputs, schedule=schema.DEFAULT_SCHEDULE,
+                       parties=parties, tiers=tiers, scenarios=DEFAULT_SCENARIOS,
+                       selected=DEFAULT_SCENARIOS.names[0],
+                       distributions=DEFAULT_DISTRIBUTIONS)
+
+
+def _opt_float(v: object) -> float | None:
+    return None if v is None else float(v)  # type: ignore[arg-type]

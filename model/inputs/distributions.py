@@ -1,0 +1,186 @@
+"""Reading the `Distributions` sheet (its columns are described in ``uncertain``)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from model.errors import InputError, Problem
+from model.inputs.problems import describe
+from model.inputs.uncertain import (
+    APPLY_MODES,
+    COLUMNS,
+    INPUT_KEYS,
+    KINDS,
+    NUMBER_COLUMNS,
+    SCHEDULE_KEYS,
+    SHEET,
+    Distribution,
+)
+
+if TYPE_CHECKING:
+    from model.inputs.assumptions import Assumptions
+    from model.inputs.reader import RawTable
+
+
+def base_case(a: Assumptions, keys: Sequence[str]) -> tuple[Distribution, ...]:
+    """Degenerate rows that always draw the base case: value mode for Inputs keys,
+    scale by exactly 1 for Schedule keys."""
+    out = []
+    for key in keys:
+        if key in SCHEDULE_KEYS:
+            out.append(Distribution(key, "normal", "scale", mean=1.0, sd=0.0))
+        else:
+            value = a.inputs[key]
+            assert isinstance(value, int | float)
+            out.append(Distribution(key, "normal", "value", mean=float(value), sd=0.0))
+    return tuple(out)
+
+
+def parse_distributions(table: RawTable, a: Assumptions, path: str,
+                        check_blank: bool = True) -> tuple[Distribution, ...]:
+    """The rows of a Distributions sheet, validated against the assumptions.
+
+    ``check_blank=False`` leaves out the one check that depends on the scenario (that
+    a drawn input is not blank): loading a workbook parses the sheet once that way, and
+    ``validate_for`` makes the check against the scenario that is simulated.
+    Raises InputError listing every problem by sheet and cell."""
+    problems: list[Problem] = []
+
+    def bad(cell: str | None, expected: str, found: str = "", key: str | None = None) -> None:
+        problems.append(Problem(SHEET, cell, expected, found, key))
+
+    for col in ("key", "distribution"):
+        if col not in table.header:
+            bad("row 1", f"a column headed '{col}' (the columns are {', '.join(COLUMNS)})",
+                "none")
+    if problems:
+        raise InputError(path, problems)
+
+    seen: dict[str, int] = {}
+    out: list[Distribution] = []
+    for excel_row, values in table.rows:
+        def cell(col: str, r: int = excel_row) -> str:
+            return table.cell(r, col)
+
+        def text(col: str, vals: list[object] = values) -> object:
+            return table.value(vals, col) if col in table.header else None
+
+        key = text("key")
+        if not isinstance(key, str):
+            bad(cell("key"), "an Inputs or Schedule key", describe(key))
+            continue
+        if key not in INPUT_KEYS and key not in SCHEDULE_KEYS:
+            if key in a.inputs:
+                bad(cell("key"), "an Inputs key holding an amount, a rate or a count "
+                    "(dates, TRUE/FALSE and structural inputs cannot be drawn)",
+                    f"'{key}'")
+            else:
+                bad(cell("key"), "a numeric key of the Inputs sheet or a key of the Schedule "
+                    "sheet", f"'{key}'")
+            continue
+        if key in seen:
+            bad(cell("key"), f"one row per key ('{key}' is already on row {seen[key]})",
+                f"'{key}' again", key)
+            continue
+        seen[key] = excel_row
+        before = len(problems)
+
+        kind_raw = text("distribution")
+        kind = kind_raw.strip().lower() if isinstance(kind_raw, str) else None
+        if kind not in KINDS:
+            bad(cell("distribution"), "one of " + ", ".join(KINDS), describe(kind_raw), key)
+        apply_raw = text("apply")
+        apply = apply_raw.strip().lower() if isinstance(apply_raw, str) else ""
+        if apply_raw is not None and apply not in APPLY_MODES:
+            bad(cell("apply"), "blank or one of " + ", ".join(APPLY_MODES),
+                describe(apply_raw), key)
+
+        numbers: dict[str, float | None] = {}
+        for col in NUMBER_COLUMNS:
+            v = text(col)
+            if col in table.header and cell(col) in table.formulas:
+                bad(cell(col), "a number (the formula has no saved result: open the file in "
+                    "Excel and save it)", "a formula", key)
+                numbers[col] = None
+            elif v is None:
+                numbers[col] = None
+            elif isinstance(v, bool) or not isinstance(v, int | float) \
+                    or not math.isfinite(float(v)):
+                bad(cell(col), "a number", describe(v), key)
+                numbers[col] = None
+            else:
+                numbers[col] = float(v)
+        if len(problems) > before or kind is None:
+            continue
+
+        for col in KINDS[kind]:
+            if numbers[col] is None:
+                where = cell(col) if col in table.header else "row 1"
+                found = "a blank cell" if col in table.header else f"no column '{col}'"
+                bad(where, f"the {col} of the {kind} distribution", found, key)
+        if len(problems) > before:
+            continue
+        _check_shape(kind, numbers, cell, bad, key)
+        if len(problems) > before:
+            continue
+
+        note = text("note")
+        d = Distribution(key, kind, apply, **numbers,  # type: ignore[arg-type]
+                         note=str(note) if note is not None else "", row=excel_row,
+                         key_cell=cell("key"))
+        blank = _blank(d, a) if check_blank else None
+        if blank is not None:
+            problems.append(blank)
+            continue
+        out.append(d)
+    if problems:
+        raise InputError(path, problems)
+    return tuple(out)
+
+
+def _check_shape(kind: str, n: dict[str, float | None], cell: Any, bad: Any, key: str) -> None:
+    """The parameters make a distribution: spreads not negative, bounds in order."""
+    def num(col: str) -> float:
+        value = n[col]
+        assert value is not None
+        return value
+
+    if kind in ("normal", "lognormal"):
+        if num("sd") < 0:
+            bad(cell("sd"), "a standard deviation of at least 0", f"the number {num('sd'):g}",
+                key)
+        if kind == "lognormal" and num("mean") <= 0:
+            bad(cell("mean"), "a mean above 0 (a lognormal draw is always positive)",
+                f"the number {num('mean'):g}", key)
+    elif kind == "triangular":
+        lo, mode, hi = num("low"), num("mode"), num("high")
+        if not lo <= mode <= hi:
+            bad(cell("mode"), f"low <= mode <= high ({lo:g} <= mode <= {hi:g})",
+                f"the number {mode:g}", key)
+    elif num("low") > num("high"):
+        bad(cell("high"), f"high at least low ({num('low'):g})", f"the number {num('high'):g}",
+            key)
+    lo_clip, hi_clip = n["min"], n["max"]
+    if lo_clip is not None and hi_clip is not None and lo_clip > hi_clip:
+        bad(cell("max"), f"max at least min ({lo_clip:g})", f"the number {hi_clip:g}", key)
+
+
+def _blank(d: Distribution, a: Assumptions) -> Problem | None:
+    """The problem with a row that draws an input left blank in these assumptions."""
+    if d.key not in INPUT_KEYS or a.inputs.get(d.key) is not None:
+        return None
+    field = INPUT_KEYS[d.key]
+    return Problem(SHEET, d.key_cell or None,
+                   f"a value for {d.key} on the Inputs sheet first: a blank optional input "
+                   f"({field.description.split('. ')[-1].lower()}) is a choice of the "
+                   "model's structure and cannot be drawn", "a blank input", d.key)
+
+
+def validate_for(dists: Sequence[Distribution], a: Assumptions, path: str) -> None:
+    """Check rows against the assumptions that will be simulated (the selected
+    scenario applied): none may draw an input that is blank there."""
+    problems = [p for p in (_blank(d, a) for d in dists) if p is not None]
+    if problems:
+        raise InputError(path, problems)

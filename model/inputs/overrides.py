@@ -1,0 +1,80 @@
+"""The shape of a scenario: which input cells it overrides, and with what.
+
+A ``Target`` names one input cell (an Inputs key, a Schedule rate, a cell of the
+Parties or Tiers sheet); a scenario is a column of values for some targets. Pure
+data: nothing here reads a workbook or knows the assumptions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from model.inputs import schema
+from model.inputs.schema import Field
+
+FIXED_COLUMNS = ("target", "from_month", "note")
+
+
+@dataclass(frozen=True)
+class Target:
+    sheet: str  # Inputs, Schedule, Parties or Tiers
+    row: str  # input key, schedule key, party key or tier number
+    column: str  # "value", the schedule key, or the Parties / Tiers column
+
+    def text(self) -> str:
+        if self.sheet == schema.INPUTS_SHEET:
+            return self.row
+        if self.sheet == schema.SCHEDULE_SHEET:
+            return f"{self.sheet}:{self.column}"
+        return f"{self.sheet}:{self.row}:{self.column}"
+
+
+@dataclass(frozen=True)
+class OverrideRow:
+    target: Target
+    from_month: dt.date | None
+    values: dict[str, object]  # scenario name -> value; absent means no override
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Scenarios:
+    names: tuple[str, ...]
+    rows: tuple[OverrideRow, ...]
+
+    def overrides(self, name: str) -> list[tuple[OverrideRow, object]]:
+        return [(row, row.values[name]) for row in self.rows if name in row.values]
+
+
+def inputs_target(key: str) -> Target:
+    return Target(schema.INPUTS_SHEET, key, "value")
+
+
+def schedule_target(key: str) -> Target:
+    return Target(schema.SCHEDULE_SHEET, key, key)
+
+
+def party_target(party: str, column: str) -> Target:
+    return Target(schema.PARTIES_SHEET, party, column)
+
+
+def field_of(target: Target) -> Field | None:
+    """The schema field a target overrides, or None if it cannot be overridden."""
+    if target.sheet == schema.INPUTS_SHEET:
+        f = schema.field_map(schema.INPUT_FIELDS).get(target.row)
+    elif target.sheet == schema.SCHEDULE_SHEET:
+        f = schema.field_map(schema.SCHEDULE_FIELDS).get(target.column)
+    elif target.sheet == schema.PARTIES_SHEET:
+        f = schema.field_map(schema.PARTY_FIELDS).get(target.column)
+    elif target.sheet == schema.TIERS_SHEET:
+        f = schema.field_map(schema.TIER_FIELDS).get(target.column, schema.TIER_SHARE)
+    else:
+        return None
+    if f is None or f.structural or f.kind in ("text", "key", "party"):
+        return None
+    return f
+
+
+TARGET_HELP = ("an Inputs key, Schedule:<rate>, Parties:<party>:<column> or "
+               "Tiers:<tier>:<hurdle_usd or party> naming a number or date input")

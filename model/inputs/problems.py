@@ -1,0 +1,150 @@
+"""Problems and single cells: what every input table's validation shares.
+
+``Validator`` collects problems (each naming sheet, cell, what was expected and
+what was found) and converts one cell to its field's kind. The sheet-level rules
+live in ``validate``; the Scenarios and Distributions sheets reuse this too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+from model.errors import Problem
+from model.inputs.reader import ERROR_VALUES, RawTable, RawWorkbook
+from model.inputs.schema import Field
+
+SUM_TOLERANCE = 1e-6  # shares typed by hand must sum to 1 within this
+MAX_AMOUNT = 1e300  # below a spreadsheet's largest number (about 1.8e308), room to add
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+FIRST_YEAR, LAST_YEAR = 1901, 9000
+
+
+class _Bad:
+    """Marks a value that failed; a problem was recorded for it."""
+
+
+BAD = _Bad()
+
+
+def describe(value: object) -> str:
+    """How a cell's content is described to the user."""
+    if value is None:
+        return "a blank cell"
+    if isinstance(value, bool):
+        return f"the boolean {'TRUE' if value else 'FALSE'}"
+    if isinstance(value, str):
+        if value in ERROR_VALUES:
+            return f"the error {value}"
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text '{shown}'"
+    if isinstance(value, dt.datetime) and value.time() != dt.time(0):
+        return f"the date and time {value:%Y-%m-%d %H:%M:%S}"
+    if isinstance(value, dt.datetime | dt.date):
+        return f"the date {value:%Y-%m-%d}"
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"the number {value}"
+    if isinstance(value, int | float):
+        return f"the number {value:g}"
+    return f"a {type(value).__name__}"
+
+
+_EXPECTED = {
+    "month": "a date on the first day of a month",
+    "usd": "an amount in USD",
+    "rate": "a number (a fraction: 0.2 means 20 %)",
+    "count": "a number",
+    "months": "a whole number",
+    "year": "a calendar year (a whole number)",
+    "bool": "TRUE or FALSE",
+    "party": "the key of a party on the Parties sheet",
+    "key": "a key of lower-case letters, digits and _ (starting with a letter)",
+    "text": "text",
+}
+
+
+class Validator:
+    """Collects problems, and reads single cells as the kind their field declares."""
+
+    def __init__(self, raw: RawWorkbook) -> None:
+        self.raw = raw
+        self.problems: list[Problem] = []
+        self.input_cells: dict[str, str] = {}  # Inputs key -> the cell of its value
+        self.party_keys: list[str] = []  # every party key on the Parties sheet
+
+    def problem(self, sheet: str | None, cell: str | None, expected: str, found: str = "",
+                key: str | None = None) -> None:
+        self.problems.append(Problem(sheet, cell, expected, found, key))
+
+    # ---------------------------------------------------------------- cells
+
+    def convert(self, table: RawTable, excel_row: int, values: list[object], f: Field,
+                key: str | None = None) -> object:
+        """One cell as the field's kind, or BAD after recording a problem."""
+        value = table.value(values, f.key)
+        cell = table.cell(excel_row, f.key)
+        label = key or f.key
+        expected = _EXPECTED[f.kind]
+        if f.bounds_text():
+            expected += f" {f.bounds_text()}"
+        if value is None:
+            if cell in table.formulas:
+                self.problem(table.sheet, cell, expected,
+                             "a formula with no saved result (open and save the file in "
+                             "Excel, or type the value)", label)
+                return BAD
+            if f.required:
+                self.problem(table.sheet, cell, expected, "a blank cell", label)
+                return BAD
+            return None
+        result = self._convert(value, f)
+        if result is BAD:
+            self.problem(table.sheet, cell, expected, describe(value), label)
+        return result
+
+    def _convert(self, value: object, f: Field) -> object:
+        if isinstance(value, str) and value in ERROR_VALUES:
+            return BAD
+        kind = f.kind
+        if kind == "month":
+            if not isinstance(value, dt.date):
+                return BAD
+            d = value.date() if isinstance(value, dt.datetime) else value
+            if d.day != 1 or not FIRST_YEAR <= d.year <= LAST_YEAR:
+                return BAD
+            if isinstance(value, dt.datetime) and value.time() != dt.time(0):
+                return BAD
+            return d
+        if kind == "bool":
+            return value if isinstance(value, bool) else BAD
+        if kind in ("text",):
+            return value if isinstance(value, str) else str(value)
+        if kind in ("key", "party"):
+            if not isinstance(value, str) or not KEY_PATTERN.match(value):
+                return BAD
+            return value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return BAD
+        number = float(value)
+        if not math.isfinite(number):
+            return BAD
+        if kind in ("months", "year") and number != int(number):
+            return BAD
+        if f.lo is not None and (number < f.lo or (f.lo_open and number == f.lo)):
+            return BAD
+        if f.hi is not None and number > f.hi:
+            return BAD
+        return int(number) if kind in ("months", "year") else number
+
+    # ---------------------------------------------------------------- sheets
+
+    def table(self, name: str, required: tuple[str, ...]) -> RawTable | None:
+        table = self.raw.tables.get(name)
+        if table is None:
+            self.problem(name, None, f"a sheet named {name}", "no such sheet")
+            return None
+        missing = [k for k in required if k not in table.header]
+        for k in missing:
+            self.problem(name, "row 1", f"a column headed '{k}'", "no such column")
+        return None if missing else table

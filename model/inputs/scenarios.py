@@ -1,0 +1,128 @@
+"""Named scenarios: columns of overrides on the base inputs.
+
+The `Scenarios` sheet has the columns ``target``, ``from_month`` and ``note``,
+then one column per scenario, headed by its name. Each row overrides one
+target in the scenarios whose cell is filled:
+
+- ``waterfall_end_month``: a key of the Inputs sheet;
+- ``Schedule:api_to_microsoft_share``: a Schedule rate, from ``from_month`` on;
+- ``Parties:microsoft:cap_usd``: a cell of the Parties sheet;
+- ``Tiers:2:hurdle_usd`` or ``Tiers:3:microsoft``: a cell of the Tiers sheet.
+
+The input sheets stay the base case. In the model, a calculation layer picks
+the selected scenario's value where it has one, so a drop-down switches the
+whole live model with ordinary formulas.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import TYPE_CHECKING
+
+from model.inputs import schema
+from model.inputs.overrides import (
+    FIXED_COLUMNS,
+    TARGET_HELP,
+    OverrideRow,
+    Scenarios,
+    Target,
+    field_of,
+    inputs_target,
+    party_target,
+    schedule_target,
+)
+from model.inputs.problems import SUM_TOLERANCE, Validator, describe
+
+if TYPE_CHECKING:
+    from model.inputs.assumptions import Assumptions
+    from model.inputs.reader import RawTable
+
+
+def parse_target(text: str, a: Assumptions) -> Target | None:
+    parts = text.split(":")
+    if len(parts) == 1:
+        t = inputs_target(parts[0])
+    elif len(parts) == 2 and parts[0] == schema.SCHEDULE_SHEET:
+        t = schedule_target(parts[1])
+    elif len(parts) == 3 and parts[0] == schema.PARTIES_SHEET:
+        if parts[1] not in {p.key for p in a.parties}:
+            return None
+        t = party_target(parts[1], parts[2])
+    elif len(parts) == 3 and parts[0] == schema.TIERS_SHEET:
+        if parts[1] not in {str(t.number) for t in a.tiers}:
+            return None
+        if parts[2] not in {"hurdle_usd"} | {p.key for p in a.parties}:
+            return None
+        t = Target(schema.TIERS_SHEET, parts[1], parts[2])
+    else:
+        return None
+    return t if field_of(t) is not None else None
+
+
+def parse(table: RawTable, a: Assumptions, v: Validator) -> Scenarios | None:
+    """Read and check the Scenarios sheet; problems go to the validator."""
+    if "target" not in table.header:
+        v.problem(table.sheet, "row 1", "a column headed 'target'", "no such column")
+        return None
+    names = tuple(k for k in sorted(table.header, key=table.header.__getitem__)
+                  if k not in FIXED_COLUMNS)
+    if not names:
+        v.problem(table.sheet, "row 1", "at least one scenario column after target, "
+                  "from_month and note", "none")
+        return None
+    rows: list[OverrideRow] = []
+    seen: dict[str, str] = {}
+    for excel_row, values in table.rows:
+        text = table.value(values, "target")
+        cell = table.cell(excel_row, "target")
+        target = parse_target(text, a) if isinstance(text, str) else None
+        if target is None:
+            v.problem(table.sheet, cell, TARGET_HELP, _found(text))
+            continue
+        if target.text() in seen:
+            v.problem(table.sheet, cell, f"each target once ('{target.text()}' is first at "
+                      f"{seen[target.text()]})", f"'{target.text()}' again")
+            continue
+        seen[target.text()] = cell
+        f = field_of(target)
+        assert f is not None
+        from_month = None
+        if target.sheet == schema.SCHEDULE_SHEET:
+            if "from_month" not in table.header:
+                v.problem(table.sheet, "row 1", "a column headed 'from_month' for Schedule "
+                          "targets", "no such column")
+                continue
+            from_month = v.convert(table, excel_row, values, schema.SCHEDULE_MONTH,
+                                   key=target.text())
+        overrides: dict[str, object] = {}
+        for name in names:
+            value = v.convert(table, excel_row, values,
+                              dataclasses.replace(f, key=name, required=False),
+                              key=f"{target.text()} in scenario '{name}'")
+            if value is not None:
+                overrides[name] = value
+        note = table.value(values, "note") if "note" in table.header else ""
+        rows.append(OverrideRow(target, from_month, overrides,  # type: ignore[arg-type]
+                                str(note or "")))
+    scenarios = Scenarios(names, tuple(rows))
+    if not v.problems:
+        _check_sums(table, a, scenarios, v)
+    return scenarios
+
+
+def _check_sums(table: RawTable, a: Assumptions, scenarios: Scenarios, v: Validator) -> None:
+    """Within each scenario, each tier's shares and the equity shares still sum to 1."""
+    for name in scenarios.names:
+        e = dataclasses.replace(a, scenarios=scenarios, selected=name).effective()
+        cell = f"{table.cell(1, name)} ({name})"
+        sums = [(f"tier {t.number} shares", math.fsum(t.shares.values())) for t in e.tiers]
+        sums.append(("equity_share values", math.fsum(p.equity_share for p in e.parties)))
+        for what, total in sums:
+            if abs(total - 1) > SUM_TOLERANCE:
+                v.problem(table.sheet, cell, f"{what} that sum to 1 in this scenario",
+                          f"a sum of {total:.6g}")
+
+
+def _found(value: object) -> str:
+    return describe(value)

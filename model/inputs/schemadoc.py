@@ -1,0 +1,118 @@
+"""Render the input schema as Markdown (docs/schema.md), from the one definition.
+
+Run ``python -m model.schemadoc > docs/schema.md``; a test keeps the file current.
+"""
+
+from __future__ import annotations
+
+from model.inputs import schema
+from model.inputs.defaults import default_assumptions
+from model.inputs.schema import Field
+
+
+def _default(value: object) -> str:
+    if value is None:
+        return "blank"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and abs(value) >= 1e6:
+        return f"{value:,.0f}"
+    if hasattr(value, "strftime"):
+        return f"{value:%Y-%m-%d}"  # type: ignore[str-format]
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _rule(f: Field) -> str:
+    parts = [f.kind]
+    if f.bounds_text():
+        parts.append(f.bounds_text())
+    parts.append("required" if f.required else "may be blank")
+    if f.structural:
+        parts.append("structural")
+    return ", ".join(parts)
+
+
+README_START = "<!-- schema:inputs:start (python -m model.schemadoc --readme) -->"
+README_END = "<!-- schema:inputs:end -->"
+
+
+def inputs_table() -> str:
+    """The Inputs sheet's keys, defaults and sources: the table in the README."""
+    a = default_assumptions()
+    lines = ["| key | default | unit | source |", "|---|---|---|---|"]
+    for f in schema.INPUT_FIELDS:
+        lines.append(f"| `{f.key}` | {_default(a.inputs[f.key])} | {f.unit} | {f.source} |")
+    return "\n".join(lines)
+
+
+def update_readme(path: str = "README.md") -> None:
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    head, rest = text.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(f"{head}{README_START}\n{inputs_table()}\n{README_END}{tail}")
+
+
+def render() -> str:
+    a = default_assumptions()
+    out = ["# The assumptions workbook", "",
+           "Generated from `model/schema.py` by `python -m model.schemadoc`; do not edit.",
+           f"Schema version {schema.SCHEMA_VERSION} (document property "
+           f"`{schema.SCHEMA_PROPERTY}`).", "",
+           "Each sheet is a table whose first row holds the column keys below. Sheets and "
+           "columns may be in any order; extra sheets and columns are ignored. *Structural* "
+           "inputs shape the workbook (its columns or rows): after changing one in Excel, run "
+           "`finmodel build` again. Every other input is live.", "",
+           f"## Sheet `{schema.INPUTS_SHEET}`", "",
+           "Columns: " + ", ".join(f"`{c}`" for c in schema.INPUTS_COLUMNS) + ".", "",
+           "| key | default | unit | rule | description | source |",
+           "|---|---|---|---|---|---|"]
+    for f in schema.INPUT_FIELDS:
+        out.append(f"| `{f.key}` | {_default(a.inputs[f.key])} | {f.unit} | {_rule(f)} | "
+                   f"{f.description} | {f.source} |")
+    out += ["", f"## Sheet `{schema.SCHEDULE_SHEET}`", "",
+            "One row per period of the schedule: each row holds from its `from_month` until "
+            "the next row's. Rows in order, the first no later than `start_month`, every "
+            "cell filled.", "",
+            "| column | unit | rule | description | source of the defaults |",
+            "|---|---|---|---|---|"]
+    for f in (schema.SCHEDULE_MONTH, *schema.SCHEDULE_FIELDS):
+        out.append(f"| `{f.key}` | {f.unit} | {_rule(f)} | {f.description} | {f.source} |")
+    out += ["", "Defaults:", "",
+            "| " + " | ".join(f.key for f in (schema.SCHEDULE_MONTH, *schema.SCHEDULE_FIELDS))
+            + " |", "|" + "---|" * (1 + len(schema.SCHEDULE_FIELDS))]
+    for row in a.schedule:
+        out.append("| " + " | ".join(_default(row[f.key]) for f in
+                                      (schema.SCHEDULE_MONTH, *schema.SCHEDULE_FIELDS)) + " |")
+    out += ["", f"## Sheet `{schema.PARTIES_SHEET}`", "",
+            "| column | unit | rule | description |", "|---|---|---|---|"]
+    for f in schema.PARTY_FIELDS:
+        out.append(f"| `{f.key}` | {f.unit} | {_rule(f)} | {f.description} |")
+    out += ["", "Defaults:", "", "| " + " | ".join(f.key for f in schema.PARTY_FIELDS) + " |",
+            "|" + "---|" * len(schema.PARTY_FIELDS)]
+    for p in schema.DEFAULT_PARTIES:
+        out.append("| " + " | ".join(_default(p[f.key]) for f in schema.PARTY_FIELDS) + " |")
+    out += ["", f"Sources: {schema.TABLE_SOURCES[schema.PARTIES_SHEET]}", "",
+            f"## Sheet `{schema.TIERS_SHEET}`", "",
+            "| column | unit | rule | description |", "|---|---|---|---|"]
+    for f in (*schema.TIER_FIELDS, schema.TIER_SHARE):
+        out.append(f"| `{f.key}` | {f.unit} | {_rule(f)} | {f.description} |")
+    keys = [p.key for p in a.parties]
+    out += ["", "Defaults:", "",
+            "| tier | name | hurdle_party | hurdle_usd | " + " | ".join(keys) + " |",
+            "|" + "---|" * (4 + len(keys))]
+    for t in a.tiers:
+        out.append(f"| {t.number} | {t.name} | {_default(t.hurdle_party)} | "
+                   f"{_default(t.hurdle_usd)} | "
+                   + " | ".join(_default(t.shares.get(k, 0.0)) for k in keys) + " |")
+    out += ["", f"Sources: {schema.TABLE_SOURCES[schema.TIERS_SHEET]}", ""]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    import sys
+    if "--readme" in sys.argv:
+        update_readme()
+    else:
+        print(render(), end="")

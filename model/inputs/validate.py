@@ -1,0 +1,307 @@
+"""Turn raw tables into Assumptions, or say exactly what is wrong and where.
+
+Every problem names the sheet, the cell (or the row or column), what was
+expected and what was found. All problems are collected before failing, so a
+user can fix a workbook in one pass.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from pathlib import Path
+
+from model.errors import InputError
+from model.inputs import schema
+from model.inputs.assumptions import Assumptions, Party, Tier
+from model.inputs.distributions import parse_distributions
+from model.inputs.problems import (
+    BAD,
+    LAST_YEAR,
+    MAX_AMOUNT,
+    SUM_TOLERANCE,
+    Validator,
+    describe,
+)
+from model.inputs.reader import RawWorkbook, read_workbook
+from model.inputs.scenarios import parse as parse_scenarios
+from model.inputs.schema import Field
+
+
+class WorkbookValidator(Validator):
+    """The rules of the Inputs, Schedule, Parties and Tiers sheets."""
+
+    def inputs(self) -> dict[str, object]:
+        table = self.table(schema.INPUTS_SHEET, ("key", "value"))
+        if table is None:
+            return {}
+        fields = schema.field_map(schema.INPUT_FIELDS)
+        seen: dict[str, str] = {}
+        out: dict[str, object] = {}
+        for excel_row, values in table.rows:
+            key = table.value(values, "key")
+            if not isinstance(key, str) or key not in fields:
+                continue
+            cell = table.cell(excel_row, "key")
+            if key in seen:
+                self.problem(table.sheet, cell, f"each key once ('{key}' is first at {seen[key]})",
+                             f"'{key}' again", key)
+                continue
+            seen[key] = cell
+            self.input_cells[key] = table.cell(excel_row, "value")
+            f = fields[key]
+            moved = Field(**{**f.__dict__, "key": "value"})
+            out[key] = self.convert(table, excel_row, values, moved, key=key)
+        for key in fields:
+            if key not in seen:
+                self.problem(table.sheet, "column A", f"a row with key '{key}'", "none", key)
+        return out
+
+    def schedule(self, start: object) -> tuple[dict[str, object], ...]:
+        fields = (schema.SCHEDULE_MONTH, *schema.SCHEDULE_FIELDS)
+        table = self.table(schema.SCHEDULE_SHEET, tuple(f.key for f in fields))
+        if table is None:
+            return ()
+        rows: list[dict[str, object]] = []
+        previous: tuple[dt.date, str] | None = None
+        for excel_row, values in table.rows:
+            row = {f.key: self.convert(table, excel_row, values, f) for f in fields}
+            month = row["from_month"]
+            cell = table.cell(excel_row, "from_month")
+            if isinstance(month, dt.date):
+                if previous is not None and month <= previous[0]:
+                    self.problem(table.sheet, cell,
+                                 f"a month after {previous[0]:%Y-%m} ({previous[1]}): rows in "
+                                 "order, each month once", describe(month), "from_month")
+                previous = (month, cell)
+            rows.append(row)
+        if not rows:
+            self.problem(table.sheet, "row 2", "at least one row", "none")
+        elif isinstance(start, dt.date) and isinstance(rows[0]["from_month"], dt.date) \
+                and rows[0]["from_month"] > start:  # type: ignore[operator]
+            self.problem(table.sheet, table.cell(table.rows[0][0], "from_month"),
+                         f"a first row starting no later than start_month ({start:%Y-%m})",
+                         describe(rows[0]["from_month"]), "from_month")
+        return tuple(rows)
+
+    def parties(self, end_year: int | None = None) -> tuple[Party, ...]:
+        """The Parties rows; with ``end_year``, also check that no cap grows past what a
+        spreadsheet can hold by then."""
+        fields = schema.PARTY_FIELDS
+        table = self.table(schema.PARTIES_SHEET, tuple(f.key for f in fields))
+        if table is None:
+            return ()
+        out: list[tuple[int, Party]] = []
+        seen: dict[str, str] = {}
+        for excel_row, values in table.rows:
+            v = {f.key: self.convert(table, excel_row, values, f) for f in fields}
+            key = v["party"]
+            cell = table.cell(excel_row, "party")
+            if isinstance(key, str):
+                if key in seen:
+                    self.problem(table.sheet, cell, f"each party once ('{key}' is first at "
+                                 f"{seen[key]})", f"'{key}' again", key)
+                    continue
+                seen[key] = cell
+                self.party_keys.append(key)
+            if any(x is BAD for x in v.values()):
+                continue
+            growth = v["cap_growth"]
+            if v["cap_usd"] is not None and growth not in (None, 0.0) \
+                    and v["cap_growth_from"] is None:
+                self.problem(table.sheet, table.cell(excel_row, "cap_growth_from"),
+                             "the first year of the cap's growth, since cap_growth is set",
+                             "a blank cell", str(key))
+                continue
+            if end_year is not None and _cap_overflows(v["cap_usd"], growth,  # type: ignore[arg-type]
+                                                       v["cap_growth_from"], end_year):  # type: ignore[arg-type]
+                self.problem(table.sheet, table.cell(excel_row, "cap_growth"),
+                             f"a cap_growth that keeps the cap below {MAX_AMOUNT:.0e} until "
+                             f"{end_year}", f"{describe(growth)} a year from "
+                             f"{v['cap_growth_from']}", str(key))
+                continue
+            out.append((excel_row, Party(
+                key=str(key), label=str(v["label"] or key), cap_usd=v["cap_usd"],  # type: ignore[arg-type]
+                cap_growth=growth,  # type: ignore[arg-type]
+                cap_growth_from=v["cap_growth_from"],  # type: ignore[arg-type]
+                overflow_to=v["overflow_to"],  # type: ignore[arg-type]
+                equity_share=float(v["equity_share"]))))  # type: ignore[arg-type]
+        if not table.rows:
+            self.problem(table.sheet, "row 2", "at least one party", "none")
+        parties = {p.key: (r, p) for r, p in out}
+        for r, p in out:
+            if p.overflow_to is not None:
+                cell = table.cell(r, "overflow_to")
+                target = parties.get(p.overflow_to)
+                if target is None:
+                    self.problem(table.sheet, cell, "the key of a party on this sheet",
+                                 f"the unknown party '{p.overflow_to}'", p.key)
+                elif target[1].capped:
+                    self.problem(table.sheet, cell, "an uncapped party to take the overflow",
+                                 f"'{p.overflow_to}', which has a cap", p.key)
+                elif p.overflow_to == p.key:
+                    self.problem(table.sheet, cell, "another party", "the party itself", p.key)
+            elif p.capped:
+                self.problem(table.sheet, table.cell(r, "overflow_to"),
+                             "a party to receive what is beyond the cap", "a blank cell", p.key)
+        if "microsoft" not in seen:
+            self.problem(table.sheet, "column A", "a party with key 'microsoft'", "none")
+        if out and len(out) == len(table.rows):
+            total = math.fsum(p.equity_share for _, p in out)
+            if abs(total - 1) > SUM_TOLERANCE:
+                self.problem(table.sheet, "column G", "equity_share values that sum to 1",
+                             f"a sum of {total:.6g}")
+        return tuple(p for _, p in out)
+
+    def tiers(self, parties: tuple[Party, ...]) -> tuple[Tier, ...]:
+        fixed = schema.TIER_FIELDS
+        table = self.table(schema.TIERS_SHEET, tuple(f.key for f in fixed))
+        if table is None:
+            return ()
+        # Parties rows with a problem of their own still count here, so that one mistake
+        # on the Parties sheet is not reported again for every tier.
+        keys = list(dict.fromkeys([*self.party_keys, *(p.key for p in parties)]))
+        for key in keys:
+            if key not in table.header:
+                self.problem(table.sheet, "row 1", f"a column headed '{key}' (its share of "
+                             "each tier)", "no such column")
+        share_fields = [Field(key, "rate", "", "", required=False, lo=0, hi=1)
+                        for key in keys if key in table.header]
+        out: list[Tier] = []
+        last_number = 0
+        for i, (excel_row, values) in enumerate(table.rows):
+            v = {f.key: self.convert(table, excel_row, values, f) for f in fixed}
+            shares = {f.key: self.convert(table, excel_row, values, f) for f in share_fields}
+            number = v["tier"]
+            if isinstance(number, int):
+                if number <= last_number:
+                    self.problem(table.sheet, table.cell(excel_row, "tier"),
+                                 f"tiers in order, each once (after tier {last_number})",
+                                 describe(number))
+                last_number = number
+            hp, hu = v["hurdle_party"], v["hurdle_usd"]
+            if isinstance(hp, str) and hp not in keys:
+                self.problem(table.sheet, table.cell(excel_row, "hurdle_party"),
+                             "the key of a party on the Parties sheet",
+                             f"the unknown party '{hp}'")
+                continue
+            if (hp is None) != (hu is None) and hp is not BAD and hu is not BAD:
+                missing = "hurdle_usd" if hu is None else "hurdle_party"
+                self.problem(table.sheet, table.cell(excel_row, missing),
+                             "hurdle_party and hurdle_usd both filled or both blank",
+                             "a blank cell")
+                continue
+            if hp is None and i < len(table.rows) - 1:
+                self.problem(table.sheet, table.cell(excel_row, "hurdle_party"),
+                             "a hurdle on every tier but the last (a tier without one "
+                             "takes everything left)", "a blank cell")
+            if any(x is BAD for x in (*v.values(), *shares.values())):
+                continue
+            clean = {k: float(s or 0.0) for k, s in shares.items()}  # type: ignore[arg-type]
+            total = math.fsum(clean.values())
+            if abs(total - 1) > SUM_TOLERANCE:
+                self.problem(table.sheet, f"row {excel_row}",
+                             f"shares of tier {number} that sum to 1", f"a sum of {total:.6g}")
+            if isinstance(hp, str) and hp in table.header and clean.get(hp, 0.0) <= 0:
+                self.problem(table.sheet, table.cell(excel_row, hp),
+                             f"a share above 0 for the hurdle party '{hp}'",
+                             describe(clean.get(hp)))
+            out.append(Tier(number=int(number), name=str(v["name"] or f"Tier {number}"),  # type: ignore[call-overload]
+                            hurdle_party=hp, hurdle_usd=hu,  # type: ignore[arg-type]
+                            shares=clean))
+        if not table.rows:
+            self.problem(table.sheet, "row 2", "at least one tier", "none")
+        return tuple(out)
+
+    def cross_checks(self, inputs: dict[str, object]) -> None:
+        start = inputs.get("start_month")
+        horizon = inputs.get("horizon_months")
+        if isinstance(start, dt.date) and isinstance(horizon, int) \
+                and start.year + (horizon + start.month) // 12 > LAST_YEAR:
+            self.problem(schema.INPUTS_SHEET, self.input_cells.get("horizon_months"),
+                         f"a horizon ending before {LAST_YEAR}", "a later end",
+                         "horizon_months")
+        needed = ("azure_arr_opening", "ptu_customers_opening", "ptu_monthly_fee_before_cut",
+                  "ptu_fee_cut", "ptu_fee_cut_month", "start_month")
+        if all(isinstance(inputs.get(k), float | int | dt.date) for k in needed):
+            before = _month_before(start)  # type: ignore[arg-type]
+            fee = float(inputs["ptu_monthly_fee_before_cut"])  # type: ignore[arg-type]
+            if before >= inputs["ptu_fee_cut_month"]:  # type: ignore[operator]
+                fee *= 1 - float(inputs["ptu_fee_cut"])  # type: ignore[arg-type]
+            ptu = float(inputs["ptu_customers_opening"]) * fee  # type: ignore[arg-type]
+            azure = float(inputs["azure_arr_opening"]) / 12  # type: ignore[arg-type]
+            if ptu > azure:
+                self.problem(schema.INPUTS_SHEET, self.input_cells.get("ptu_customers_opening"),
+                             "PTU revenue in the opening month (ptu_customers_opening x fee) "
+                             "no larger than azure_arr_opening / 12",
+                             f"${ptu:,.0f} against ${azure:,.0f}", "ptu_customers_opening")
+
+
+
+def _end_year(inputs: dict[str, object]) -> int | None:
+    """The calendar year of the last modelled month, if the inputs are good."""
+    start, horizon = inputs.get("start_month"), inputs.get("horizon_months")
+    if not isinstance(start, dt.date) or not isinstance(horizon, int):
+        return None
+    end = (start.year * 12 + start.month - 1 + horizon - 1) // 12
+    return end if end <= LAST_YEAR else None  # else cross_checks reports the horizon
+
+
+def _cap_overflows(cap: float | None, growth: float | None, first_year: int | None,
+                   end_year: int) -> bool:
+    """True if cap x (1 + growth)^(years of growth) exceeds MAX_AMOUNT by end_year."""
+    if cap is None or not growth or first_year is None:
+        return False
+    years = max(0, end_year - first_year + 1)
+    return math.log10(max(cap, 1.0)) + years * math.log10(1 + growth) > math.log10(MAX_AMOUNT)
+
+
+def _month_before(d: dt.date) -> dt.date:
+    return dt.date(d.year - 1, 12, 1) if d.month == 1 else dt.date(d.year, d.month - 1, 1)
+
+
+def validate(raw: RawWorkbook) -> Assumptions:
+    """Check every rule of the schema; raise InputError listing every problem."""
+    v = WorkbookValidator(raw)
+    if raw.schema_version is not None and raw.schema_version != schema.SCHEMA_VERSION:
+        v.problem(None, None,
+                  f"a workbook of schema version {schema.SCHEMA_VERSION} (run 'finmodel init' "
+                  "for a fresh template and copy your numbers across)",
+                  f"schema version {raw.schema_version}")
+        raise InputError(raw.path, v.problems)
+    inputs = v.inputs()
+    schedule = v.schedule(inputs.get("start_month"))
+    parties = v.parties(_end_year(inputs))
+    tiers = v.tiers(parties)
+    v.cross_checks(inputs)
+    if v.problems or any(x is BAD for x in inputs.values()):
+        raise InputError(raw.path, v.problems)
+    clean = {k: (float(x) if isinstance(x, int) and not isinstance(x, bool)
+                 and k != "horizon_months" else x) for k, x in inputs.items()}
+    a = Assumptions(inputs=clean, schedule=schedule, parties=parties, tiers=tiers,
+                    name=model_name(raw.path), as_of=raw.saved)
+    table = raw.tables.get(schema.SCENARIOS_SHEET)
+    if table is not None:
+        scenarios = parse_scenarios(table, a, v)
+        if v.problems:
+            raise InputError(raw.path, v.problems)
+        if scenarios is not None:
+            a = dataclasses.replace(a, scenarios=scenarios, selected=scenarios.names[0])
+    table = raw.tables.get(schema.DISTRIBUTIONS_SHEET)
+    if table is not None:
+        a = dataclasses.replace(a, distributions=parse_distributions(
+            table, a.effective(), raw.path, check_blank=False))
+    return a
+
+
+def model_name(path: str) -> str:
+    """The name a model goes by: the file's stem, without the '-model' a build adds,
+    so that rebuilding from a generated model gives the same bytes."""
+    stem = Path(path).stem
+    return stem[: -len("-model")] if stem.endswith("-model") else stem
+
+
+def load(path: str | Path) -> Assumptions:
+    """Read and validate an assumptions (or model) workbook."""
+    return validate(read_workbook(Path(path)))

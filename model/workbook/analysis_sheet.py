@@ -1,0 +1,233 @@
+"""The Analysis sheet: waterfall breakpoints (live formulas), a two-way sensitivity
+grid and a tornado (computed in Python when the file is built, and labelled so).
+
+Breakpoints are small expressions over the Tiers and Parties inputs, written once
+with the same nodes as the line items: each gives its Excel formula and its value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from model.analysis import solve as analysis
+from model.core.engine import input_number, serial
+from model.core.expr import Expr, Max, Param, Ref, Sum
+from model.inputs.schema import PARTIES_SHEET, TIERS_SHEET
+
+if TYPE_CHECKING:
+    from model.core.engine import Results
+    from model.core.expr import XlContext
+    from model.inputs.assumptions import Assumptions
+    from model.workbook.layout import Layout
+    from model.workbook.styles import Styles
+
+SHEET = "Analysis"
+NOT_REACHED = "not within the horizon"
+
+
+@dataclass(frozen=True)
+class Breakpoint:
+    key: str
+    label: str
+    expr: Expr
+
+
+def breakpoints(a: Assumptions) -> list[Breakpoint]:
+    """Cumulative waterfall profit at which each hurdle tier is full and each cap binds
+    (caps at cap_usd, before the escalator, binding in a last tier without a hurdle)."""
+    out: list[Breakpoint] = []
+    widths: list[tuple[int, Expr]] = []  # (tier number, width of the tier)
+
+    def share(tier: int, party: str) -> Param:
+        return Param(TIERS_SHEET, str(tier), party)
+
+    def received(party: str) -> Expr:
+        return Sum(*(share(k, party) * w for k, w in widths))
+
+    for t in a.tiers:
+        if t.hurdle_party is None:
+            continue
+        h = t.hurdle_party
+        width = Max(0, Param(TIERS_SHEET, str(t.number), "hurdle_usd") - received(h)) \
+            / share(t.number, h)
+        key = f"width_tier{t.number}"
+        out.append(Breakpoint(key, f"Tier {t.number}: profit it takes ({t.name})", width))
+        widths.append((t.number, Ref(key)))
+        out.append(Breakpoint(f"breakpoint_tier{t.number}", f"Tier {t.number} full",
+                              Sum(*(w for _, w in widths))))
+    last = a.tiers[-1]
+    if last.hurdle_party is None:
+        before = Sum(*(w for _, w in widths))
+        for p in a.parties:
+            if p.capped and last.shares.get(p.key, 0.0) > 0:
+                room = Max(0, Param(PARTIES_SHEET, p.key, "cap_usd") - received(p.key))
+                out.append(Breakpoint(f"breakpoint_cap_{p.key}",
+                                      f"Cap of {p.label} binds (at cap_usd, in tier "
+                                      f"{last.number})", before + room / share(last.number, p.key)))
+    return out
+
+
+class _ScalarPy:
+    """Renders a breakpoint to Python with the selected scenario's numbers inline."""
+
+    vector = False
+
+    def __init__(self, a: Assumptions) -> None:
+        self.a = a.effective()
+
+    def line(self, key: str, prev: bool) -> str:
+        return f"B[{key!r}]"
+
+    def input(self, key: str) -> str:
+        return repr(input_number(self.a.inputs[key]))
+
+    def param(self, table: str, row: str, column: str) -> str:
+        return repr(input_number(self.a.param(table, row, column)))
+
+    def const(self, name: str) -> str:
+        raise NotImplementedError
+
+    def timeline(self, name: str) -> str:
+        raise NotImplementedError
+
+    def is_blank(self, node: Expr) -> bool:
+        return False
+
+
+class _ScalarXl:
+    """Renders a breakpoint to Excel: inputs through the scenario layer, other
+    breakpoints by their cell on this sheet."""
+
+    def __init__(self, model: XlContext, rows: dict[str, int]) -> None:
+        self.model = model
+        self.rows = rows
+
+    def line(self, key: str, prev: bool) -> str:
+        return f"$C${self.rows[key]}"
+
+    def input(self, key: str) -> str:
+        return self.model.input(key)
+
+    def param(self, table: str, row: str, column: str) -> str:
+        return self.model.param(table, row, column)
+
+    def const(self, name: str) -> str:
+        return self.model.const(name)
+
+    def lookup(self, key: str) -> str:
+        raise NotImplementedError
+
+    def blank(self, node: Expr) -> str:
+        return self.model.blank(node)
+
+
+def breakpoint_values(results: Results) -> dict[str, float]:
+    r = _ScalarPy(results.assumptions)
+    values: dict[str, float] = {}
+    for bp in breakpoints(results.assumptions):
+        values[bp.key] = float(eval(bp.expr.py(r), {"_max": max, "_min": min},  # noqa: S307
+                                    {"B": values}))
+    return values
+
+
+def month_reached(results: Results, amount: float) -> dt.date | None:
+    for t, v in enumerate(results.row("cum_waterfall_profit"), start=1):
+        if v >= amount:
+            return results.timeline.months[t]
+    return None
+
+
+def write(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout,
+          model: XlContext, settings: analysis.Settings | None = None) -> None:
+    settings = settings or analysis.Settings()
+    a = results.assumptions
+    ws.write_string(0, 0, "Analysis: breakpoints, sensitivities and tornado", st("title"))
+    layout.write_master(ws, st)
+    ws.write_string(2, 1, "Waterfall breakpoints (live formulas)", st("section"))
+    for c, text in enumerate(("key", "breakpoint", "cumulative profit through the waterfall",
+                              "month the model gets there")):
+        ws.write_string(3, c, text, st("header"))
+    bps = breakpoints(a)
+    rows = {bp.key: 5 + i for i, bp in enumerate(bps)}
+    values = breakpoint_values(results)
+    xl = _ScalarXl(model, rows)
+    months, cum = layout.month_range(), layout.row_range("cum_waterfall_profit")
+    for bp in bps:
+        r = rows[bp.key] - 1
+        ws.write_string(r, 0, bp.key)
+        ws.write_string(r, 1, bp.label)
+        ws.write_formula(r, 2, "=" + bp.expr.xl(xl), st("calc", "usd"), values[bp.key])
+        if bp.key.startswith("breakpoint_"):
+            count = f'COUNTIF({cum},"<"&C{r + 1})'
+            month = month_reached(results, values[bp.key])
+            ws.write_formula(r, 3, f'=IF({count}>=COLUMNS({months}),"{NOT_REACHED}",'
+                             f'INDEX({months},{count}+1))', st("calc", "date"),
+                             NOT_REACHED if month is None else serial(month))
+    r = 5 + len(bps) + 1
+    ws.write_string(r, 1, "Breakpoints ignore the cap escalator and assume no cap binds "
+                    "before the last tier; the month is when the model's cumulative "
+                    "waterfall profit first reaches the amount.", st("note"))
+    r = _write_grid(ws, st, results, r + 2, settings)
+    _write_tornado(wb, ws, st, results, r + 2, settings)
+    ws.set_column(0, 0, 26, st("key"))
+    ws.set_column(1, 1, 58)
+    ws.set_column(2, 8, 16)
+
+
+def _write_grid(ws: Any, st: Styles, results: Results, r: int,
+                settings: analysis.Settings) -> int:
+    a = results.assumptions
+    x_key, x_steps = settings.grid_x, settings.grid_x_steps
+    y_key, y_steps = settings.grid_y, settings.grid_y_steps
+    metric = settings.metric
+    g = analysis.grid(a, metric, analysis.resolve(x_key, a), x_steps,
+                      analysis.resolve(y_key, a), y_steps)
+    ws.write_string(r, 1, "Sensitivity grid: computed in Python when the file was built "
+                    "(does not recalculate)", st("section"))
+    ws.write_string(r + 1, 1, f"{metric.label(results)} ($M), with every Schedule row of "
+                    f"{y_key} (down) and {x_key} (across) shifted by:", st("note"))
+    ws.write_string(r + 2, 1, f"{y_key} \\ {x_key}", st("header"))
+    for j, dx in enumerate(x_steps):
+        ws.write_number(r + 2, 2 + j, dx, st("header", "rate"))
+    for i, dy in enumerate(y_steps):
+        ws.write_number(r + 3 + i, 1, dy, st("header", "rate"))
+        for j, dx in enumerate(x_steps):
+            ws.write_number(r + 3 + i, 2 + j, g.values[i][j],
+                            st("total" if dx == dy == 0 else "calc", "usd"))
+    return r + 3 + len(y_steps)
+
+
+def _write_tornado(wb: Any, ws: Any, st: Styles, results: Results, r: int,
+                   settings: analysis.Settings) -> None:
+    metric = settings.metric
+    pct = settings.tornado_pct
+    base, bars = analysis.tornado(results.assumptions, metric, pct)
+    ws.write_string(r, 1, "Tornado: computed in Python when the file was built "
+                    "(does not recalculate)", st("section"))
+    ws.write_string(r + 1, 1, f"{metric.label(results)}: base ${base / 1e6:,.1f}M; each "
+                    f"input scaled by -{pct:.0%} and +{pct:.0%} (a Schedule "
+                    "rate in every row); change from the base in $M", st("note"))
+    for c, text in enumerate(("input", f"-{pct:.0%}", f"+{pct:.0%}",
+                              "swing")):
+        ws.write_string(r + 2, 1 + c, text, st("header"))
+    first = r + 3
+    for i, bar in enumerate(bars):
+        ws.write_string(first + i, 1, bar.target.text())
+        ws.write_number(first + i, 2, bar.low - base, st("calc", "usd"))
+        ws.write_number(first + i, 3, bar.high - base, st("calc", "usd"))
+        ws.write_number(first + i, 4, bar.swing, st("calc", "usd"))
+    chart = wb.add_chart({"type": "bar"})
+    last = first + len(bars) - 1
+    for col, name, color in ((2, f"-{pct:.0%}", "#C55A11"),
+                             (3, f"+{pct:.0%}", "#1F4E79")):
+        chart.add_series({"name": name, "categories": [SHEET, first, 1, last, 1],
+                          "values": [SHEET, first, col, last, col],
+                          "fill": {"color": color}, "overlap": 100})
+    chart.set_title({"name": "Tornado: change in " + metric.label(results),
+                     "name_font": {"size": 10}})
+    chart.set_x_axis({"num_format": '#,##0,,"M"'})
+    chart.set_y_axis({"reverse": True, "label_position": "low"})
+    chart.set_size({"width": 720, "height": 24 * len(bars) + 120})
+    ws.insert_chart(r + 2, 6, chart)

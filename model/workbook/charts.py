@@ -1,0 +1,117 @@
+"""Native Excel charts for the Dashboard. They read the live cells, so they follow
+every change of input or scenario."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from xlsxwriter.chart_line import ChartLine
+from xlsxwriter.utility import xl_col_to_name
+
+from model.core.lines import MICROSOFT_SOURCES
+from model.workbook.rollup import FIRST_COL, periods, rollup_rows
+
+if TYPE_CHECKING:
+    from model.core.engine import Results
+    from model.workbook.layout import Layout
+
+SIZE = {"width": 620, "height": 320}
+MILLIONS = '#,##0,,"M"'
+PALETTE = ("#1F4E79", "#C55A11", "#548235", "#7F6000", "#7030A0", "#2E75B6", "#BF9000")
+
+
+def _monthly(layout: Layout, key: str) -> str:
+    return "=" + layout.row_range(key)
+
+
+def _annual(results: Results, key: str) -> str:
+    row = rollup_rows(results)[key]
+    last = xl_col_to_name(FIRST_COL + len(periods(results, "Annual")) - 1)
+    return f"=Annual!${xl_col_to_name(FIRST_COL)}${row}:${last}${row}"
+
+
+def _annual_categories(results: Results) -> str:
+    last = xl_col_to_name(FIRST_COL + len(periods(results, "Annual")) - 1)
+    return f"=Annual!${xl_col_to_name(FIRST_COL)}$3:${last}$3"
+
+
+def _style(chart: Any, title: str, y_title: str = "$M") -> Any:
+    chart.set_title({"name": title, "name_font": {"size": 11, "bold": True}})
+    chart.set_legend({"position": "bottom"})
+    chart.set_y_axis({"num_format": MILLIONS, "name": y_title,
+                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_size(SIZE)
+    return chart
+
+
+def _series(chart: Any, name: str, categories: str, values: str, i: int,
+            dash: bool = False) -> None:
+    s: dict[str, Any] = {"name": name, "categories": categories, "values": values}
+    color = PALETTE[i % len(PALETTE)]
+    if isinstance(chart, ChartLine):
+        s["line"] = {"color": color, "width": 2, **({"dash_type": "dash"} if dash else {})}
+    else:
+        s["fill"] = {"color": color}
+        s["border"] = {"none": True}
+    chart.add_series(s)
+
+
+def dashboard_charts(wb: Any, results: Results, layout: Layout) -> list[Any]:
+    """The five dashboard charts, in reading order."""
+    a = results.assumptions
+    months = "=" + layout.month_range()
+    years = _annual_categories(results)
+    charts = []
+
+    arr = wb.add_chart({"type": "line"})
+    _series(arr, "OpenAI API ARR", months, _monthly(layout, "api_arr"), 0)
+    _series(arr, "Azure OpenAI ARR", months, _monthly(layout, "azure_arr"), 1)
+    arr.set_x_axis({"date_axis": True, "num_format": "yyyy", "major_unit": 12,
+                    "major_unit_type": "months"})
+    charts.append(_style(arr, "Annualized revenue: OpenAI API and Azure OpenAI"))
+
+    share = wb.add_chart({"type": "column"})
+    _series(share, "Microsoft pays OpenAI", years, _annual(results, "revshare_azure_to_openai"), 0)
+    _series(share, "OpenAI pays Microsoft", years,
+            _annual(results, "revshare_api_to_microsoft"), 1)
+    net = wb.add_chart({"type": "line"})
+    _series(net, "Net to OpenAI", years, _annual(results, "revshare_net"), 2)
+    share.combine(net)
+    charts.append(_style(share, "Revenue share each way, and the net, by calendar year"))
+
+    dist = wb.add_chart({"type": "column", "subtype": "stacked"})
+    for i, p in enumerate(a.parties):
+        _series(dist, p.label, years, _annual(results, f"dist_{p.key}"), i)
+    charts.append(_style(dist, "Distributions of OpenAI's profit by party and year"))
+
+    progress = wb.add_chart({"type": "line"})
+    i = 0
+    for t in a.tiers:
+        if t.hurdle_party is not None:
+            who = a.party(t.hurdle_party).label
+            _series(progress, f"{who}: tier {t.number} hurdle", months,
+                    _monthly(layout, f"tier{t.number}_hurdle_progress"), i)
+            i += 1
+    for p in a.parties:
+        if p.capped:
+            _series(progress, f"{p.label}: cap", months, _monthly(layout, f"cap_used_{p.key}"),
+                    i, dash=True)
+            i += 1
+    progress.set_x_axis({"date_axis": True, "num_format": "yyyy", "major_unit": 12,
+                         "major_unit_type": "months"})
+    if i:
+        _style(progress, "Cumulative receipts as a share of each hurdle and cap", "received")
+        progress.set_y_axis({"num_format": "0%", "name": "of hurdle or cap", "min": 0,
+                             "major_gridlines": {"visible": True,
+                                                 "line": {"color": "#D9D9D9"}}})
+    else:  # no hurdle and no cap to measure against: the receipts themselves
+        for j, p in enumerate(a.parties):
+            _series(progress, p.label, months, _monthly(layout, f"cum_{p.key}"), j)
+        _style(progress, "Cumulative receipts by party")
+    charts.append(progress)
+
+    take = wb.add_chart({"type": "column", "subtype": "stacked"})
+    for i, (key, label) in enumerate(MICROSOFT_SOURCES):
+        _series(take, label, years, _annual(results, key), i)
+    charts.append(_style(take, "Microsoft's total take by source and year"))
+    return charts

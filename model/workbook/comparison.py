@@ -1,0 +1,56 @@
+"""The Comparison sheet: headline results of every scenario side by side.
+
+These are values computed by Python when the file was built (each scenario is a
+separate run of the engine), and the sheet says so: they do not recalculate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from model.analysis.report import headline_items
+from model.core.engine import run, serial
+
+if TYPE_CHECKING:
+    from model.core.engine import Results
+    from model.workbook.layout import Layout
+    from model.workbook.styles import Styles
+
+SHEET = "Comparison"
+
+
+def scenario_headlines(results: Results) -> dict[str, list[tuple[str, object]]]:
+    a = results.assumptions
+    if a.scenarios is None:
+        return {a.selected or "base": headline_items(results)}
+    return {name: (headline_items(results) if name == a.selected
+                   else headline_items(run(a.with_scenario(name))))
+            for name in a.scenarios.names}
+
+
+def write(ws: Any, st: Styles, results: Results, layout: Layout) -> None:
+    table = scenario_headlines(results)
+    names = list(table)
+    ws.write_string(0, 0, "Scenarios compared", st("title"))
+    layout.write_master(ws, st, 0, 2)
+    ws.write_string(1, 0, "Values computed by finmodel when this file was built, one run per "
+                    "scenario. They do not recalculate: run finmodel build again after "
+                    "changing inputs.", st("note"))
+    ws.write_string(3, 0, "Headline result", st("header"))
+    for c, name in enumerate(names, start=1):
+        ws.write_string(3, c, name, st("header"))
+    labels = [label for label, _ in table[names[0]]]
+    for r, label in enumerate(labels, start=4):
+        ws.write_string(r, 0, label)
+        for c, name in enumerate(names, start=1):
+            value = dict(table[name])[label]
+            if isinstance(value, dt.date):
+                ws.write_number(r, c, serial(value), st("calc", "date"))
+            elif isinstance(value, float):
+                ws.write_number(r, c, value, st("calc", "usd"))
+            else:
+                ws.write_string(r, c, "not within the horizon" if value is None else str(value))
+    ws.write_string(len(labels) + 5, 0, "Amounts in $M.", st("note"))
+    ws.set_column(0, 0, 50)
+    ws.set_column(1, len(names), 26)

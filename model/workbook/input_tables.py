@@ -1,0 +1,87 @@
+"""The Scenarios and Distributions input sheets, written as plain input values."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+from model.inputs import schema
+from model.inputs.assumptions import Assumptions
+from model.inputs.defaults import DEFAULT_DISTRIBUTIONS
+from model.inputs.overrides import FIXED_COLUMNS, TARGET_HELP, Scenarios, field_of
+from model.inputs.uncertain import (
+    APPLY_MODES,
+    DISTRIBUTION_FIELDS,
+    KINDS,
+    NUMBER_COLUMNS,
+    SHEET,
+    Distribution,
+    number_kind,
+)
+from model.workbook.inputsheets import write_value
+from model.workbook.styles import Styles
+
+
+def write_scenarios_sheet(wb: Any, st: Any, scenarios: Scenarios) -> None:
+    """The Scenarios sheet, as plain input values."""
+    ws = wb.add_worksheet(schema.SCENARIOS_SHEET)
+    headers = [*FIXED_COLUMNS, *scenarios.names]
+    for c, h in enumerate(headers):
+        ws.write_string(0, c, h, st("header"))
+    ws.write_comment(0, 0, "What each row overrides: " + TARGET_HELP +
+                     ". A blank scenario cell keeps the base value.",
+                     {"x_scale": 2.5, "y_scale": 1.5})
+    for r, row in enumerate(scenarios.rows, start=1):
+        ws.write_string(r, 0, row.target.text(), st("label"))
+        write_value(ws, st, r, 1, dataclasses.replace(schema.SCHEDULE_MONTH, structural=False),
+                    row.from_month)
+        ws.write_string(r, 2, row.note, st("note"))
+        f = field_of(row.target)
+        assert f is not None
+        for c, name in enumerate(scenarios.names, start=len(FIXED_COLUMNS)):
+            write_value(ws, st, r, c, dataclasses.replace(f, structural=False),
+                        row.values.get(name))
+    ws.freeze_panes(1, 1)
+    ws.set_column(0, 0, 40)
+    ws.set_column(1, 1, 12)
+    ws.set_column(2, 2, 50)
+    ws.set_column(len(FIXED_COLUMNS), len(headers), 26)
+
+
+def write_distributions_sheet(wb: Any, st: Styles,
+                              rows: Sequence[Distribution] = DEFAULT_DISTRIBUTIONS) -> Any:
+    """Add the Distributions sheet to an xlsxwriter workbook; returns the worksheet."""
+    ws = wb.add_worksheet(SHEET)
+    for col, f in enumerate(DISTRIBUTION_FIELDS):
+        ws.write_string(0, col, f.key, st("header"))
+        ws.write_comment(0, col, f.description, {"x_scale": 2.5, "y_scale": 2})
+    ws.freeze_panes(1, 1)
+    ws.set_column(0, 0, 26)
+    ws.set_column(1, 2, 12)
+    ws.set_column(3, 9, 14)
+    ws.set_column(10, 10, 70)
+    last = max(len(rows), 1) + 200
+    ws.data_validation(1, 1, last, 1, {"validate": "list", "source": list(KINDS)})
+    ws.data_validation(1, 2, last, 2, {"validate": "list", "source": list(APPLY_MODES)})
+    for r, d in enumerate(rows, start=1):
+        ws.write_string(r, 0, d.key, st("input"))
+        ws.write_string(r, 1, d.kind, st("input"))
+        ws.write_string(r, 2, d.apply, st("input"))
+        kind = number_kind(d)
+        for c, name in enumerate(NUMBER_COLUMNS, start=3):
+            value = getattr(d, name)
+            if value is None:
+                ws.write_blank(r, c, None, st("input", kind))
+            else:
+                ws.write_number(r, c, float(value), st("input", kind))
+        ws.write_string(r, 10, d.note, st("note"))
+    return ws
+
+
+def write_optional_sheets(wb: Any, st: Styles, a: Assumptions) -> None:
+    """The Scenarios and Distributions sheets, when the assumptions have them."""
+    if a.scenarios is not None:
+        write_scenarios_sheet(wb, st, a.scenarios)
+    if a.distributions is not None:
+        write_distributions_sheet(wb, st, a.distributions)

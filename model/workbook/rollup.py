@@ -1,0 +1,145 @@
+"""Calendar-period rollups: flows summed over each period, balances at its end.
+
+Each rollup cell sums a fixed, contiguous run of month columns, so the
+workbook grows linearly with the horizon (no SUMIF over the whole timeline).
+Which months belong to which period is set when the workbook is built; the
+Checks sheet flags a change of start_month or horizon_months made in Excel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from xlsxwriter.utility import xl_col_to_name
+
+from model.core.lines import REVENUE, WATERFALL, Line, model_lines
+from model.workbook.styles import Styles
+
+if TYPE_CHECKING:
+    from model.core.engine import Results
+    from model.workbook.layout import Layout
+
+BALANCE_KEYS = ("api_arr", "azure_arr", "ptu_customers", "cum_revshare_api_to_microsoft",
+                "cumulative_losses")
+
+FIRST_COL = 4
+FIRST_ROW = 5
+
+
+def _year(m: dt.date) -> str:
+    return str(m.year)
+
+
+def _quarter(m: dt.date) -> str:
+    return f"{m.year} Q{(m.month - 1) // 3 + 1}"
+
+
+GROUPINGS: dict[str, Callable[[dt.date], str]] = {"Annual": _year, "Quarterly": _quarter}
+
+
+def periods(results: Results, grouping: str) -> list[tuple[str, int, int]]:
+    """(label, first t, last t) of each calendar period touched by the horizon."""
+    key = GROUPINGS[grouping]
+    out: list[tuple[str, int, int]] = []
+    for t, m in enumerate(results.timeline.months[1:], start=1):
+        label = key(m)
+        if out and out[-1][0] == label:
+            out[-1] = (label, out[-1][1], t)
+        else:
+            out.append((label, t, t))
+    full = 12 if grouping == "Annual" else 3
+    return [(label if last - first + 1 == full else f"{label} ({last - first + 1} mo)",
+             first, last) for label, first, last in out]
+
+
+def rollup_lines(results: Results) -> tuple[list[Line], list[Line]]:
+    """The flow lines (summed) and balance lines (period end) of the rollups."""
+    flows: list[Line] = []
+    balances: list[Line] = []
+    for section in model_lines(results.assumptions):
+        if section.sheet not in (REVENUE, WATERFALL):
+            continue
+        for ln in section.lines:
+            if ln.total:
+                flows.append(ln)
+            elif ln.key in BALANCE_KEYS or ln.key.startswith("cum_"):
+                balances.append(ln)
+    return flows, balances
+
+
+def rollup_rows(results: Results) -> dict[str, int]:
+    """The 1-based row of each line on a rollup sheet (the same on Annual and Quarterly)."""
+    flows, balances = rollup_lines(results)
+    rows: dict[str, int] = {}
+    r = FIRST_ROW
+    for group in (flows, balances):
+        r += 1  # section title
+        for ln in group:
+            rows[ln.key] = r + 1
+            r += 1
+        r += 1
+    return rows
+
+
+def write_rollup(ws: Any, st: Styles, results: Results, layout: Layout, grouping: str) -> None:
+    groups = periods(results, grouping)
+    flows, balances = rollup_lines(results)
+    planned = rollup_rows(results)
+    ws.write_string(0, 0, f"Model rollup: {grouping.lower()} totals and period-end balances",
+                    st("title"))
+    layout.write_master(ws, st)
+    for col, text in enumerate(("key", "line", "unit", "total")):
+        ws.write_string(1, col, text, st("header"))
+    ws.write_string(2, 0, "period")
+    ws.write_string(2, 1, "Calendar period")
+    ws.write_string(3, 0, "period_end")
+    ws.write_string(3, 1, "Last modelled month in the period")
+    for i, (label, _, last) in enumerate(groups):
+        col = FIRST_COL + i
+        ws.write_string(1, col, "", st("header"))
+        ws.write_string(2, col, label, st("header"))
+        ws.write_formula(3, col, f"={REVENUE}!{layout.col(last)}$3", st("link", "date"),
+                         results.raw[results.index["month"]][last])
+    r = FIRST_ROW
+    for title, group, is_flow in (("Flows: total over the period", flows, True),
+                                  ("Balances: at the end of the period", balances, False)):
+        ws.write_string(r, 1, title, st("section"))
+        r += 1
+        for ln in group:
+            assert planned[ln.key] == r + 1
+            _rollup_row(ws, st, results, layout, ln, groups, r, is_flow)
+            r += 1
+        r += 1
+    ws.freeze_panes(4, FIRST_COL)
+    ws.set_column(0, 0, 26, st("key"))
+    ws.set_column(1, 1, 46)
+    ws.set_column(2, 2, 6)
+    ws.set_column(3, 3, 12)
+    ws.set_column(FIRST_COL, FIRST_COL + len(groups), 11)
+    ws.repeat_columns(0, 3)
+
+
+def _rollup_row(ws: Any, st: Styles, results: Results, layout: Layout, ln: Line,
+                groups: list[tuple[str, int, int]], r: int, is_flow: bool) -> None:
+    values = results.raw[results.index[ln.key]]
+    sheet, row = layout.rows[ln.key]
+    ws.write_string(r, 0, ln.key)
+    ws.write_string(r, 1, ln.label)
+    ws.write_string(r, 2, ln.unit)
+    fmt = st("calc", ln.fmt)
+    for i, (_, first, last) in enumerate(groups):
+        if is_flow:
+            f = f"=SUM({sheet}!{layout.col(first)}{row}:{layout.col(last)}{row})"
+            v = math.fsum(values[first:last + 1])
+        else:
+            f = f"={sheet}!{layout.col(last)}{row}"
+            v = values[last]
+        ws.write_formula(r, FIRST_COL + i, f, fmt, v)
+    if is_flow:
+        a, b = xl_col_to_name(FIRST_COL), xl_col_to_name(FIRST_COL + len(groups) - 1)
+        ws.write_formula(r, 3, f"=SUM({a}{r + 1}:{b}{r + 1})", st("total", ln.fmt),
+                         math.fsum(values[1:]))
+

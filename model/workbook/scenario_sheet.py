@@ -1,0 +1,109 @@
+"""The Scenario calculation sheet: the live value of every overridden input.
+
+For each row of the Scenarios sheet it shows whether the selected scenario
+overrides the target (1/0) and the value in force. Formulas of the model point
+here instead of at the input sheets for overridden targets, so changing the
+drop-down on the Dashboard switches the whole model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from xlsxwriter.utility import xl_col_to_name
+
+from model.core.engine import input_number
+from model.inputs import schema
+from model.inputs.overrides import FIXED_COLUMNS, Scenarios, Target
+
+if TYPE_CHECKING:
+    from model.inputs.assumptions import Assumptions
+    from model.workbook.inputsheets import InputAddresses
+    from model.workbook.styles import Styles
+
+SHEET = "Scenario"
+FIRST_ROW = 6  # 0-based row of the first override
+
+
+@dataclass
+class ScenarioAddresses:
+    """Where the live values sit: target text -> (active cell, from cell, value cell)."""
+
+    cells: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+
+    def of(self, target: Target) -> tuple[str, str, str] | None:
+        return self.cells.get(target.text())
+
+
+def plan(scenarios: Scenarios | None) -> ScenarioAddresses:
+    out = ScenarioAddresses()
+    if scenarios is None:
+        return out
+    for i, row in enumerate(scenarios.rows):
+        r = FIRST_ROW + i + 1
+        out.cells[row.target.text()] = (f"{SHEET}!$D${r}", f"{SHEET}!$C${r}", f"{SHEET}!$E${r}")
+    return out
+
+
+def base_cell(target: Target, addr: InputAddresses) -> str:
+    if target.sheet == schema.INPUTS_SHEET:
+        return addr.inputs[target.row]
+    return addr.params[(target.sheet, target.row, target.column)]
+
+
+def write(ws: Any, st: Styles, a: Assumptions, addr: InputAddresses, selector: str,
+          master: tuple[str, str]) -> None:
+    scenarios = a.scenarios
+    assert scenarios is not None and a.selected is not None
+    ws.write_string(0, 0, "Scenario layer: the value in force for each overridden input",
+                    st("title"))
+    ws.write_formula(0, 3, master[0], st("check"), master[1])
+    for c, text in enumerate(("key", "target", "from_month", "active", "value in force",
+                              "note")):
+        ws.write_string(1, c, text, st("header"))
+    first = xl_col_to_name(len(FIXED_COLUMNS))
+    last = xl_col_to_name(len(FIXED_COLUMNS) + len(scenarios.names) - 1)
+    ws.write_string(2, 0, "selected_scenario")
+    ws.write_string(2, 1, "Selected scenario (choose it on the Dashboard)")
+    ws.write_formula(2, 4, f"={selector}", st("link"), a.selected)
+    ws.write_string(3, 0, "scenario_index")
+    ws.write_string(3, 1, "Its column among the Scenarios sheet's scenarios")
+    ws.write_formula(3, 4, f"=MATCH(E3,{schema.SCENARIOS_SHEET}!${first}$1:${last}$1,0)",
+                     st("calc", "int"), scenarios.names.index(a.selected) + 1)
+    ws.write_string(FIRST_ROW - 1, 1, "Overrides", st("section"))
+    chosen = dict((row.target.text(), v) for row, v in scenarios.overrides(a.selected))
+    effective = a.effective()
+    for i, row in enumerate(scenarios.rows):
+        r = FIRST_ROW + i
+        sr = i + 2  # the row on the Scenarios sheet
+        t = row.target
+        active = t.text() in chosen
+        pick = f"INDEX({schema.SCENARIOS_SHEET}!${first}${sr}:${last}${sr},$E$4)"
+        ws.write_string(r, 0, t.text())
+        ws.write_string(r, 1, t.text())
+        if row.from_month is not None:
+            ws.write_formula(r, 2, f"={schema.SCENARIOS_SHEET}!$B${sr}", st("link", "day"),
+                             input_number(row.from_month))
+        ws.write_formula(r, 3, f'=({pick}<>"")*1', st("calc", "flag"), 1.0 if active else 0.0)
+        if t.sheet == schema.SCHEDULE_SHEET:
+            value = input_number(chosen.get(t.text()))
+            formula = f"={pick}"
+        else:
+            value = input_number(effective.cell(t.sheet, t.row, t.column))
+            formula = f"=IF(D{r + 1}=1,{pick},{base_cell(t, addr)})"
+        ws.write_formula(r, 4, formula, st("calc", _kind(t)), value)
+        ws.write_string(r, 5, row.note, st("note"))
+    ws.freeze_panes(2, 2)
+    ws.set_column(0, 0, 36, st("key"))
+    ws.set_column(1, 1, 46)
+    ws.set_column(2, 4, 14)
+    ws.set_column(5, 5, 80)
+
+
+def _kind(t: Target) -> str:
+    from model.inputs.overrides import field_of
+    f = field_of(t)
+    assert f is not None
+    return {"month": "day", "usd": "usd_full", "rate": "rate"}.get(f.kind, "count")
+

@@ -1,0 +1,132 @@
+"""The Summary sheet: where the reader lands. Headline results as live formulas."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from model.core.engine import serial
+from model.workbook.styles import Styles
+
+if TYPE_CHECKING:
+    from model.core.engine import Results
+    from model.workbook.layout import Layout
+
+NOT_REACHED = "not within the horizon"
+
+TOTALS = (
+    ("api_revenue", "OpenAI API revenue"),
+    ("azure_revenue", "Azure OpenAI revenue"),
+    ("revshare_azure_to_openai", "Revenue share Microsoft pays OpenAI"),
+    ("revshare_api_to_microsoft", "Revenue share OpenAI pays Microsoft"),
+    ("revshare_net", "Net revenue share to OpenAI"),
+    ("openai_operating_profit", "OpenAI operating profit"),
+    ("distributable_profit", "Distributable profit"),
+    ("undistributed", "Undistributed after the last tier"),
+    ("microsoft_total_take", "Microsoft's total take"),
+)
+
+
+def first_month_formula(layout: Layout, flag_key: str) -> str:
+    """The first month in which a 0/1 flag row is 1, or a note that it never is."""
+    return (f'=IFERROR(INDEX({layout.month_range()},MATCH(1,{layout.row_range(flag_key)},0)),'
+            f'"{NOT_REACHED}")')
+
+
+def headline_rows(results: Results, layout: Layout) -> list[tuple[str, str, str, object]]:
+    """(label, formula, number format, Python value) of each headline result."""
+    a = results.assumptions
+    rows: list[tuple[str, str, str, object]] = []
+    for t in a.tiers:
+        if t.hurdle_party is None:
+            continue
+        who = a.party(t.hurdle_party).label
+        month = results.first_month(f"tier{t.number}_hurdle_met")
+        rows.append((f"{who} reaches the tier {t.number} hurdle ({t.name})",
+                     first_month_formula(layout, f"tier{t.number}_hurdle_met"), "date",
+                     _month_value(month)))
+    for p in a.parties:
+        if p.capped:
+            month = results.first_month(f"cap_binds_{p.key}")
+            rows.append((f"Cap of {p.label} binds",
+                         first_month_formula(layout, f"cap_binds_{p.key}"), "date",
+                         _month_value(month)))
+    for p in a.parties:
+        rows.append((f"Cumulative receipts at the horizon: {p.label}",
+                     "=" + layout.ref(f"cum_{p.key}", layout.n, absolute=True), "usd",
+                     results.last(f"cum_{p.key}")))
+    return rows
+
+
+def _month_value(month: dt.date | None) -> object:
+    return NOT_REACHED if month is None else serial(month)
+
+
+def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout,
+                  legend: tuple[tuple[str, str], ...]) -> None:
+    a = results.assumptions
+    ws.write_string(0, 0, "OpenAI-Microsoft partnership model", st("title"))
+    ws.write_string(1, 0, f"Inputs: {a.name}. Months: {results.timeline.months[1]:%b %Y} to "
+                    f"{results.timeline.months[-1]:%b %Y} ({layout.n} months).", st("note"))
+    formula, value = layout.master()
+    ws.write_string(2, 0, "Model checks", st("headline"))
+    ws.write_formula(2, 1, formula, st("check"), value)
+    ws.conditional_format(2, 1, 2, 1, {"type": "text", "criteria": "begins with",
+                                       "value": "CHECKS FAIL", "format": st("bad")})
+    if a.scenarios is not None and a.selected is not None:
+        from xlsxwriter.utility import xl_col_to_name
+
+        from model.inputs.overrides import FIXED_COLUMNS
+        ws.write_string(3, 0, "Scenario (choose from the list: the whole model follows)",
+                        st("headline"))
+        ws.write_string(3, 1, a.selected, st("input"))
+        first = xl_col_to_name(len(FIXED_COLUMNS))
+        last = xl_col_to_name(len(FIXED_COLUMNS) + len(a.scenarios.names) - 1)
+        ws.data_validation(3, 1, 3, 1, {
+            "validate": "list", "source": f"=Scenarios!${first}$1:${last}$1",
+            "error_title": "Scenario", "error_message": "Choose a scenario from the list"})
+    r = 4
+    ws.write_string(r, 0, "Headline results", st("section"))
+    ws.write_string(r, 1, "", st("section"))
+    ws.write_string(r, 2, "unit", st("section"))
+    r += 1
+    for label, f, kind, v in headline_rows(results, layout):
+        ws.write_string(r, 0, label)
+        ws.write_formula(r, 1, f, st("link", kind), v)  # type: ignore[arg-type]
+        ws.write_string(r, 2, {"date": "", "usd": "$M"}[kind])
+        r += 1
+    r += 1
+    ws.write_string(r, 0, "Totals over the horizon", st("section"))
+    ws.write_string(r, 1, "", st("section"))
+    ws.write_string(r, 2, "", st("section"))
+    r += 1
+    for key, label in TOTALS:
+        sheet, row = layout.rows[key]
+        ws.write_string(r, 0, label)
+        ws.write_formula(r, 1, f"={sheet}!$D${row}", st("link", "usd"), results.total(key))
+        ws.write_string(r, 2, "$M")
+        r += 1
+    r += 1
+    ws.write_string(r, 0, "Key to the cell styles", st("section"))
+    ws.write_string(r, 1, "", st("section"))
+    r += 1
+    for role, text in legend:
+        ws.write_string(r, 0, text)
+        ws.write_string(r, 1, "example", st(role))
+        r += 1
+    from model.workbook.charts import SIZE, dashboard_charts
+    r += 1
+    ws.write_string(r, 0, "Charts (they follow the live cells)", st("section"))
+    ws.write_string(r, 1, "", st("section"))
+    r += 1
+    rows_per_chart = SIZE["height"] // 20 + 1
+    charts = dashboard_charts(wb, results, layout)
+    for i, chart in enumerate(charts):
+        ws.insert_chart(r + (i // 2) * rows_per_chart, 0 if i % 2 == 0 else 3, chart,
+                        {"x_offset": 4, "y_offset": 4})
+    # Print: the figures on page 1, then two rows of charts a page.
+    ws.set_h_pagebreaks([r - 1, r + 2 * rows_per_chart])
+    ws.print_area(0, 0, r + (len(charts) + 1) // 2 * rows_per_chart, 12)
+    ws.set_column(0, 0, 62)
+    ws.set_column(1, 1, 22)
+    ws.set_column(2, 2, 8)

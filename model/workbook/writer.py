@@ -1,0 +1,298 @@
+"""Write the model workbook with xlsxwriter: live formulas with Python's values cached.
+
+The writer knows the layout and xlsxwriter, and nothing about revenue: it asks
+each line for its formula (``expr.xl``) and takes the value from the results.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from xlsxwriter.utility import xl_col_to_name
+
+from model.core.engine import Results, constants
+from model.core.expr import CUR, PREV, Expr, Input, Param
+from model.core.lines import CHECKS, REVENUE, SAME, Line, model_lines
+from model.errors import ModelValueError
+from model.inputs import schema
+from model.inputs.overrides import Target
+from model.workbook.input_tables import write_optional_sheets
+from model.workbook.inputsheets import InputAddresses, new_workbook, write_input_sheets
+from model.workbook.layout import (
+    CALC_SHEETS,
+    COL_KEY,
+    COL_LABEL,
+    COL_OPENING,
+    COL_TOTAL,
+    COL_UNIT,
+    FIRST_LINE_ROW,
+    ROW_HEADER,
+    ROW_MONTH,
+    ROW_PERIOD,
+    ROW_TITLE,
+    Layout,
+    plan_layout,
+)
+from model.workbook.scenario_sheet import ScenarioAddresses, base_cell
+from model.workbook.styles import LEGEND, Styles
+
+if TYPE_CHECKING:
+    from model.analysis.solve import Settings
+
+TITLE = "OpenAI-Microsoft partnership model"
+DASHBOARD = "Dashboard"
+SELECTOR = f"{DASHBOARD}!$B$4"  # the scenario drop-down
+class _XlRender:
+    """Renders expressions for one calculation sheet, columns left as placeholders.
+
+    Inputs that a scenario overrides are read from the Scenario layer, the rest
+    straight from the input sheets."""
+
+    def __init__(self, layout: Layout, addr: InputAddresses, scen: ScenarioAddresses,
+                 sheet: str) -> None:
+        self.layout = layout
+        self.addr = addr
+        self.scen = scen
+        self.sheet = sheet
+
+    def line(self, key: str, prev: bool) -> str:
+        col = PREV if prev else CUR
+        if key in ("month", "period"):
+            return f"{col}${(ROW_MONTH if key == 'month' else ROW_PERIOD) + 1}"
+        sheet, row = self.layout.rows[key]
+        return f"{col}{row}" if sheet == self.sheet else f"{sheet}!{col}{row}"
+
+    def input(self, key: str) -> str:
+        live = self.scen.of(Target(schema.INPUTS_SHEET, key, "value"))
+        return live[2] if live else self.addr.inputs[key]
+
+    def param(self, table: str, row: str, column: str) -> str:
+        live = self.scen.of(Target(table, row, column))
+        return live[2] if live else self.addr.params[(table, row, column)]
+
+    def const(self, name: str) -> str:
+        sheet, row = self.layout.rows["const_" + name]
+        return f"{sheet}!${xl_col_to_name(COL_TOTAL)}${row}"
+
+    def blank(self, node: Expr) -> str:
+        """A test that is TRUE when an optional input is blank (and not overridden)."""
+        if isinstance(node, Input):
+            target = Target(schema.INPUTS_SHEET, node.key, "value")
+        else:
+            assert isinstance(node, Param)
+            target = Target(node.table, node.row, node.column)
+        base = base_cell(target, self.addr)
+        live = self.scen.of(target)
+        return f"AND({live[0]}=0,ISBLANK({base}))" if live else f"ISBLANK({base})"
+
+    def lookup(self, key: str) -> str:
+        month_col = self.addr.schedule_columns["from_month"]
+        a = self.addr
+        months = (f"{schema.SCHEDULE_SHEET}!${month_col}${a.schedule_first_row}"
+                  f":${month_col}${a.schedule_last_row}")
+        base = f"INDEX({a.schedule_range(key)},MATCH({CUR}${ROW_MONTH + 1},{months},1))"
+        live = self.scen.of(Target(schema.SCHEDULE_SHEET, key, key))
+        if live is None:
+            return base
+        active, start, value = live
+        return f"IF(AND({active}=1,{CUR}${ROW_MONTH + 1}>={start}),{value},{base})"
+
+
+def _finite(value: float, where: str) -> float:
+    if not math.isfinite(value):
+        raise ModelValueError(f"{where} is {value}: the inputs make it overflow")
+    return value
+
+
+ExtraSheet = Callable[[Any, Styles, Layout], None]
+
+
+class ModelWriter:
+    """Writes one model workbook. Use ``write(path_or_buffer)``.
+
+    ``extras`` are called after the standard sheets, each with the workbook, its
+    styles and the layout, to add sheets of their own (such as Simulation).
+    """
+
+    def __init__(self, results: Results, extras: Sequence[ExtraSheet] = (),
+                 visible: Sequence[str] | None = None,
+                 analysis: Settings | None = None) -> None:
+        self.results = results
+        self.a = results.assumptions
+        self.layout = plan_layout(results)
+        self.extras = tuple(extras)
+        self.visible = visible  # None: all sheets; else hide the others (for printing)
+        self.analysis = analysis
+
+    def write(self, target: Any) -> None:
+        from model.workbook import scenario_sheet
+        wb = new_workbook(target, self.a, TITLE)
+        st = Styles(wb)
+        summary = wb.add_worksheet(DASHBOARD)
+        addr = write_input_sheets(wb, st, self.a)
+        write_optional_sheets(wb, st, self.a)
+        if self.a.scenarios is not None:
+            scen_ws = wb.add_worksheet(scenario_sheet.SHEET)
+            scenario_sheet.write(scen_ws, st, self.a, addr, SELECTOR,
+                                 self.layout.master())
+        scen = scenario_sheet.plan(self.a.scenarios)
+        calc = {name: wb.add_worksheet(name) for name in CALC_SHEETS[:2]}
+        annual = wb.add_worksheet("Annual")
+        quarterly = wb.add_worksheet("Quarterly")
+        checks = wb.add_worksheet(CHECKS)
+        calc[CHECKS] = checks
+        for name in schema.SHEETS:
+            self._master_in_table_header(wb.get_worksheet_by_name(name), st)
+        for name, ws in calc.items():
+            self._calc_sheet(ws, st, name, addr, scen)
+        from model.workbook import analysis_sheet
+        analysis_sheet.write(wb, wb.add_worksheet(analysis_sheet.SHEET), st, self.results,
+                             self.layout, _XlRender(self.layout, addr, scen, analysis_sheet.SHEET),
+                             self.analysis)
+        self._checks_extras(checks, st)
+        from model.workbook.rollup import write_rollup
+        write_rollup(annual, st, self.results, self.layout, "Annual")
+        write_rollup(quarterly, st, self.results, self.layout, "Quarterly")
+        from model.workbook import comparison
+        comparison.write(wb.add_worksheet(comparison.SHEET), st, self.results, self.layout)
+        from model.workbook.summary import write_summary
+        write_summary(wb, summary, st, self.results, self.layout, LEGEND)
+        for extra in self.extras:
+            extra(wb, st, self.layout)
+        from model.workbook.printing import page_setup
+        for ws in wb.worksheets():
+            page_setup(ws, self.a, TITLE)
+            if self.visible is not None and ws.name not in self.visible:
+                ws.hide()
+        summary.activate()
+        summary.set_first_sheet()
+        wb.close()
+
+    # ------------------------------------------------------------ headers
+
+    def _master_in_table_header(self, ws: Any, st: Styles) -> None:
+        formula, value = self.layout.master()
+        col = 12  # clear of every input table's columns
+        ws.write_formula(0, col, formula, st("check"), value)
+
+    def _calc_header(self, ws: Any, st: Styles, name: str) -> None:
+        n = self.layout.n
+        ws.write_string(ROW_TITLE, COL_KEY, f"{TITLE}: {name}", st("title"))
+        formula, value = self.layout.master()
+        ws.write_formula(ROW_TITLE, COL_TOTAL, formula, st("check"), value)
+        for col, text in ((COL_KEY, "key"), (COL_LABEL, "line"), (COL_UNIT, "unit"),
+                          (COL_TOTAL, "total"), (COL_OPENING, "opening")):
+            ws.write_string(ROW_HEADER, col, text, st("header"))
+        for t in range(1, n + 1):
+            ws.write_blank(ROW_HEADER, COL_OPENING + t, None, st("header"))
+        ws.freeze_panes(ROW_PERIOD + 1, COL_OPENING)
+        ws.set_column(COL_KEY, COL_KEY, 26, st("key"))
+        ws.set_column(COL_LABEL, COL_LABEL, 46)
+        ws.set_column(COL_UNIT, COL_UNIT, 6)
+        ws.set_column(COL_TOTAL, COL_TOTAL, 12)
+        ws.set_column(COL_OPENING, COL_OPENING + n, 10)
+        ws.repeat_rows(ROW_HEADER, ROW_PERIOD)
+        ws.repeat_columns(COL_KEY, COL_TOTAL)
+
+    # ------------------------------------------------------------ calc sheets
+
+    def _calc_sheet(self, ws: Any, st: Styles, name: str, addr: InputAddresses,
+                    scen: ScenarioAddresses) -> None:
+        self._calc_header(ws, st, name)
+        render = _XlRender(self.layout, addr, scen, name)
+        if name != REVENUE:
+            for key, row in (("month", ROW_MONTH), ("period", ROW_PERIOD)):
+                self._link_row(ws, st, key, row)
+        r = FIRST_LINE_ROW
+        for section in model_lines(self.a):
+            if section.sheet != name:
+                continue
+            ws.write_string(r, COL_KEY, "", st("section"))
+            ws.write_string(r, COL_LABEL, section.title, st("section"))
+            r += 1
+            for ln in section.lines:
+                if ln.key in ("month", "period"):
+                    row = ROW_MONTH if ln.key == "month" else ROW_PERIOD
+                    self._line(ws, st, ln, row, render)
+                    continue
+                assert self.layout.rows[ln.key] == (name, r + 1), ln.key
+                self._line(ws, st, ln, r, render)
+                r += 1
+            r += 1
+
+    def _line(self, ws: Any, st: Styles, ln: Line, row: int, render: _XlRender) -> None:
+        res = self.results
+        values = res.raw[res.index[ln.key]]
+        role = "check" if ln.sheet == CHECKS else "calc"
+        fmt = st(role, ln.fmt)
+        ws.write_string(row, COL_KEY, ln.key)
+        ws.write_string(row, COL_LABEL, ln.label)
+        ws.write_string(row, COL_UNIT, ln.unit)
+        cols = self.layout.columns
+        if ln.opening is not None:
+            opening = ln.expr if ln.opening == SAME else ln.opening
+            assert isinstance(opening, Expr)
+            text = "=" + opening.xl(render).replace(CUR, cols[0])
+            ws.write_formula(row, COL_OPENING, text, fmt,
+                             _finite(values[0], f"{ln.key} (opening)"))
+        template = "=" + ln.expr.xl(render)
+        write = ws.write_formula
+        for t in range(1, self.layout.n + 1):
+            write(row, COL_OPENING + t,
+                  template.replace(CUR, cols[t]).replace(PREV, cols[t - 1]), fmt,
+                  _finite(values[t], f"{ln.key} in {res.timeline.months[t]:%Y-%m}"))
+        if ln.total:
+            total = math.fsum(values[1:])
+            ws.write_formula(row, COL_TOTAL, f"=SUM({cols[1]}{row + 1}:{cols[-1]}{row + 1})",
+                             st("total", ln.fmt), _finite(total, f"{ln.key} total"))
+
+    def _link_row(self, ws: Any, st: Styles, key: str, row: int) -> None:
+        values = self.results.raw[self.results.index[key]]
+        fmt = st("link", "date" if key == "month" else "int")
+        ws.write_string(row, COL_KEY, key)
+        ws.write_string(row, COL_LABEL, "Month" if key == "month" else "Period counter")
+        for t, col in enumerate(self.layout.columns):
+            ws.write_formula(row, COL_OPENING + t, f"={REVENUE}!{col}${row + 1}", fmt,
+                             values[t])
+
+    def _checks_extras(self, ws: Any, st: Styles) -> None:
+        """Constants, input checks and the master check below the monthly checks."""
+        rows = self.layout.rows
+        consts = constants(self.a)
+        first = rows["const_" + next(iter(consts))][1] - 1
+        ws.write_string(first - 1, COL_LABEL, "Constants", st("section"))
+        for name, (value, kind, label) in consts.items():
+            r = rows["const_" + name][1] - 1
+            ws.write_string(r, COL_KEY, "const_" + name)
+            ws.write_string(r, COL_LABEL, label)
+            ws.write_number(r, COL_TOTAL, value, st("input", kind if kind != "General" else ""))
+        check_rows = [rows[ln.key][1] for s in model_lines(self.a) if s.sheet == CHECKS
+                      for ln in s.lines]
+        master_row = rows["master_check"][1] - 1
+        ws.write_string(master_row - 1, COL_LABEL, "Master check", st("section"))
+        ws.write_string(master_row, COL_KEY, "master_check")
+        ws.write_string(master_row, COL_LABEL, "Number of failed checks (0 = all fine)")
+        total_col = xl_col_to_name(COL_TOTAL)
+        terms = "+".join(f"{total_col}{r}" for r in check_rows)
+        failed = self.results.headlines()["checks_failed"]
+        ws.write_formula(master_row, COL_TOTAL, f"={terms}", st("check", "int"), failed)
+        ws.conditional_format(master_row, COL_TOTAL, master_row, COL_TOTAL,
+                              {"type": "cell", "criteria": ">", "value": 0,
+                               "format": st("bad")})
+        last = xl_col_to_name(COL_OPENING + self.layout.n)
+        ws.conditional_format(f"{total_col}{min(check_rows)}:{last}{max(check_rows)}",
+                              {"type": "cell", "criteria": ">", "value": 0,
+                               "format": st("bad")})
+
+
+def write_model(results: Results, target: Any, extras: Sequence[ExtraSheet] = (),
+                visible: Sequence[str] | None = None,
+                analysis: Settings | None = None) -> Layout:
+    """Write the model workbook for computed results to a path or a binary buffer.
+
+    ``visible``, when given, hides every other sheet (used to print a report)."""
+    w = ModelWriter(results, extras, visible, analysis)
+    w.write(target)
+    return w.layout
