@@ -35,8 +35,8 @@ from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
 from model import default_template
-from model.inputs import schema
 from model.core.engine import add_months
+from model.inputs import schema
 from model.inputs.assumptions import Assumptions, Party, Tier
 from model.inputs.defaults import default_assumptions
 

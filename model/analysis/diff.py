@@ -12,15 +12,16 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from model.analysis.report import format_value, headline_items
+from model.core.engine import run
 from model.inputs import schema
+from model.inputs.reader import read_workbook
+from model.inputs.validate import load, validate
 
 if TYPE_CHECKING:
     from model.inputs.reader import RawTable, RawWorkbook
-    from model.workbook.layout import Layout
-    from model.workbook.styles import Styles
 
 # The column whose value identifies a row, per sheet.
 ROW_KEYS = {schema.INPUTS_SHEET: "key", schema.SCHEDULE_SHEET: "from_month",
@@ -109,8 +110,6 @@ def input_changes(old: RawWorkbook, new: RawWorkbook) -> list[InputChange]:
 
 
 def result_changes(old_path: Path, new_path: Path) -> list[ResultChange]:
-    from model.core.engine import run
-    from model.inputs.validate import load
     before = headline_items(run(load(old_path)))
     after = dict(headline_items(run(load(new_path))))
     return [ResultChange(label, value, after.get(label)) for label, value in before
@@ -126,8 +125,6 @@ class Diff:
 
 
 def diff(old: Path, new: Path) -> Diff:
-    from model.inputs.reader import read_workbook
-    from model.inputs.validate import validate
     raw_old, raw_new = read_workbook(old), read_workbook(new)
     validate(raw_old)  # refuse an invalid side with its own message
     validate(raw_new)
@@ -164,30 +161,3 @@ def render(d: Diff) -> str:
     else:
         parts.append("No headline result moved.")
     return "\n".join(parts)
-
-
-def write_sheet(wb: Any, st: Styles, layout: Layout, d: Diff) -> None:
-    """The Changes sheet: the same tables as `finmodel diff`, as values."""
-    ws = wb.add_worksheet("Changes")
-    ws.write_string(0, 0, "What changed since the earlier version", st("title"))
-    layout.write_master(ws, st, 0, 2)
-    ws.write_string(1, 0, f"Compared with {d.old.name} when this file was built: values, "
-                    "not formulas.", st("note"))
-    r = 3
-    for title, headers, rows in (
-            ("Inputs changed", ("cell", "key", "old", "new"), input_rows(d)),
-            ("Headline results that moved", ("result", "old", "new", "moved by"),
-             result_rows(d))):
-        ws.write_string(r, 0, f"{title}: {len(rows)}", st("section"))
-        r += 1
-        for c, h in enumerate(headers):
-            ws.write_string(r, c, h, st("header"))
-        r += 1
-        for row in rows:
-            for c, text in enumerate(row):
-                ws.write_string(r, c, text)
-            r += 1
-        r += 1
-    ws.set_column(0, 0, 44)
-    ws.set_column(1, 1, 40)
-    ws.set_column(2, 3, 24)

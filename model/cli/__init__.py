@@ -1,5 +1,27 @@
-"""The ``finmodel`` command line."""
+"""The ``finmodel`` command line.
 
-from model.cli.commands import main
+``parser`` holds the arguments (argparse only); ``commands`` runs them. ``main``
+imports ``commands`` only once the arguments parse, so ``finmodel --help`` and a
+mistyped option answer without loading pandas, xlsxwriter or openpyxl. Both sit
+at the top of the package: they may import anything below them, nothing imports
+them.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from model.cli.parser import make_parser
 
 __all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    from model.cli import commands  # deferred for start-up time, not to hide a cycle
+    return commands.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from model.core.expr import Expr
+from model.core.expr import Expr, Input, Param
 from model.core.lines import SAME, Line, all_lines
 from model.inputs.assumptions import Assumptions
 from model.inputs.schema import INPUT_FIELDS, SCHEDULE_FIELDS
@@ -123,7 +123,6 @@ class _PyRender:
         return {"month": "M[t]", "year": "Y[t]"}[name]
 
     def is_blank(self, node: Expr) -> bool:
-        from model.core.expr import Input, Param
         if isinstance(node, Input):
             return self.a.inputs[node.key] is None
         assert isinstance(node, Param)

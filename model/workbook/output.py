@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from model.workbook.writer import write_model
+
 if TYPE_CHECKING:
     from model.core.engine import Results
 
@@ -99,7 +101,6 @@ def write_atomic(results: Results, out: Path, inputs: tuple[Path, ...] = (),
     """Write the model workbook for results to ``out``; returns its size in bytes.
 
     ``extras`` are extra-sheet writers passed on to ``writer.write_model``."""
-    from model.workbook.writer import write_model
     check_target(out, inputs)
     data = workbook_bytes(lambda buf: write_model(results, buf, extras, analysis=analysis))
     write_bytes_atomic(out, data)

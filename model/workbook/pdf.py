@@ -7,6 +7,10 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from model.recalc import convert_libreoffice, libreoffice_available
+from model.workbook.output import workbook_bytes, write_bytes_atomic
+from model.workbook.writer import write_model
+
 if TYPE_CHECKING:
     from model.core.engine import Results
 
@@ -18,7 +22,6 @@ class ToolMissing(RuntimeError):
 
 
 def require_libreoffice() -> None:
-    from model.recalc import libreoffice_available
     if not libreoffice_available():
         raise ToolMissing("--pdf needs LibreOffice, which is not installed here "
                           "(apt-get install libreoffice-calc); the workbook was not written")
@@ -26,9 +29,6 @@ def require_libreoffice() -> None:
 
 def write_pdf(results: Results, out: Path) -> Path:
     """Write ``out`` with a .pdf suffix: the report sheets only, other sheets hidden."""
-    from model.recalc import convert_libreoffice
-    from model.workbook.output import workbook_bytes, write_bytes_atomic
-    from model.workbook.writer import write_model
     require_libreoffice()
     pdf = out.with_suffix(".pdf")
     data = workbook_bytes(lambda buf: write_model(results, buf, visible=REPORT_SHEETS))

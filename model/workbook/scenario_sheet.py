@@ -15,12 +15,12 @@ from xlsxwriter.utility import xl_col_to_name
 
 from model.core.engine import input_number
 from model.inputs import schema
-from model.inputs.overrides import FIXED_COLUMNS, Scenarios, Target
+from model.inputs.overrides import FIXED_COLUMNS, Scenarios, Target, field_of
+from model.workbook.inputsheets import InputAddresses
+from model.workbook.styles import Styles
 
 if TYPE_CHECKING:
     from model.inputs.assumptions import Assumptions
-    from model.workbook.inputsheets import InputAddresses
-    from model.workbook.styles import Styles
 
 SHEET = "Scenario"
 FIRST_ROW = 6  # 0-based row of the first override
@@ -102,7 +102,6 @@ def write(ws: Any, st: Styles, a: Assumptions, addr: InputAddresses, selector: s
 
 
 def _kind(t: Target) -> str:
-    from model.inputs.overrides import field_of
     f = field_of(t)
     assert f is not None
     return {"month": "day", "usd": "usd_full", "rate": "rate"}.get(f.kind, "count")

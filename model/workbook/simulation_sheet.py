@@ -19,7 +19,7 @@ from model.inputs.uncertain import number_kind
 from model.workbook.input_tables import write_distributions_sheet
 
 if TYPE_CHECKING:
-    from model.analysis.montecarlo import Simulation
+    from model.analysis.simulation import Simulation
     from model.workbook.layout import Layout
     from model.workbook.styles import Styles
 

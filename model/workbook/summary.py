@@ -6,11 +6,13 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from model.core.engine import serial
+from model.inputs.overrides import FIXED_COLUMNS
+from model.workbook.charts import SIZE, dashboard_charts
+from model.workbook.layout import Layout
 from model.workbook.styles import Styles
 
 if TYPE_CHECKING:
     from model.core.engine import Results
-    from model.workbook.layout import Layout
 
 NOT_REACHED = "not within the horizon"
 
@@ -76,7 +78,6 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
     if a.scenarios is not None and a.selected is not None:
         from xlsxwriter.utility import xl_col_to_name
 
-        from model.inputs.overrides import FIXED_COLUMNS
         ws.write_string(3, 0, "Scenario (choose from the list: the whole model follows)",
                         st("headline"))
         ws.write_string(3, 1, a.selected, st("input"))
@@ -114,7 +115,6 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
         ws.write_string(r, 0, text)
         ws.write_string(r, 1, "example", st(role))
         r += 1
-    from model.workbook.charts import SIZE, dashboard_charts
     r += 1
     ws.write_string(r, 0, "Charts (they follow the live cells)", st("section"))
     ws.write_string(r, 1, "", st("section"))

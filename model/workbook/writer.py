@@ -18,6 +18,7 @@ from model.core.lines import CHECKS, REVENUE, SAME, Line, model_lines
 from model.errors import ModelValueError
 from model.inputs import schema
 from model.inputs.overrides import Target
+from model.workbook import analysis_sheet, comparison, scenario_sheet
 from model.workbook.input_tables import write_optional_sheets
 from model.workbook.inputsheets import InputAddresses, new_workbook, write_input_sheets
 from model.workbook.layout import (
@@ -35,8 +36,11 @@ from model.workbook.layout import (
     Layout,
     plan_layout,
 )
+from model.workbook.printing import page_setup
+from model.workbook.rollup import write_rollup
 from model.workbook.scenario_sheet import ScenarioAddresses, base_cell
 from model.workbook.styles import LEGEND, Styles
+from model.workbook.summary import write_summary
 
 if TYPE_CHECKING:
     from model.analysis.solve import Settings
@@ -127,7 +131,6 @@ class ModelWriter:
         self.analysis = analysis
 
     def write(self, target: Any) -> None:
-        from model.workbook import scenario_sheet
         wb = new_workbook(target, self.a, TITLE)
         st = Styles(wb)
         summary = wb.add_worksheet(DASHBOARD)
@@ -147,21 +150,16 @@ class ModelWriter:
             self._master_in_table_header(wb.get_worksheet_by_name(name), st)
         for name, ws in calc.items():
             self._calc_sheet(ws, st, name, addr, scen)
-        from model.workbook import analysis_sheet
         analysis_sheet.write(wb, wb.add_worksheet(analysis_sheet.SHEET), st, self.results,
                              self.layout, _XlRender(self.layout, addr, scen, analysis_sheet.SHEET),
                              self.analysis)
         self._checks_extras(checks, st)
-        from model.workbook.rollup import write_rollup
         write_rollup(annual, st, self.results, self.layout, "Annual")
         write_rollup(quarterly, st, self.results, self.layout, "Quarterly")
-        from model.workbook import comparison
         comparison.write(wb.add_worksheet(comparison.SHEET), st, self.results, self.layout)
-        from model.workbook.summary import write_summary
         write_summary(wb, summary, st, self.results, self.layout, LEGEND)
         for extra in self.extras:
             extra(wb, st, self.layout)
-        from model.workbook.printing import page_setup
         for ws in wb.worksheets():
             page_setup(ws, self.a, TITLE)
             if self.visible is not None and ws.name not in self.visible:

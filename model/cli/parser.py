@@ -1,0 +1,101 @@
+"""The command line's arguments: argparse only, so `--help` and usage errors stay fast."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def make_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="finmodel",
+        description="Turn an assumptions workbook into a live-formula Excel model of the "
+                    "OpenAI-Microsoft partnership.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    init = sub.add_parser("init", help="write a fresh assumptions workbook")
+    init.add_argument("path", type=Path, help="where to write it (.xlsx)")
+    init.add_argument("--force", action="store_true", help="replace an existing file")
+    init.set_defaults(command="init")
+
+    check = sub.add_parser("check", help="validate an assumptions workbook only")
+    check.add_argument("path", type=Path)
+    check.set_defaults(command="check")
+
+    build = sub.add_parser("build", help="build the model workbook")
+    build.add_argument("path", type=Path, nargs="?",
+                       help="assumptions or model workbook (default: the shipped template)")
+    build.add_argument("-o", "--out", type=Path,
+                       help="output path (default: output/<stem>-model.xlsx)")
+    build.add_argument("--scenario", metavar="NAME",
+                       help="the scenario selected in the model (default: the first)")
+    build.add_argument("--compare", type=Path, metavar="OLD",
+                       help="add a Changes sheet listing what changed since OLD")
+    build.add_argument("--pdf", action="store_true",
+                       help="also write a PDF of the dashboard and summaries (LibreOffice)")
+    build.add_argument("--result", metavar="LINE", default="microsoft_total_take",
+                       help="the result the Analysis sheet's grid and tornado measure: a line "
+                            "key, summed through --by for flows (microsoft_total_take)")
+    build.add_argument("--by", metavar="YYYY-MM", default="2030-12",
+                       help="the month of that result (2030-12)")
+    build.add_argument("--grid-x", metavar="RATE", default="api_growth",
+                       help="the grid's input across: a Schedule rate or a rate input, "
+                            "shifted in every row (api_growth)")
+    build.add_argument("--grid-y", metavar="RATE", default="api_gross_margin",
+                       help="the grid's input down (api_gross_margin)")
+    build.add_argument("--tornado-pct", type=float, default=10.0, metavar="X",
+                       help="the tornado moves each input by -X %% and +X %% (10)")
+    build.set_defaults(command="build")
+
+    solve = sub.add_parser(
+        "solve", help="goal seek: the input value that makes a result hit a target",
+        description="Find the value of one input that makes a result equal a target, by "
+                    "bisection. Example: the api_growth (every Schedule row shifted by the "
+                    "same amount) that makes Microsoft recoup $13B by 2028-12: finmodel solve "
+                    "--vary api_growth --result cum_microsoft --by 2028-12 --target 13e9. "
+                    "Exit code 0 when it converged, 1 when it did not.")
+    solve.add_argument("path", type=Path, nargs="?",
+                       help="assumptions or model workbook (default: the shipped template)")
+    solve.add_argument("--vary", required=True, metavar="INPUT",
+                       help="an Inputs key, a Schedule rate, Parties:<party>:<column> or "
+                            "Tiers:<tier>:<column>")
+    solve.add_argument("--mode", choices=("set", "shift", "scale"),
+                       help="set the input to x, add x to it, or multiply it by x "
+                            "(default: shift for Schedule rates, set otherwise)")
+    solve.add_argument("--result", default="cum_microsoft", metavar="LINE",
+                       help="a line key: a balance is read at --by, a flow summed through it "
+                            "(default cum_microsoft)")
+    solve.add_argument("--by", metavar="YYYY-MM", help="the month (default: the horizon)")
+    solve.add_argument("--target", type=float, default=13e9, help="the value to hit (13e9)")
+    solve.add_argument("--lo", type=float, help="lower end of the search (default by mode)")
+    solve.add_argument("--hi", type=float, help="upper end of the search (default by mode)")
+    solve.add_argument("--scenario", metavar="NAME", help="the scenario to solve in")
+    solve.set_defaults(command="solve")
+
+    diff = sub.add_parser("diff", help="what changed between two versions")
+    diff.add_argument("old", type=Path, help="earlier assumptions or model workbook")
+    diff.add_argument("new", type=Path, help="later assumptions or model workbook")
+    diff.set_defaults(command="diff")
+
+    sim = sub.add_parser(
+        "simulate", help="Monte Carlo: draw uncertain inputs, report P10/P50/P90 and odds",
+        description="Draw the uncertain inputs of the Distributions sheet (the default "
+                    "distributions when the workbook has none) and run the whole model for "
+                    "every draw at once. Writes the model workbook with a Simulation sheet.")
+    sim.add_argument("path", type=Path, nargs="?",
+                     help="assumptions or model workbook (default: the shipped template)")
+    sim.add_argument("--draws", type=int, default=10_000, help="number of draws (10000)")
+    sim.add_argument("--seed", type=int, default=1,
+                     help="random seed; the same seed gives the same draws (1)")
+    sim.add_argument("--by", default="2030-12", metavar="YYYY-MM",
+                     help="month by which Microsoft recouping is counted (2030-12)")
+    sim.add_argument("-o", "--out", type=Path,
+                     help="output path (default: output/<stem>-simulation.xlsx)")
+    sim.add_argument("--scenario", metavar="NAME",
+                     help="the scenario to simulate around (default: the first)")
+    sim.add_argument("--chunk", type=int, default=10_000, help="draws per vectorised pass")
+    sim.add_argument("--workers", type=int, default=1,
+                     help="processes to share the chunks (results do not change)")
+    sim.add_argument("--quiet", action="store_true", help="no progress bar")
+    sim.set_defaults(command="simulate")
+    return p
