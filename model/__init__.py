@@ -17,13 +17,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from model.errors import InputError
+
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from model.core.engine import Results
     from model.inputs.assumptions import Assumptions
 
-__all__ = ["build", "compute", "default_template", "load"]
+__all__ = ["InputError", "build", "compute", "default_template", "load"]
 
 
 def default_template() -> Path:

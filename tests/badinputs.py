@@ -575,7 +575,7 @@ def counting(name: str) -> tuple[Counter[str], Any]:
 
 # ---------------------------------------------------------------- random valid assumptions
 #
-# Built directly as Assumptions, valid by construction (the rules of model/validate.py),
+# Built directly as Assumptions, valid by construction (the rules of model/inputs/validate.py),
 # in realistic and extreme ranges: caps of 0 or that bind in the first month, hurdles crossed
 # part-way through a month, zero, huge and steeply negative growth, losses (negative
 # margins, heavy opex), a revenue-share cap, and the equity switch at the first or last

@@ -1,6 +1,6 @@
 """Render the input schema as Markdown (docs/schema.md), from the one definition.
 
-Run ``python -m model.schemadoc > docs/schema.md``; a test keeps the file current.
+Run ``python -m model.inputs.schemadoc > docs/schema.md``; a test keeps the file current.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def _rule(f: Field) -> str:
     return ", ".join(parts)
 
 
-README_START = "<!-- schema:inputs:start (python -m model.schemadoc --readme) -->"
+README_START = "<!-- schema:inputs:start (python -m model.inputs.schemadoc --readme) -->"
 README_END = "<!-- schema:inputs:end -->"
 
 
@@ -57,7 +57,7 @@ def update_readme(path: str = "README.md") -> None:
 def render() -> str:
     a = default_assumptions()
     out = ["# The assumptions workbook", "",
-           "Generated from `model/schema.py` by `python -m model.schemadoc`; do not edit.",
+           "Generated from `model/inputs/schema.py` by `python -m model.inputs.schemadoc`; do not edit.",
            f"Schema version {schema.SCHEMA_VERSION} (document property "
            f"`{schema.SCHEMA_PROPERTY}`).", "",
            "Each sheet is a table whose first row holds the column keys below. Sheets and "
