@@ -7,7 +7,8 @@ from model.inputs.schemadoc import render
 
 def test_schema_doc_is_current() -> None:
     committed = Path(__file__).resolve().parent.parent / "docs" / "schema.md"
-    assert committed.read_text() == render(), "run: python -m model.inputs.schemadoc > docs/schema.md"
+    assert committed.read_text() == render(), (
+        "run: python -m model.inputs.schemadoc > docs/schema.md")
 
 
 def test_readme_inputs_table_is_current() -> None:

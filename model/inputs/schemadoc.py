@@ -57,7 +57,8 @@ def update_readme(path: str = "README.md") -> None:
 def render() -> str:
     a = default_assumptions()
     out = ["# The assumptions workbook", "",
-           "Generated from `model/inputs/schema.py` by `python -m model.inputs.schemadoc`; do not edit.",
+           ("Generated from `model/inputs/schema.py` by `python -m model.inputs.schemadoc`; "
+            "do not edit."),
            f"Schema version {schema.SCHEMA_VERSION} (document property "
            f"`{schema.SCHEMA_PROPERTY}`).", "",
            "Each sheet is a table whose first row holds the column keys below. Sheets and "
