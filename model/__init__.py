@@ -41,8 +41,11 @@ def load(path: str | Path) -> Assumptions:
 
     Raises ``model.errors.InputError`` listing every problem, by sheet and cell.
     """
+    from model.core.linekeys import check_line_keys
     from model.inputs.validate import load as _load
-    return _load(path)
+    a = _load(path)
+    check_line_keys(a, str(path))  # a stream or cost key may make a line key twice
+    return a
 
 
 def compute(source: str | Path | Assumptions | None = None) -> Results:

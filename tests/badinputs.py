@@ -37,7 +37,7 @@ from openpyxl.utils import get_column_letter
 from model import default_template
 from model.core.engine import add_months
 from model.inputs import schema
-from model.inputs.assumptions import Assumptions, Party, Tier
+from model.inputs.assumptions import Assumptions, Cost, Party, Stream, Tier
 from model.inputs.defaults import default_assumptions
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -321,6 +321,21 @@ def _delete_column(sheet: str, column: str) -> Callable[[Any], None]:
     return edit
 
 
+def _rename_key(sheet: str, old: str, new: str, columns: tuple[str, ...] = ()
+                ) -> Callable[[Any], None]:
+    """Give a stream or cost another key, and its Schedule ``columns`` (suffixes such as
+    '_growth') the new key's names."""
+    def edit(wb: Any) -> None:
+        wb[sheet][cell(sheet, old, sheet_key(sheet))] = new
+        for suffix in columns:
+            wb[schema.SCHEDULE_SHEET][cell(schema.SCHEDULE_SHEET, 1, old + suffix)] = new + suffix
+    return edit
+
+
+def sheet_key(sheet: str) -> str:
+    return "stream" if sheet == schema.STREAMS_SHEET else "cost"
+
+
 def _swap_schedule_months(wb: Any) -> None:
     ws = wb[schema.SCHEDULE_SHEET]
     a, b = cell(schema.SCHEDULE_SHEET, 3, "from_month"), cell(schema.SCHEDULE_SHEET, 4,
@@ -385,6 +400,8 @@ def _copy(name: str, source: str) -> Callable[[Path], Path]:
 # ---------------------------------------------------------------- the corpus
 
 I, S, P, T = schema.INPUTS_SHEET, schema.SCHEDULE_SHEET, schema.PARTIES_SHEET, schema.TIERS_SHEET
+ST, CO = schema.STREAMS_SHEET, schema.COSTS_SHEET
+STREAM_COLUMNS = ("_growth", "_gross_margin")
 XLSX = "an .xlsx workbook"
 
 
@@ -527,6 +544,52 @@ def _cases() -> list[BadInput]:
              "a first row starting no later than start_month", S, cell(S, 2, "from_month")),
         edit("tiers_out_of_order", _set(T, cell(T, "3", "tier"), 1), "tiers in order", T,
              cell(T, "3", "tier")),
+        # ---- streams and costs (issue 10)
+        edit("stream_key_is_a_party", _rename_key(ST, "chatgpt_team", ms, STREAM_COLUMNS),
+             "a stream key that is not a party's", ST, cell(ST, "chatgpt_team", "stream")),
+        edit("stream_key_twice", _rename_key(ST, "chatgpt_team", "chatgpt_plus"),
+             "each stream and cost key once", ST, cell(ST, "chatgpt_team", "stream")),
+        edit("cost_key_same_as_a_stream", _rename_key(CO, "staff", "chatgpt_plus"),
+             "each stream and cost key once", CO, cell(CO, "staff", "cost")),
+        edit("stream_key_makes_an_existing_schedule_column",
+             _rename_key(ST, "chatgpt_team", "api"),
+             "a stream key whose Schedule column 'api_growth' is free", ST,
+             cell(ST, "chatgpt_team", "stream")),
+        edit("stream_key_makes_an_existing_line",
+             _rename_key(ST, "chatgpt_team", "ptu", STREAM_COLUMNS),
+             "a stream key whose lines have names of their own", ST,
+             cell(ST, "chatgpt_team", "stream")),
+        edit("cost_key_makes_an_existing_line",
+             _rename_key(CO, "training_compute", "openai_compute", ("_growth",)),
+             "a cost key whose lines have names of their own", CO,
+             cell(CO, "training_compute", "cost")),
+        edit("stream_key_not_a_key", _set(ST, cell(ST, "chatgpt_plus", "stream"), "ChatGPT+"),
+             "a key of lower-case letters", ST, cell(ST, "chatgpt_plus", "stream")),
+        edit("missing_stream_schedule_column", _delete_column(S, "chatgpt_team_gross_margin"),
+             "a column headed 'chatgpt_team_gross_margin' (a Schedule rate of the stream "
+             "'chatgpt_team'", S, "row 1"),
+        edit("missing_cost_schedule_column", _delete_column(S, "staff_growth"),
+             "a column headed 'staff_growth'", S, "row 1"),
+        edit("missing_streams_column", _rename_column(ST, "arr_opening", "arr"),
+             "a column headed 'arr_opening'", ST, "row 1"),
+        edit("text_in_stream_number", _set(ST, cell(ST, "chatgpt_plus", "arr_opening"), "lots"),
+             "an amount in USD", ST, cell(ST, "chatgpt_plus", "arr_opening")),
+        edit("negative_stream_number",
+             _set(ST, cell(ST, "chatgpt_plus", "arr_opening"), -1e9),
+             "an amount in USD at least 0", ST, cell(ST, "chatgpt_plus", "arr_opening")),
+        edit("pays_revshare_as_text", _set(ST, cell(ST, "chatgpt_plus", "pays_revshare"), "yes"),
+             "TRUE or FALSE", ST, cell(ST, "chatgpt_plus", "pays_revshare")),
+        edit("text_in_cost_number", _set(CO, cell(CO, "staff", "monthly_opening"), "n/a"),
+             "an amount in USD", CO, cell(CO, "staff", "monthly_opening")),
+        edit("text_in_stream_schedule_rate",
+             _set(S, cell(S, 2, "chatgpt_plus_growth"), "fast"), "a number", S,
+             cell(S, 2, "chatgpt_plus_growth")),
+        edit("stream_margin_above_one",
+             _set(S, cell(S, 3, "chatgpt_plus_gross_margin"), 1.5), "at most 1", S,
+             cell(S, 3, "chatgpt_plus_gross_margin")),
+        edit("scenario_of_an_unknown_stream",
+             _set(schema.SCENARIOS_SHEET, "A2", "Streams:sora:arr_opening"),
+             "an Inputs key, Schedule:<rate>", schema.SCENARIOS_SHEET, "A2"),
         edit("older_schema_version", _schema_version(0), "a workbook of schema version 1"),
         edit("newer_schema_version", _schema_version(schema.SCHEMA_VERSION + 1),
              "a workbook of schema version 1"),
@@ -634,6 +697,14 @@ INDEX = st.integers(0, 4)
 OTHERS = st.lists(st.sampled_from(PARTY_KEYS[:1] + PARTY_KEYS[2:]), min_size=1, max_size=4,
                   unique=True)
 TIER_NUMBERS = st.lists(st.integers(1, 9), min_size=1, max_size=4, unique=True)
+# Streams and costs: keys that cannot clash with the model's own, each with its Schedule
+# columns (growth like the API's, margins down to -300 %), paying the revenue share or not.
+STREAM_KEYS = st.lists(st.sampled_from(["chatgpt_plus", "sora", "devices", "ads_2"]),
+                       max_size=3, unique=True)
+COST_KEYS = st.lists(st.sampled_from(["training_compute", "staff", "marketing"]), max_size=2,
+                     unique=True)
+MARGIN = st.one_of(_floats(-3, 1), st.sampled_from([1.0, 0.0]))
+MONTHLY_COST = st.one_of(st.just(0.0), _amount(0, 1e11))
 
 
 def _shares(draw: st.DrawFn, keys: list[str], must: str | None = None) -> dict[str, float]:
@@ -690,11 +761,27 @@ def random_assumptions(draw: st.DrawFn, min_horizon: int = 1,
             {"first": 0, "last": n - 1}.get(end, end)),  # type: ignore[call-overload]
     }
 
+    # Streams and costs beyond the API
+    streams = tuple(Stream(key=k, label=k.replace("_", " ").title(), arr_opening=draw(OPENING),
+                           pays_revshare=draw(st.booleans())) for k in draw(STREAM_KEYS))
+    costs = tuple(Cost(key=k, label=k.replace("_", " ").title(),
+                       monthly_opening=draw(MONTHLY_COST)) for k in draw(COST_KEYS))
+
+    def added_rates() -> dict[str, object]:
+        out: dict[str, object] = {}
+        for s in streams:
+            out[f"{s.key}_growth"] = draw(RATE)
+            out[f"{s.key}_gross_margin"] = draw(MARGIN)
+        for c in costs:
+            out[f"{c.key}_growth"] = draw(RATE)
+        return out
+
     # Schedule: the first row no later than the start, later rows perhaps inside the horizon
     months = [add_months(start, -draw(st.integers(0, 24)))]
     for step in draw(st.lists(st.integers(1, 12), max_size=3)):
         months.append(add_months(months[-1], step))
-    schedule = tuple({"from_month": m, **draw(SCHEDULE_VALUES)} for m in months)
+    schedule = tuple({"from_month": m, **draw(SCHEDULE_VALUES), **added_rates()}
+                     for m in months)
 
     # Parties: microsoft always, the last one uncapped (it takes the overflow)
     default_set = draw(st.booleans())
@@ -728,7 +815,7 @@ def random_assumptions(draw: st.DrawFn, min_horizon: int = 1,
                           shares=_shares(draw, keys, must=hurdle)))
 
     a = Assumptions(inputs=inputs, schedule=schedule, parties=tuple(parties),
-                    tiers=tuple(tiers), name="random")
+                    tiers=tuple(tiers), name="random", streams=streams, costs=costs)
     if default_set and _BASE.scenarios is not None and draw(st.booleans()):
         a = dataclasses.replace(a, scenarios=_BASE.scenarios,
                                 selected=_pick(draw, list(_BASE.scenarios.names)))

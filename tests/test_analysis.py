@@ -73,9 +73,13 @@ def test_grid_centre_is_the_base_case() -> None:
                       analysis.resolve("api_gross_margin", a), (-0.05, 0.0, 0.05))
     base = metric.of(run(a))
     assert g.values[1][1] == base
-    # More growth and more margin both mean more for Microsoft.
+    # More growth means more for Microsoft.
     assert g.values[1][0] < base < g.values[1][2]
-    assert g.values[0][1] < base < g.values[2][1]
+    # By Dec 2030 the default OpenAI is still earning back its losses (nothing distributed),
+    # so a lower API margin only adds compute cost, and Microsoft's commission on it.
+    r = run(a)
+    assert r.row("cum_microsoft")[r.timeline.months.index(metric.at) - 1] == 0.0
+    assert g.values[0][1] > base > g.values[2][1]
 
 
 def test_tornado_is_sorted_and_consistent() -> None:

@@ -22,6 +22,7 @@ from model.core.engine import Results, run
 from model.inputs import schema
 from model.inputs.assumptions import Assumptions, Party, Tier
 from model.inputs.defaults import default_assumptions
+from model.inputs.streams import DEFAULT_COSTS, DEFAULT_SCHEDULE_WITH_STREAMS, DEFAULT_STREAMS
 
 # Relative tolerance of every comparison. The engine and the arithmetic below evaluate the
 # same formulas in double precision, at most in a different order, so they agree to a few
@@ -75,7 +76,7 @@ DI = schema.DEFAULT_INPUTS  # inputs, read from the one definition of the schema
 
 def sched_default(month: dt.date, key: str) -> float:
     """The default Schedule value in force in ``month``: the last row starting on or before."""
-    rows = [row for row in schema.DEFAULT_SCHEDULE
+    rows = [row for row in DEFAULT_SCHEDULE_WITH_STREAMS
             if row["from_month"] <= month]  # type: ignore[operator]
     return float(rows[-1][key])  # type: ignore[arg-type]
 
@@ -129,21 +130,35 @@ def _hand_default() -> dict[str, list[float]]:
             payg0 * g_payg * g_payg * g_payg * g_payg]
     azure = [p + q for p, q in zip(ptu, payg, strict=True)]
 
-    # 2024 schedule: margins 40 %, commission 0, opex 45 %, both revenue shares 20 %.
+    # The streams (ChatGPT Plus, Enterprise, Team) open at arr_opening / 12 and grow, in
+    # 2024, at the API's 200 % a year; the costs open at monthly_opening and grow at
+    # 100 % (training compute) and 50 % (staff) a year.
+    arr = {"chatgpt_plus": 1_439e6, "chatgpt_enterprise": 541e6, "chatgpt_team": 220e6}
+    streams = {k: [v / 12 * g_api ** t for t in range(5)] for k, v in arr.items()}
+    revenue = [api[t] + sum(streams[k][t] for k in arr) for t in range(5)]
+    training = [250e6 * 2 ** (t / 12) for t in range(5)]
+    staff = [125e6 * 1.5 ** (t / 12) for t in range(5)]
+
+    # 2024 schedule: margins 40 % (the API's and the streams'), commission 0, opex 20 % of
+    # the whole revenue, both revenue shares 20 %; every stream pays the share.
     rs_az = [0.20 * x for x in azure]
-    rs_api = [0.20 * x for x in api]
+    rs_api = [0.20 * x for x in revenue]
     cost = [x * (1 - 0.40) for x in api]
     commission = [c * 0.0 for c in cost]
-    gross = [x - c - k for x, c, k in zip(api, cost, commission, strict=True)]
-    opex = [x * 0.45 for x in api]
-    profit = [g - ra + rz - o for g, ra, rz, o in zip(gross, rs_api, rs_az, opex, strict=True)]
+    api_gross = [x - c - k for x, c, k in zip(api, cost, commission, strict=True)]
+    gross = [g + sum(streams[k][t] * 0.40 for k in arr) for t, g in enumerate(api_gross)]
+    opex = [x * 0.20 for x in revenue]
+    profit = [gross[t] - rs_api[t] + rs_az[t] - opex[t] - training[t] - staff[t]
+              for t in range(5)]
     azure_gp = [x * 0.40 for x in azure]
     return {"api_revenue": api, "ptu_fee": fee, "ptu_customers": cust, "ptu_revenue": ptu,
             "payg_revenue": payg, "azure_revenue": azure, "revshare_azure_to_openai": rs_az,
             "revshare_api_to_microsoft": rs_api, "openai_compute_cost": cost,
-            "compute_commission": commission, "openai_gross_profit": gross,
+            "compute_commission": commission, "api_gross_profit": api_gross,
+            "openai_gross_profit": gross, "openai_revenue": revenue,
             "openai_opex": opex, "openai_operating_profit": profit,
-            "azure_gross_profit": azure_gp}
+            "azure_gross_profit": azure_gp, "training_compute_cost": training,
+            "staff_cost": staff, **{f"{k}_revenue": v for k, v in streams.items()}}
 
 
 H = _hand_default()
@@ -193,29 +208,49 @@ def test_default_payg_and_azure_revenue(default: Results) -> None:
         assert at(default, "azure_arr", t) == approx(12 * H["azure_revenue"][t])
 
 
+def test_default_streams_and_costs(default: Results) -> None:
+    """The whole company opens at $1B (API) + $2.2B (ChatGPT) = $3.2B annualized."""
+    assert opening(default, "openai_arr") == approx(3.2e9)
+    assert opening(default, "chatgpt_plus_revenue") == approx(1_439e6 / 12)
+    assert opening(default, "training_compute_cost") == approx(250e6)
+    for key in ("chatgpt_plus_revenue", "chatgpt_enterprise_revenue", "chatgpt_team_revenue",
+                "openai_revenue", "training_compute_cost", "staff_cost"):
+        for t in (1, 2, 3, 4):
+            assert at(default, key, t) == approx(H[key][t]), (key, t)
+    # A quarter of 200 % a year on ChatGPT Team's $220M: 220 / 12 x 3^(1/4).
+    assert at(default, "chatgpt_team_revenue", 3) == approx(220e6 / 12 * 3 ** 0.25)
+    assert at(default, "staff_cost", 3) == approx(125e6 * 1.5 ** 0.25)
+
+
 def test_default_revenue_share_both_ways(default: Results) -> None:
     for t in (1, 2, 3):
         assert at(default, "revshare_azure_to_openai", t) == approx(
             0.20 * H["azure_revenue"][t])
-        assert at(default, "revshare_api_to_microsoft", t) == approx(0.20 * H["api_revenue"][t])
+        # The API and all three streams pay the share.
+        assert at(default, "revshare_api_to_microsoft", t) == approx(
+            0.20 * H["openai_revenue"][t])
         assert at(default, "revshare_net", t) == approx(
-            0.20 * H["azure_revenue"][t] - 0.20 * H["api_revenue"][t])
+            0.20 * H["azure_revenue"][t] - 0.20 * H["openai_revenue"][t])
         # No cap by default: the cumulative payment is the plain running sum.
         assert at(default, "cum_revshare_api_to_microsoft", t) == approx(
-            sum(0.20 * H["api_revenue"][s] for s in range(1, t + 1)))
+            sum(0.20 * H["openai_revenue"][s] for s in range(1, t + 1)))
 
 
 def test_default_margins_and_operating_profit(default: Results) -> None:
     for t in (1, 2, 3):
-        api = H["api_revenue"][t]
+        api, revenue = H["api_revenue"][t], H["openai_revenue"][t]
         assert at(default, "openai_compute_cost", t) == approx(api * 0.60)
         assert at(default, "compute_commission", t) == 0.0  # no commission in 2024
-        assert at(default, "openai_gross_profit", t) == approx(api * 0.40)
-        assert at(default, "openai_opex", t) == approx(api * 0.45)
+        assert at(default, "api_gross_profit", t) == approx(api * 0.40)
+        assert at(default, "chatgpt_plus_gross_profit", t) == approx(
+            H["chatgpt_plus_revenue"][t] * 0.40)
+        assert at(default, "openai_gross_profit", t) == approx(revenue * 0.40)
+        assert at(default, "openai_opex", t) == approx(revenue * 0.20)
         assert at(default, "azure_gross_profit", t) == approx(H["azure_revenue"][t] * 0.40)
-        # gross 40 % - revshare 20 % - opex 45 % of API revenue, + 20 % of Azure revenue:
-        # -0.25 x API revenue + 0.20 x Azure revenue.
-        expected = -0.25 * api + 0.20 * H["azure_revenue"][t]
+        # gross 40 % - revshare 20 % - opex 20 % of the whole revenue, + 20 % of Azure
+        # revenue, - the two costs: 0.20 x Azure revenue - training - staff.
+        expected = (0.20 * H["azure_revenue"][t] - H["training_compute_cost"][t]
+                    - H["staff_cost"][t])
         assert at(default, "openai_operating_profit", t) == approx(expected)
         assert at(default, "openai_operating_profit", t) == approx(
             H["openai_operating_profit"][t])
@@ -233,7 +268,7 @@ def test_default_commission_starts_in_january_2025(default: Results) -> None:
     # 2025: api_gross_margin 45 %, commission 10 % on top of the compute cost.
     assert at(default, "openai_compute_cost", 10) == approx(api * 0.55)
     assert at(default, "compute_commission", 10) == approx(api * 0.55 * 0.10)
-    assert at(default, "openai_gross_profit", 10) == approx(api - api * 0.55 - api * 0.055)
+    assert at(default, "api_gross_profit", 10) == approx(api - api * 0.55 - api * 0.055)
 
 
 def test_default_losses_at_the_start_are_carried_forward(default: Results) -> None:
@@ -256,9 +291,9 @@ def test_default_microsoft_total_take(default: Results) -> None:
         expected = (H["azure_gross_profit"][t] - H["revshare_azure_to_openai"][t]
                     + H["revshare_api_to_microsoft"][t] + 0.0 + 0.0)
         assert at(default, "microsoft_total_take", t) == approx(expected)
-        # = Azure revenue x (40 % - 20 %) + API revenue x 20 %.
+        # = Azure revenue x (40 % - 20 %) + OpenAI's whole revenue x 20 %.
         assert at(default, "microsoft_total_take", t) == approx(
-            0.20 * H["azure_revenue"][t] + 0.20 * H["api_revenue"][t])
+            0.20 * H["azure_revenue"][t] + 0.20 * H["openai_revenue"][t])
 
 
 def _default_reference(n: int) -> dict[str, list[float]]:
@@ -266,6 +301,10 @@ def _default_reference(n: int) -> dict[str, list[float]]:
     1..n of the default case, written independently of the engine (index t - 1)."""
     start = dt.date(2024, 4, 1)
     api = 1e9 / 12
+    streams = {str(r["stream"]): float(r["arr_opening"]) / 12  # type: ignore[arg-type]
+               for r in DEFAULT_STREAMS}
+    costs = {str(r["cost"]): float(r["monthly_opening"])  # type: ignore[arg-type]
+             for r in DEFAULT_COSTS}
     cust = 60.0
     fee_uncut = 246_667.0
     payg = 1e9 / 12 - cust * fee_uncut
@@ -284,10 +323,17 @@ def _default_reference(n: int) -> dict[str, list[float]]:
         payg *= (1 + s("azure_payg_growth")) ** (1 / 12)
         fee = fee_uncut * (1 - 0.25) if month >= dt.date(2024, 6, 1) else fee_uncut
         azure = cust * fee + payg
+        for k in streams:
+            streams[k] *= (1 + s(k + "_growth")) ** (1 / 12)
+        for k in costs:
+            costs[k] *= (1 + s(k + "_growth")) ** (1 / 12)
+        revenue = api + sum(streams.values())  # every default stream pays the share
         cost = api * (1 - s("api_gross_margin"))
-        gross = api - cost - cost * s("compute_commission")
-        profit = (gross - s("api_to_microsoft_share") * api
-                  + s("azure_to_openai_share") * azure - api * s("openai_opex_pct"))
+        gross = (api - cost - cost * s("compute_commission")
+                 + sum(v * s(k + "_gross_margin") for k, v in streams.items()))
+        profit = (gross - s("api_to_microsoft_share") * revenue
+                  + s("azure_to_openai_share") * azure - revenue * s("openai_opex_pct")
+                  - sum(costs.values()))
         dist = max(0.0, profit - losses)
         losses = max(0.0, losses - profit)
         # Tier 1 (first investors, hurdle $1B, share 1) takes everything until $1B.
@@ -302,7 +348,7 @@ def _default_reference(n: int) -> dict[str, list[float]]:
 
 def test_default_losses_are_earned_back_before_anything_is_distributed(
         default: Results) -> None:
-    n = 40
+    n = 120
     ref = _default_reference(n)
     profit, dist = ref["openai_operating_profit"], ref["distributable_profit"]
     first_profit = next(t for t in range(n) if profit[t] > 0)
@@ -311,7 +357,8 @@ def test_default_losses_are_earned_back_before_anything_is_distributed(
     # earlier losses, before the first distribution.
     assert first_dist > first_profit
     assert sum(dist[:first_dist]) == 0.0
-    assert ref["dist_first_investors"][first_dist] == dist[first_dist]  # tier 1 has room
+    # Tier 1 takes the first distribution, up to the first investors' $1B.
+    assert ref["dist_first_investors"][first_dist] == min(dist[first_dist], 1e9)
     for key, values in ref.items():
         got = first(default, key, n)
         assert got == [approx(v) for v in values], key
@@ -377,7 +424,8 @@ def custom(*, horizon: int = 6, start: dt.date = START,
     return replace(base, inputs=values,
                    schedule=schedule if schedule is not None else (srow(start),),
                    parties=parties if parties is not None else PARTIES_UNCAPPED,
-                   tiers=tiers if tiers is not None else (tier(1, None, None, nonprofit=1.0),))
+                   tiers=tiers if tiers is not None else (tier(1, None, None, nonprofit=1.0),),
+                   streams=(), costs=())  # the API alone, as a workbook without Streams
 
 
 PARTIES_UNCAPPED = parties()

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 # The column whose value identifies a row, per sheet.
 ROW_KEYS = {schema.INPUTS_SHEET: "key", schema.SCHEDULE_SHEET: "from_month",
             schema.PARTIES_SHEET: "party", schema.TIERS_SHEET: "tier",
-            schema.SCENARIOS_SHEET: "target"}
+            schema.SCENARIOS_SHEET: "target", schema.STREAMS_SHEET: "stream",
+            schema.COSTS_SHEET: "cost"}
 SKIP_COLUMNS = {schema.INPUTS_SHEET: {"key", "unit", "description", "source"}}
 
 

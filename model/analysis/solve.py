@@ -61,14 +61,15 @@ class Settings:
     tornado_pct: float = 0.10
 
 
-VARY_HELP = ("an Inputs key, a Schedule rate, Parties:<party>:<column> or "
-             "Tiers:<tier>:<column> holding a number")
+VARY_HELP = ("an Inputs key, a Schedule rate, Parties:<party>:<column>, "
+             "Tiers:<tier>:<column>, Streams:<stream>:<column> or Costs:<cost>:<column> "
+             "holding a number")
 
 
 def resolve(text: str, a: Assumptions) -> Target:
     """An input to vary: an Inputs key, a Schedule rate (with or without 'Schedule:'),
     Parties:<party>:<column> or Tiers:<tier>:<column>."""
-    if text in schema.field_map(schema.SCHEDULE_FIELDS):
+    if text in {f.key for f in a.schedule_fields}:
         text = f"{schema.SCHEDULE_SHEET}:{text}"
     target = parse_target(text, a)
     if target is None:
@@ -198,9 +199,13 @@ def tornado_inputs(a: Assumptions) -> list[Target]:
         t = Target(schema.INPUTS_SHEET, f.key, "value")
         if field_of(t) and f.kind in ("usd", "count", "rate") and e.inputs[f.key]:
             out.append(t)
-    for f in schema.SCHEDULE_FIELDS:
+    for f in e.schedule_fields:
         if any(row[f.key] for row in e.schedule):
             out.append(Target(schema.SCHEDULE_SHEET, f.key, f.key))
+    out += [Target(schema.STREAMS_SHEET, s.key, "arr_opening") for s in e.streams
+            if s.arr_opening]
+    out += [Target(schema.COSTS_SHEET, c.key, "monthly_opening") for c in e.costs
+            if c.monthly_opening]
     out += [Target(schema.PARTIES_SHEET, p.key, "cap_usd") for p in e.parties if p.capped]
     out += [Target(schema.TIERS_SHEET, str(t.number), "hurdle_usd") for t in e.tiers
             if t.hurdle_usd]

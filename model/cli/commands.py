@@ -45,7 +45,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     a = load(args.path)
     print(f"{args.path}: OK ({a.horizon} months from {a.start_month:%Y-%m}, "
-          f"{len(a.parties)} parties, {len(a.tiers)} tiers)")
+          f"{len(a.parties)} parties, {len(a.tiers)} tiers, {len(a.streams)} streams, "
+          f"{len(a.costs)} costs)")
     return EXIT_OK
 
 
@@ -100,10 +101,20 @@ def cmd_build(args: argparse.Namespace) -> int:
     size = write_atomic(results, out, inputs=(source,), extras=extras, analysis=settings)
     print(f"Wrote {out} ({size / 1024:,.0f} KB, {results.timeline.n} months)")
     print(headline_table(results))
+    if a.missing_sheets:
+        print(missing_sheets_note(a, source))
     if args.pdf:
         pdf = write_pdf(results, out)
         print(f"Wrote {pdf}")
     return EXIT_OK
+
+
+def missing_sheets_note(a: Assumptions, source: Path) -> str:
+    """What a workbook made before the Streams and Costs sheets can add."""
+    return (f"Note: {source.name} has no {' or '.join(a.missing_sheets)} sheet, so the model "
+            "has no OpenAI revenue besides the API and no costs besides its compute. "
+            "`finmodel init NEW.xlsx` writes a workbook with them (ChatGPT, training compute "
+            "and staff); copy the sheets, and their columns of the Schedule sheet, across.")
 
 
 def parse_month(text: str | None, what: str) -> dt.date | None:

@@ -27,7 +27,7 @@ from model.core.engine import (
     schedule_in_force,
 )
 from model.inputs import schema
-from model.inputs.uncertain import INPUT_KEYS, SCHEDULE_KEYS, Distribution
+from model.inputs.uncertain import INPUT_KEYS, Distribution
 
 if TYPE_CHECKING:
     from model.inputs.assumptions import Assumptions
@@ -70,16 +70,17 @@ def drawn_inputs(a: Assumptions, dists: Sequence[Distribution], x: dict[str, np.
     tl = Timeline.of(a)
     inputs: list[Any] = list(inputs_vector(a))
     sched = schedule_in_force(a, tl)
-    schedule: list[Any] = [sched[f.key] for f in schema.SCHEDULE_FIELDS]
+    fields = {f.key: f for f in a.schedule_fields}
+    schedule: list[Any] = [sched[key] for key in fields]
     held: dict[str, np.ndarray] = {}
     input_index = {f.key: i for i, f in enumerate(schema.INPUT_FIELDS)}
-    sched_index = {f.key: i for i, f in enumerate(schema.SCHEDULE_FIELDS)}
+    sched_index = {key: i for i, key in enumerate(fields)}
     for d in dists:
         mode = d.mode_of_apply
-        if d.key in SCHEDULE_KEYS:
+        if d.key in fields:
             held[d.key] = np.zeros(size, dtype=bool)
             i = sched_index[d.key]
-            schedule[i] = _DrawnSchedule(schedule[i], x[d.key], mode, SCHEDULE_KEYS[d.key],
+            schedule[i] = _DrawnSchedule(schedule[i], x[d.key], mode, fields[d.key],
                                          held[d.key])
         else:
             i = input_index[d.key]

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from model.core.expr import Expr, Input, Param
+from model.core.linekeys import check_line_keys
 from model.core.lines import SAME, Line, all_lines
 from model.inputs.assumptions import Assumptions
-from model.inputs.schema import INPUT_FIELDS, SCHEDULE_FIELDS
+from model.inputs.schema import INPUT_FIELDS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -69,12 +70,13 @@ def schedule_in_force(a: Assumptions, tl: Timeline) -> dict[str, list[float]]:
     """For each Schedule key, the value in force in each month t = 0..n, after any
     scenario override that sets a key from a month on."""
     starts = [row["from_month"] for row in a.schedule]
-    out: dict[str, list[float]] = {f.key: [] for f in SCHEDULE_FIELDS}
+    fields = a.schedule_fields
+    out: dict[str, list[float]] = {f.key: [] for f in fields}
     i = 0
     for month in tl.months:
         while i + 1 < len(starts) and starts[i + 1] <= month:  # type: ignore[operator]
             i += 1
-        for f in SCHEDULE_FIELDS:
+        for f in fields:
             out[f.key].append(float(a.schedule[i][f.key]))  # type: ignore[arg-type]
     for key, start, value in a.schedule_overrides:
         out[key] = [value if m >= start else v for m, v in zip(tl.months, out[key], strict=True)]
@@ -100,7 +102,7 @@ class _PyRender:
         self.inputs = {f.key: i for i, f in enumerate(INPUT_FIELDS)}
         self.params: dict[tuple[str, str, str], int] = {}
         self.consts = {name: i for i, name in enumerate(constants(a))}
-        self.sched = {f.key: i for i, f in enumerate(SCHEDULE_FIELDS)}
+        self.sched = {f.key: i for i, f in enumerate(a.schedule_fields)}
 
     # Rows, inputs and parameters are bound to local names at the top of the step
     # function (v3, i2, p0, ...): a local lookup is the cheapest one Python has.
@@ -179,6 +181,7 @@ class Compiled:
 
 
 def compile_model(a: Assumptions, vector: bool = False) -> Compiled:
+    check_line_keys(a, a.name)
     lines = all_lines(a)
     check_order(lines)
     index = {ln.key: i for i, ln in enumerate(lines)}
@@ -194,7 +197,7 @@ def compile_model(a: Assumptions, vector: bool = False) -> Compiled:
     names += [f"    i{k} = I[{k}]" for k in range(len(INPUT_FIELDS))]
     names += [f"    p{k} = P[{k}]" for k in range(len(r.params))]
     names += [f"    c{k} = C[{k}]" for k in range(len(r.consts))]
-    names += [f"    s{k} = S[{k}]" for k in range(len(SCHEDULE_FIELDS))]
+    names += [f"    s{k} = S[{k}]" for k in range(len(r.sched))]
     body = ["def step(V, I, P, C, M, Y, S, n):", *names, "    t = 0", *openings,
             "    for t in range(1, n + 1):", *periods]
     source = "\n".join(body) + "\n"
@@ -212,7 +215,8 @@ def shape(a: Assumptions) -> tuple[object, ...]:
     tiers, and which optional inputs are blank. Runs that share a shape share code."""
     return (tuple((p.key, p.capped, p.overflow_to) for p in a.parties),
             tuple((t.number, t.hurdle_party) for t in a.tiers),
-            tuple(sorted(k for k, v in a.inputs.items() if v is None)))
+            tuple(sorted(k for k, v in a.inputs.items() if v is None)),
+            tuple(s.key for s in a.streams), tuple(c.key for c in a.costs))
 
 
 def compiled_for(a: Assumptions, vector: bool = False) -> Compiled:
@@ -306,7 +310,7 @@ def run(base: Assumptions) -> Results:
     sched = schedule_in_force(a, tl)
     c.step(raw, inputs_vector(a), param_vector(a, c.params),
            [v for v, _, _ in constants(a).values()], months, years,
-           [sched[f.key] for f in SCHEDULE_FIELDS], n)
+           [sched[f.key] for f in a.schedule_fields], n)
     return Results(base, tl, c.lines, c.index, raw, c.params)
 
 
@@ -318,7 +322,7 @@ def run_vector(c: Compiled, a: Assumptions, rows: Sequence[Any],
     ``rows[i]`` receives line i: any object indexed by month t = 0..n (the step reads
     months t and t - 1), such as an (n + 1, draws) array or a buffer that keeps only
     the last two months. ``inputs`` (in INPUT_FIELDS order) and ``schedule`` (one
-    sequence per SCHEDULE_FIELDS key, indexed by month) default to the assumptions'
+    sequence per ``a.schedule_fields`` key, indexed by month) default to the assumptions'
     own values; any entry may be an array of draws. ``a`` must be the assumptions the
     step was compiled for (its IfBlank branches are fixed at compile time).
     Used by the Monte Carlo engine (model.simulate); ``run`` is unchanged.
@@ -328,7 +332,7 @@ def run_vector(c: Compiled, a: Assumptions, rows: Sequence[Any],
         inputs = inputs_vector(a)
     if schedule is None:
         sched = schedule_in_force(a, tl)
-        schedule = [sched[f.key] for f in SCHEDULE_FIELDS]
+        schedule = [sched[f.key] for f in a.schedule_fields]
     c.step(rows, inputs, param_vector(a, c.params),
            [v for v, _, _ in constants(a).values()], [serial(m) for m in tl.months],
            [float(m.year) for m in tl.months], schedule, tl.n)

@@ -1,15 +1,14 @@
 """Every line item of the model, each defined once.
 
 ``model_lines(a)`` returns the sections of the calculation sheets in the order
-they are computed and laid out. Each line's expression gives both its Python
+they are computed and laid out (OpenAI's P&L, from revenue to operating profit, is
+in ``pnl``). Each line's expression gives both its Python
 value (through the engine) and its Excel formula (through the writer). The
 parties and tiers of the assumptions decide which waterfall lines exist; their
 numbers stay live inputs.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from model.core.expr import (
     Abs,
@@ -31,50 +30,13 @@ from model.core.expr import (
     growth,
 )
 from model.core.expr import Const as K
+from model.core.line import CHECKS, REVENUE, SAME, WATERFALL, Line, Section
+from model.core.line import flow as _flow
+from model.core.line import section as _section
+from model.core.line import usd as _usd
+from model.core.pnl import margins, operating_profit, revenue_share, streams
 from model.inputs.assumptions import Assumptions, Party, Tier
-from model.inputs.schema import PARTIES_SHEET, SCHEDULE_FIELDS, TIERS_SHEET
-
-REVENUE = "Revenue"
-WATERFALL = "Waterfall"
-CHECKS = "Checks"
-
-SAME = "same"  # opening column holds the line's own formula, for the month before start
-
-
-@dataclass(frozen=True)
-class Line:
-    key: str
-    label: str
-    fmt: str  # usd, rate, count, date, flag, int
-    expr: Expr
-    opening: Expr | str | None = None  # None: blank; SAME: the period formula
-    total: bool = False  # flows get a total in the totals column
-    sheet: str = ""
-
-    @property
-    def unit(self) -> str:
-        return {"usd": "$M", "rate": "%", "count": "#", "date": "date", "flag": "1/0",
-                "int": "#"}[self.fmt]
-
-
-@dataclass(frozen=True)
-class Section:
-    sheet: str
-    title: str
-    lines: tuple[Line, ...]
-
-
-def _section(sheet: str, title: str, *lines: Line) -> Section:
-    return Section(sheet, title, tuple(
-        Line(ln.key, ln.label, ln.fmt, ln.expr, ln.opening, ln.total, sheet) for ln in lines))
-
-
-def _flow(key: str, label: str, expr: Expr, opening: Expr | str | None = None) -> Line:
-    return Line(key, label, "usd", expr, opening, total=True)
-
-
-def _usd(key: str, label: str, expr: Expr, opening: Expr | str | None = None) -> Line:
-    return Line(key, label, "usd", expr, opening)
+from model.inputs.schema import PARTIES_SHEET, TIERS_SHEET
 
 
 def timeline() -> Section:
@@ -85,10 +47,10 @@ def timeline() -> Section:
     )
 
 
-def schedule_lookups() -> Section:
+def schedule_lookups(a: Assumptions) -> Section:
     return _section(REVENUE, "Schedule in force", *(
         Line("sched_" + f.key, f.description.split(".")[0], "rate", Lookup(f.key))
-        for f in SCHEDULE_FIELDS))
+        for f in a.schedule_fields))
 
 
 def revenue() -> Section:
@@ -112,42 +74,6 @@ def revenue() -> Section:
               Ref("ptu_revenue") + Ref("payg_revenue"), SAME),
         _usd("azure_arr", "Azure OpenAI annualized revenue (ARR)",
              Ref("azure_revenue") * 12, SAME),
-    )
-
-
-def revenue_share() -> Section:
-    owed = Ref("sched_api_to_microsoft_share") * Ref("api_revenue")
-    cap = Input("revshare_api_to_microsoft_cap_usd")
-    return _section(
-        REVENUE, "Revenue share",
-        _flow("revshare_azure_to_openai", "Revenue share Microsoft pays OpenAI (Azure)",
-              Ref("sched_azure_to_openai_share") * Ref("azure_revenue")),
-        _flow("revshare_api_to_microsoft", "Revenue share OpenAI pays Microsoft (API)",
-              IfBlank(cap, owed,
-                      Min(owed, Max(0, cap - Prev("cum_revshare_api_to_microsoft"))))),
-        _usd("cum_revshare_api_to_microsoft", "Cumulative revenue share paid to Microsoft",
-             Prev("cum_revshare_api_to_microsoft") + Ref("revshare_api_to_microsoft"), Num(0)),
-        _flow("revshare_net", "Net revenue share to OpenAI",
-              Ref("revshare_azure_to_openai") - Ref("revshare_api_to_microsoft")),
-    )
-
-
-def margins() -> Section:
-    return _section(
-        REVENUE, "Margins",
-        _flow("azure_gross_profit", "Azure OpenAI gross profit",
-              Ref("azure_revenue") * Ref("sched_azure_gross_margin")),
-        _flow("openai_compute_cost", "OpenAI compute cost",
-              Ref("api_revenue") * (1 - Ref("sched_api_gross_margin"))),
-        _flow("compute_commission", "Microsoft's commission on OpenAI compute",
-              Ref("openai_compute_cost") * Ref("sched_compute_commission")),
-        _flow("openai_gross_profit", "OpenAI API gross profit",
-              Ref("api_revenue") - Ref("openai_compute_cost") - Ref("compute_commission")),
-        _flow("openai_opex", "OpenAI operating expenses",
-              Ref("api_revenue") * Ref("sched_openai_opex_pct")),
-        _flow("openai_operating_profit", "OpenAI operating profit",
-              Ref("openai_gross_profit") - Ref("revshare_api_to_microsoft")
-              + Ref("revshare_azure_to_openai") - Ref("openai_opex")),
     )
 
 
@@ -342,8 +268,8 @@ def checks(a: Assumptions) -> Section:
 
 def model_lines(a: Assumptions) -> tuple[Section, ...]:
     """All sections, in computation order."""
-    return (timeline(), schedule_lookups(), revenue(), revenue_share(), margins(),
-            profit_to_distribute(), caps(a),
+    return (timeline(), schedule_lookups(a), revenue(), streams(a), revenue_share(a),
+            margins(a), operating_profit(a), profit_to_distribute(), caps(a),
             *(tier(a, t, i) for i, t in enumerate(a.tiers)),
             distributions(a), milestones(a), microsoft(), checks(a))
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from model.inputs import schema
+from model.inputs.streams import cost_schedule_fields, stream_schedule_fields
 
 if TYPE_CHECKING:
     from model.inputs.overrides import Scenarios
@@ -39,6 +40,32 @@ class Tier:
 
 
 @dataclass(frozen=True)
+class Stream:
+    """A revenue stream of OpenAI besides the API: a row of the Streams sheet."""
+
+    key: str
+    label: str
+    arr_opening: float
+    pays_revshare: bool
+    unit: str = ""
+    description: str = ""
+    source: str = ""
+    cell: str = field(default="", compare=False)  # where its key was read, for messages
+
+
+@dataclass(frozen=True)
+class Cost:
+    """A cost of OpenAI besides the API's compute: a row of the Costs sheet."""
+
+    key: str
+    label: str
+    monthly_opening: float
+    description: str = ""
+    source: str = ""
+    cell: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
 class Assumptions:
     """One complete, valid set of inputs.
 
@@ -58,6 +85,17 @@ class Assumptions:
     schedule_overrides: tuple[tuple[str, dt.date, float], ...] = ()
     as_of: dt.datetime | None = None  # when the inputs workbook was saved (its properties)
     distributions: tuple[Distribution, ...] | None = None  # the Distributions sheet's rows
+    streams: tuple[Stream, ...] = ()  # the Streams sheet's rows
+    costs: tuple[Cost, ...] = ()  # the Costs sheet's rows
+    # Sheets that `finmodel init` writes and this workbook lacks (a build notes them).
+    missing_sheets: tuple[str, ...] = ()
+
+    @property
+    def schedule_fields(self) -> tuple[schema.Field, ...]:
+        """The Schedule's columns: the schema's, then two per stream and one per cost."""
+        return (*schema.SCHEDULE_FIELDS,
+                *(f for s in self.streams for f in stream_schedule_fields(s.key, s.label)),
+                *(f for c in self.costs for f in cost_schedule_fields(c.key, c.label)))
 
     def effective(self) -> Assumptions:
         """These assumptions with the selected scenario's overrides applied."""
@@ -93,6 +131,12 @@ class Assumptions:
                 return p
         raise KeyError(key)
 
+    def stream(self, key: str) -> Stream:
+        return next(s for s in self.streams if s.key == key)
+
+    def cost(self, key: str) -> Cost:
+        return next(c for c in self.costs if c.key == key)
+
     def cell(self, table: str, row: str, column: str) -> object:
         """An input by sheet, row key and column: Inputs rows are keys (column 'value')."""
         if table == schema.INPUTS_SHEET:
@@ -100,9 +144,17 @@ class Assumptions:
         return self.param(table, row, column)
 
     def with_cell(self, table: str, row: str, column: str, value: object) -> Assumptions:
-        """A copy with one Inputs, Parties or Tiers cell replaced."""
+        """A copy with one Inputs, Parties, Tiers, Streams or Costs cell replaced."""
         if table == schema.INPUTS_SHEET:
             return dataclasses.replace(self, inputs={**self.inputs, row: value})
+        if table == schema.STREAMS_SHEET:
+            return dataclasses.replace(self, streams=tuple(
+                dataclasses.replace(s, **{column: value}) if s.key == row else s  # type: ignore[arg-type]
+                for s in self.streams))
+        if table == schema.COSTS_SHEET:
+            return dataclasses.replace(self, costs=tuple(
+                dataclasses.replace(c, **{column: value}) if c.key == row else c  # type: ignore[arg-type]
+                for c in self.costs))
         if table == schema.PARTIES_SHEET:
             return dataclasses.replace(self, parties=tuple(
                 dataclasses.replace(p, **{column: value})  # type: ignore[arg-type]
@@ -117,9 +169,13 @@ class Assumptions:
         return dataclasses.replace(self, tiers=tuple(tiers))
 
     def param(self, table: str, row: str, column: str) -> object:
-        """A cell of the Parties or Tiers table, by row key and column key."""
+        """A cell of the Parties, Tiers, Streams or Costs table, by row and column key."""
         if table == schema.PARTIES_SHEET:
             return getattr(self.party(row), column)
+        if table == schema.STREAMS_SHEET:
+            return getattr(self.stream(row), column)
+        if table == schema.COSTS_SHEET:
+            return getattr(self.cost(row), column)
         tier = next(t for t in self.tiers if str(t.number) == row)
         if column in ("hurdle_usd", "hurdle_party", "name"):
             return getattr(tier, column)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from model.inputs import schema
-from model.inputs.assumptions import Assumptions, Party, Tier
+from model.inputs.assumptions import Assumptions, Cost, Party, Stream, Tier
 from model.inputs.overrides import (
     OverrideRow,
     Scenarios,
@@ -17,6 +17,7 @@ from model.inputs.overrides import (
     party_target,
     schedule_target,
 )
+from model.inputs.streams import DEFAULT_COSTS, DEFAULT_SCHEDULE_WITH_STREAMS, DEFAULT_STREAMS
 from model.inputs.uncertain import Distribution
 
 SEED = "seed terms (2024)"
@@ -101,10 +102,19 @@ def default_assumptions() -> Assumptions:
         for t in schema.DEFAULT_TIERS)
     inputs = {k: (float(v) if isinstance(v, int) and not isinstance(v, bool) else v)
               for k, v in schema.DEFAULT_INPUTS.items()}
-    return Assumptions(inputs=inputs, schedule=schema.DEFAULT_SCHEDULE,
+    streams = tuple(Stream(key=str(s["stream"]), label=str(s["label"]),
+                           arr_opening=float(s["arr_opening"]),  # type: ignore[arg-type]
+                           pays_revshare=bool(s["pays_revshare"]), unit=str(s["unit"]),
+                           description=str(s["description"]), source=str(s["source"]))
+                    for s in DEFAULT_STREAMS)
+    costs = tuple(Cost(key=str(c["cost"]), label=str(c["label"]),
+                       monthly_opening=float(c["monthly_opening"]),  # type: ignore[arg-type]
+                       description=str(c["description"]), source=str(c["source"]))
+                  for c in DEFAULT_COSTS)
+    return Assumptions(inputs=inputs, schedule=DEFAULT_SCHEDULE_WITH_STREAMS,
                        parties=parties, tiers=tiers, scenarios=DEFAULT_SCENARIOS,
                        selected=DEFAULT_SCENARIOS.names[0],
-                       distributions=DEFAULT_DISTRIBUTIONS)
+                       distributions=DEFAULT_DISTRIBUTIONS, streams=streams, costs=costs)
 
 
 def _opt_float(v: object) -> float | None:

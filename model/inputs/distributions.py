@@ -14,7 +14,6 @@ from model.inputs.uncertain import (
     INPUT_KEYS,
     KINDS,
     NUMBER_COLUMNS,
-    SCHEDULE_KEYS,
     SHEET,
     Distribution,
 )
@@ -29,7 +28,7 @@ def base_case(a: Assumptions, keys: Sequence[str]) -> tuple[Distribution, ...]:
     scale by exactly 1 for Schedule keys."""
     out = []
     for key in keys:
-        if key in SCHEDULE_KEYS:
+        if key not in INPUT_KEYS:  # a Schedule key
             out.append(Distribution(key, "normal", "scale", mean=1.0, sd=0.0))
         else:
             value = a.inputs[key]
@@ -58,6 +57,7 @@ def parse_distributions(table: RawTable, a: Assumptions, path: str,
     if problems:
         raise InputError(path, problems)
 
+    schedule_keys = {f.key for f in a.schedule_fields}
     seen: dict[str, int] = {}
     out: list[Distribution] = []
     for excel_row, values in table.rows:
@@ -71,7 +71,7 @@ def parse_distributions(table: RawTable, a: Assumptions, path: str,
         if not isinstance(key, str):
             bad(cell("key"), "an Inputs or Schedule key", describe(key))
             continue
-        if key not in INPUT_KEYS and key not in SCHEDULE_KEYS:
+        if key not in INPUT_KEYS and key not in schedule_keys:
             if key in a.inputs:
                 bad(cell("key"), "an Inputs key holding an amount, a rate or a count "
                     "(dates, TRUE/FALSE and structural inputs cannot be drawn)",

@@ -12,15 +12,16 @@ from dataclasses import dataclass
 
 from model.inputs import schema
 from model.inputs.schema import Field
+from model.inputs.streams import TABLE_FIELDS, schedule_field
 
 FIXED_COLUMNS = ("target", "from_month", "note")
 
 
 @dataclass(frozen=True)
 class Target:
-    sheet: str  # Inputs, Schedule, Parties or Tiers
-    row: str  # input key, schedule key, party key or tier number
-    column: str  # "value", the schedule key, or the Parties / Tiers column
+    sheet: str  # Inputs, Schedule, Parties, Tiers, Streams or Costs
+    row: str  # input key, schedule key, party key, tier number, stream or cost key
+    column: str  # "value", the schedule key, or the column of the table
 
     def text(self) -> str:
         if self.sheet == schema.INPUTS_SHEET:
@@ -64,7 +65,9 @@ def field_of(target: Target) -> Field | None:
     if target.sheet == schema.INPUTS_SHEET:
         f = schema.field_map(schema.INPUT_FIELDS).get(target.row)
     elif target.sheet == schema.SCHEDULE_SHEET:
-        f = schema.field_map(schema.SCHEDULE_FIELDS).get(target.column)
+        f = schedule_field(target.column)
+    elif target.sheet in TABLE_FIELDS:
+        f = schema.field_map(TABLE_FIELDS[target.sheet]).get(target.column)
     elif target.sheet == schema.PARTIES_SHEET:
         f = schema.field_map(schema.PARTY_FIELDS).get(target.column)
     elif target.sheet == schema.TIERS_SHEET:
@@ -76,5 +79,6 @@ def field_of(target: Target) -> Field | None:
     return f
 
 
-TARGET_HELP = ("an Inputs key, Schedule:<rate>, Parties:<party>:<column> or "
-               "Tiers:<tier>:<hurdle_usd or party> naming a number or date input")
+TARGET_HELP = ("an Inputs key, Schedule:<rate>, Parties:<party>:<column>, "
+               "Tiers:<tier>:<hurdle_usd or party>, Streams:<stream>:<column> or "
+               "Costs:<cost>:<column> naming a number, date or TRUE/FALSE input")

@@ -7,7 +7,9 @@ target in the scenarios whose cell is filled:
 - ``waterfall_end_month``: a key of the Inputs sheet;
 - ``Schedule:api_to_microsoft_share``: a Schedule rate, from ``from_month`` on;
 - ``Parties:microsoft:cap_usd``: a cell of the Parties sheet;
-- ``Tiers:2:hurdle_usd`` or ``Tiers:3:microsoft``: a cell of the Tiers sheet.
+- ``Tiers:2:hurdle_usd`` or ``Tiers:3:microsoft``: a cell of the Tiers sheet;
+- ``Streams:chatgpt_plus:arr_opening`` or ``Costs:staff:monthly_opening``: a cell of the
+  Streams or Costs sheet (a stream's rates are ``Schedule:chatgpt_plus_growth``, ...).
 
 The input sheets stay the base case. In the model, a calculation layer picks
 the selected scenario's value where it has one, so a drop-down switches the
@@ -44,7 +46,14 @@ def parse_target(text: str, a: Assumptions) -> Target | None:
     if len(parts) == 1:
         t = inputs_target(parts[0])
     elif len(parts) == 2 and parts[0] == schema.SCHEDULE_SHEET:
+        if parts[1] not in {f.key for f in a.schedule_fields}:
+            return None
         t = schedule_target(parts[1])
+    elif len(parts) == 3 and parts[0] in (schema.STREAMS_SHEET, schema.COSTS_SHEET):
+        rows = a.streams if parts[0] == schema.STREAMS_SHEET else a.costs
+        if parts[1] not in {r.key for r in rows}:
+            return None
+        t = Target(parts[0], parts[1], parts[2])
     elif len(parts) == 3 and parts[0] == schema.PARTIES_SHEET:
         if parts[1] not in {p.key for p in a.parties}:
             return None

@@ -126,7 +126,10 @@ SCHEDULE_FIELDS: tuple[Field, ...] = (
           SEED + " (cost only at first, a commission later; rate " + ILLUSTRATIVE + ")",
           lo=0),
     Field("openai_opex_pct", "rate", "fraction",
-          "OpenAI operating expenses as a share of API revenue", ILLUSTRATIVE, lo=0),
+          "OpenAI operating expenses as a share of its whole revenue (the API and every "
+          "stream), besides the lines of the Costs sheet",
+          ILLUSTRATIVE + " (sales, administration and free users' compute: staff and "
+          "training compute are on the Costs sheet)", lo=0),
     Field("azure_to_openai_share", "rate", "fraction",
           "Share of Azure OpenAI revenue that Microsoft pays OpenAI",
           SEED + " (20 cents per $1)", lo=0, hi=1),
@@ -178,8 +181,10 @@ TIER_SHARE = Field("<party>", "rate", "fraction",
 SHEETS = (INPUTS_SHEET, SCHEDULE_SHEET, PARTIES_SHEET, TIERS_SHEET)
 SCENARIOS_SHEET = "Scenarios"
 DISTRIBUTIONS_SHEET = "Distributions"
+STREAMS_SHEET = "Streams"  # their columns: model/inputs/streams.py
+COSTS_SHEET = "Costs"
 # Read when present; a workbook without them is still valid.
-OPTIONAL_SHEETS = (SCENARIOS_SHEET, DISTRIBUTIONS_SHEET)
+OPTIONAL_SHEETS = (SCENARIOS_SHEET, DISTRIBUTIONS_SHEET, STREAMS_SHEET, COSTS_SHEET)
 
 # ---------------------------------------------------------------- defaults
 
@@ -205,7 +210,7 @@ DEFAULT_INPUTS: dict[str, object] = {
 _YEARS = tuple(range(2024, 2035))
 _API_GROWTH = (2.00, 1.00, 0.70, 0.50, 0.40, 0.30, 0.25, 0.20, 0.15, 0.12, 0.10)
 _MARGIN = (0.40, 0.45, 0.50, 0.55, 0.60, 0.60, 0.60, 0.60, 0.60, 0.60, 0.60)
-_OPEX = (0.45, 0.40, 0.35, 0.30, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25)
+_OPEX = (0.20, 0.18, 0.16, 0.14, 0.12, 0.10, 0.10, 0.10, 0.10, 0.10, 0.10)
 
 
 def _schedule_row(i: int) -> dict[str, object]:

@@ -6,8 +6,10 @@ Run ``python -m model.inputs.schemadoc > docs/schema.md``; a test keeps the file
 from __future__ import annotations
 
 from model.inputs import schema
+from model.inputs.assumptions import Assumptions
 from model.inputs.defaults import default_assumptions
 from model.inputs.schema import Field
+from model.inputs.streams import COST_FIELDS, DEFAULT_COSTS, DEFAULT_STREAMS, STREAM_FIELDS
 
 
 def _default(value: object) -> str:
@@ -57,8 +59,8 @@ def update_readme(path: str = "README.md") -> None:
 def render() -> str:
     a = default_assumptions()
     out = ["# The assumptions workbook", "",
-           ("Generated from `model/inputs/schema.py` by `python -m model.inputs.schemadoc`; "
-            "do not edit."),
+           "Generated from `model/inputs/schema.py` and `model/inputs/streams.py` by "
+           "`python -m model.inputs.schemadoc`; do not edit.",
            f"Schema version {schema.SCHEMA_VERSION} (document property "
            f"`{schema.SCHEMA_PROPERTY}`).", "",
            "Each sheet is a table whose first row holds the column keys below. Sheets and "
@@ -80,12 +82,14 @@ def render() -> str:
             "|---|---|---|---|---|"]
     for f in (schema.SCHEDULE_MONTH, *schema.SCHEDULE_FIELDS):
         out.append(f"| `{f.key}` | {f.unit} | {_rule(f)} | {f.description} | {f.source} |")
-    out += ["", "Defaults:", "",
-            "| " + " | ".join(f.key for f in (schema.SCHEDULE_MONTH, *schema.SCHEDULE_FIELDS))
-            + " |", "|" + "---|" * (1 + len(schema.SCHEDULE_FIELDS))]
-    for row in a.schedule:
-        out.append("| " + " | ".join(_default(row[f.key]) for f in
-                                      (schema.SCHEDULE_MONTH, *schema.SCHEDULE_FIELDS)) + " |")
+    out += ["", "Each stream of the `Streams` sheet adds the columns `<stream>_growth` (% a "
+            "year, at least -1) and `<stream>_gross_margin` (a fraction, at most 1), and each "
+            "cost of the `Costs` sheet the column `<cost>_growth`, with the same rules.",
+            "", "Defaults:", ""]
+    out += _schedule_table(a, (schema.SCHEDULE_MONTH, *schema.SCHEDULE_FIELDS))
+    out += ["", "Defaults of the streams' and costs' columns:", ""]
+    out += _schedule_table(a, (schema.SCHEDULE_MONTH,
+                               *a.schedule_fields[len(schema.SCHEDULE_FIELDS):]))
     out += ["", f"## Sheet `{schema.PARTIES_SHEET}`", "",
             "| column | unit | rule | description |", "|---|---|---|---|"]
     for f in schema.PARTY_FIELDS:
@@ -108,7 +112,31 @@ def render() -> str:
                    f"{_default(t.hurdle_usd)} | "
                    + " | ".join(_default(t.shares.get(k, 0.0)) for k in keys) + " |")
     out += ["", f"Sources: {schema.TABLE_SOURCES[schema.TIERS_SHEET]}", ""]
+    out += _keyed_table(schema.STREAMS_SHEET, STREAM_FIELDS, DEFAULT_STREAMS,
+                        "One row per revenue stream of OpenAI besides the API. Optional: a "
+                        "workbook without it has no streams.")
+    out += _keyed_table(schema.COSTS_SHEET, COST_FIELDS, DEFAULT_COSTS,
+                        "One row per cost of OpenAI besides the API's compute (which is in "
+                        "`api_gross_margin`). Optional: a workbook without it has no costs.")
     return "\n".join(out)
+
+
+def _schedule_table(a: Assumptions, fields: tuple[Field, ...]) -> list[str]:
+    out = ["| " + " | ".join(f.key for f in fields) + " |", "|" + "---|" * len(fields)]
+    for row in a.schedule:
+        out.append("| " + " | ".join(_default(row[f.key]) for f in fields) + " |")
+    return out
+
+
+def _keyed_table(sheet: str, fields: tuple[Field, ...], rows: tuple[dict[str, object], ...],
+                 intro: str) -> list[str]:
+    out = [f"## Sheet `{sheet}`", "", intro, "",
+           "| column | unit | rule | description |", "|---|---|---|---|"]
+    out += [f"| `{f.key}` | {f.unit} | {_rule(f)} | {f.description} |" for f in fields]
+    out += ["", "Defaults:", "", "| " + " | ".join(f.key for f in fields) + " |",
+            "|" + "---|" * len(fields)]
+    out += ["| " + " | ".join(_default(r[f.key]) for f in fields) + " |" for r in rows]
+    return [*out, ""]
 
 
 if __name__ == "__main__":

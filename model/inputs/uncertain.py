@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 
 from model.inputs import schema
 from model.inputs.schema import Field
+from model.inputs.streams import schedule_field
 
 if TYPE_CHECKING:
     import numpy as np
@@ -84,7 +85,7 @@ DISTRIBUTION_FIELDS: tuple[Field, ...] = (
 DRAWABLE_KINDS = ("usd", "rate", "count")
 INPUT_KEYS = {f.key: f for f in schema.INPUT_FIELDS
               if f.kind in DRAWABLE_KINDS and not f.structural}
-SCHEDULE_KEYS = {f.key: f for f in schema.SCHEDULE_FIELDS}
+SCHEDULE_KEYS = {f.key: f for f in schema.SCHEDULE_FIELDS}  # streams and costs add theirs
 
 
 @dataclass(frozen=True)
@@ -108,11 +109,13 @@ class Distribution:
     @property
     def sheet(self) -> str:
         """The input sheet the key belongs to."""
-        return schema.SCHEDULE_SHEET if self.key in SCHEDULE_KEYS else schema.INPUTS_SHEET
+        return schema.INPUTS_SHEET if self.key in INPUT_KEYS else schema.SCHEDULE_SHEET
 
     @property
     def field(self) -> Field:
-        return SCHEDULE_KEYS.get(self.key) or INPUT_KEYS[self.key]
+        f = INPUT_KEYS.get(self.key) or schedule_field(self.key)
+        assert f is not None, self.key
+        return f
 
     @property
     def mode_of_apply(self) -> str:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 from model.errors import InputError
-from model.inputs import schema
+from model.inputs import schema, stream_tables
 from model.inputs.assumptions import Assumptions, Party, Tier
 from model.inputs.distributions import parse_distributions
 from model.inputs.problems import (
@@ -58,11 +59,14 @@ class WorkbookValidator(Validator):
                 self.problem(table.sheet, "column A", f"a row with key '{key}'", "none", key)
         return out
 
-    def schedule(self, start: object) -> tuple[dict[str, object], ...]:
+    def schedule(self, start: object, added: Sequence[tuple[Field, str]] = ()
+                 ) -> tuple[dict[str, object], ...]:
+        """The Schedule rows; ``added``: the streams' and costs' columns, and whose."""
         fields = (schema.SCHEDULE_MONTH, *schema.SCHEDULE_FIELDS)
         table = self.table(schema.SCHEDULE_SHEET, tuple(f.key for f in fields))
-        if table is None:
+        if table is None or not stream_tables.columns_present(self, table, added):
             return ()
+        fields = (*fields, *(f for f, _ in added))
         rows: list[dict[str, object]] = []
         previous: tuple[dt.date, str] | None = None
         for excel_row, values in table.rows:
@@ -271,16 +275,20 @@ def validate(raw: RawWorkbook) -> Assumptions:
                   f"schema version {raw.schema_version}")
         raise InputError(raw.path, v.problems)
     inputs = v.inputs()
-    schedule = v.schedule(inputs.get("start_month"))
+    streams, costs = stream_tables.read_streams(v), stream_tables.read_costs(v)
+    schedule = v.schedule(inputs.get("start_month"),
+                          stream_tables.schedule_columns(streams, costs))
     parties = v.parties(_end_year(inputs))
     tiers = v.tiers(parties)
+    stream_tables.check_keys(v, streams, costs)
     v.cross_checks(inputs)
     if v.problems or any(x is BAD for x in inputs.values()):
         raise InputError(raw.path, v.problems)
     clean = {k: (float(x) if isinstance(x, int) and not isinstance(x, bool)
                  and k != "horizon_months" else x) for k, x in inputs.items()}
     a = Assumptions(inputs=clean, schedule=schedule, parties=parties, tiers=tiers,
-                    name=model_name(raw.path), as_of=raw.saved)
+                    name=model_name(raw.path), as_of=raw.saved, streams=streams, costs=costs,
+                    missing_sheets=stream_tables.missing_sheets(v))
     table = raw.tables.get(schema.SCENARIOS_SHEET)
     if table is not None:
         scenarios = parse_scenarios(table, a, v)

@@ -57,18 +57,29 @@ def _series(chart: Any, name: str, categories: str, values: str, i: int,
 
 
 def dashboard_charts(wb: Any, results: Results, layout: Layout) -> list[Any]:
-    """The five dashboard charts, in reading order."""
+    """The six dashboard charts, in reading order."""
     a = results.assumptions
     months = "=" + layout.month_range()
     years = _annual_categories(results)
     charts = []
 
     arr = wb.add_chart({"type": "line"})
+    _series(arr, "OpenAI ARR (whole company)", months, _monthly(layout, "openai_arr"), 2)
     _series(arr, "OpenAI API ARR", months, _monthly(layout, "api_arr"), 0)
     _series(arr, "Azure OpenAI ARR", months, _monthly(layout, "azure_arr"), 1)
     arr.set_x_axis({"date_axis": True, "num_format": "yyyy", "major_unit": 12,
                     "major_unit_type": "months"})
-    charts.append(_style(arr, "Annualized revenue: OpenAI API and Azure OpenAI"))
+    charts.append(_style(arr, "Annualized revenue: OpenAI, its API and Azure OpenAI"))
+
+    streams = wb.add_chart({"type": "column", "subtype": "stacked"})
+    _series(streams, "OpenAI API", years, _annual(results, "api_revenue"), 0)
+    for i, s in enumerate(a.streams, start=1):  # colour 4 is the profit line's
+        _series(streams, s.label, years, _annual(results, f"{s.key}_revenue"),
+                i if i < 4 else i + 1)
+    profit = wb.add_chart({"type": "line"})
+    _series(profit, "Operating profit", years, _annual(results, "openai_operating_profit"), 4)
+    streams.combine(profit)
+    charts.append(_style(streams, "OpenAI revenue by stream, and its operating profit, by year"))
 
     share = wb.add_chart({"type": "column"})
     _series(share, "Microsoft pays OpenAI", years, _annual(results, "revshare_azure_to_openai"), 0)

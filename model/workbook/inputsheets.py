@@ -16,6 +16,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from model.inputs import schema
 from model.inputs.assumptions import Assumptions
 from model.inputs.schema import Field
+from model.inputs.streams import COST_FIELDS, STREAM_FIELDS
 from model.workbook.fastsheet import FastFormulaWorksheet
 from model.workbook.styles import Styles
 
@@ -99,12 +100,20 @@ def _note(f: Field, source: str = "") -> str:
 
 
 def write_input_sheets(wb: Any, st: Styles, a: Assumptions) -> InputAddresses:
-    """Add the Inputs, Schedule, Parties and Tiers sheets to an xlsxwriter workbook."""
+    """Add the Inputs, Schedule, Parties, Tiers, Streams and Costs sheets to an
+    xlsxwriter workbook."""
     addr = InputAddresses()
     _inputs_sheet(wb, st, a, addr)
     _schedule_sheet(wb, st, a, addr)
     _parties_sheet(wb, st, a, addr)
     _tiers_sheet(wb, st, a, addr)
+    _keyed_sheet(wb, st, addr, schema.STREAMS_SHEET, STREAM_FIELDS, [
+        {"stream": s.key, "label": s.label, "arr_opening": s.arr_opening,
+         "pays_revshare": s.pays_revshare, "unit": s.unit, "description": s.description,
+         "source": s.source} for s in a.streams])
+    _keyed_sheet(wb, st, addr, schema.COSTS_SHEET, COST_FIELDS, [
+        {"cost": c.key, "label": c.label, "monthly_opening": c.monthly_opening,
+         "description": c.description, "source": c.source} for c in a.costs])
     return addr
 
 
@@ -128,7 +137,7 @@ def _inputs_sheet(wb: Any, st: Styles, a: Assumptions, addr: InputAddresses) -> 
 
 def _schedule_sheet(wb: Any, st: Styles, a: Assumptions, addr: InputAddresses) -> None:
     ws = wb.add_worksheet(schema.SCHEDULE_SHEET)
-    fields = (schema.SCHEDULE_MONTH, *schema.SCHEDULE_FIELDS)
+    fields = (schema.SCHEDULE_MONTH, *a.schedule_fields)
     _header(ws, st, [f.key for f in fields], {f.key: _note(f) for f in fields})
     for r, row in enumerate(a.schedule, start=1):
         for c, f in enumerate(fields):
@@ -161,6 +170,25 @@ def _parties_sheet(wb: Any, st: Styles, a: Assumptions, addr: InputAddresses) ->
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, 30)
     ws.set_column(2, len(fields) - 1, 16)
+
+
+def _keyed_sheet(wb: Any, st: Styles, addr: InputAddresses, sheet: str,
+                 fields: tuple[Field, ...], rows: list[dict[str, object]]) -> None:
+    """A table of one row per key (Streams, Costs), even with no rows: the user may add
+    some. Its cells' addresses go to ``addr.params`` under (sheet, key, column)."""
+    ws = wb.add_worksheet(sheet)
+    _header(ws, st, [f.key for f in fields], {f.key: _note(f) for f in fields})
+    for r, values in enumerate(rows, start=1):
+        for c, f in enumerate(fields):
+            value = values[f.key] if f.kind != "text" else values[f.key] or None
+            write_value(ws, st, r, c, f, value)
+            addr.params[(sheet, str(values[fields[0].key]), f.key)] = _abs(sheet, r, c)
+    for c, f in enumerate(fields):
+        _validate_cell(ws, 1, c, max(len(rows), 1), f)
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 1, 24)
+    ws.set_column(2, 3, 16)
+    ws.set_column(4, len(fields) - 1, 40)
 
 
 def _tiers_sheet(wb: Any, st: Styles, a: Assumptions, addr: InputAddresses) -> None:

@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from model.core.engine import Results
     from model.workbook.layout import Layout
 
-BALANCE_KEYS = ("api_arr", "azure_arr", "ptu_customers", "cum_revshare_api_to_microsoft",
-                "cumulative_losses")
+BALANCE_KEYS = ("api_arr", "openai_arr", "azure_arr", "ptu_customers",
+                "cum_revshare_api_to_microsoft", "cumulative_losses")
 
 FIRST_COL = 4
 FIRST_ROW = 5

@@ -13,11 +13,13 @@ from model.workbook.styles import Styles
 
 if TYPE_CHECKING:
     from model.core.engine import Results
+    from model.inputs.assumptions import Assumptions
 
 NOT_REACHED = "not within the horizon"
 
 TOTALS = (
     ("api_revenue", "OpenAI API revenue"),
+    ("openai_revenue", "OpenAI revenue (the API and every stream)"),
     ("azure_revenue", "Azure OpenAI revenue"),
     ("revshare_azure_to_openai", "Revenue share Microsoft pays OpenAI"),
     ("revshare_api_to_microsoft", "Revenue share OpenAI pays Microsoft"),
@@ -27,6 +29,19 @@ TOTALS = (
     ("undistributed", "Undistributed after the last tier"),
     ("microsoft_total_take", "Microsoft's total take"),
 )
+
+
+def totals(a: Assumptions) -> list[tuple[str, str]]:
+    """The totals the Dashboard shows: TOTALS, with each stream's revenue after the
+    API's and each cost before the operating profit."""
+    out: list[tuple[str, str]] = []
+    for key, label in TOTALS:
+        if key == "openai_operating_profit":
+            out += [(f"{c.key}_cost", c.label) for c in a.costs]
+        out.append((key, label))
+        if key == "api_revenue":
+            out += [(f"{s.key}_revenue", f"{s.label} revenue") for s in a.streams]
+    return out
 
 
 def first_month_formula(layout: Layout, flag_key: str) -> str:
@@ -101,7 +116,7 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
     ws.write_string(r, 1, "", st("section"))
     ws.write_string(r, 2, "", st("section"))
     r += 1
-    for key, label in TOTALS:
+    for key, label in totals(a):
         sheet, row = layout.rows[key]
         ws.write_string(r, 0, label)
         ws.write_formula(r, 1, f"={sheet}!$D${row}", st("link", "usd"), results.total(key))

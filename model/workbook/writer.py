@@ -146,7 +146,7 @@ class ModelWriter:
         quarterly = wb.add_worksheet("Quarterly")
         checks = wb.add_worksheet(CHECKS)
         calc[CHECKS] = checks
-        for name in schema.SHEETS:
+        for name in (*schema.SHEETS, schema.STREAMS_SHEET, schema.COSTS_SHEET):
             self._master_in_table_header(wb.get_worksheet_by_name(name), st)
         for name, ws in calc.items():
             self._calc_sheet(ws, st, name, addr, scen)
@@ -172,7 +172,9 @@ class ModelWriter:
 
     def _master_in_table_header(self, ws: Any, st: Styles) -> None:
         formula, value = self.layout.master()
-        col = 12  # clear of every input table's columns
+        # Column M, or the second column after the table when it is wider (a Schedule
+        # with the columns of the streams and costs).
+        col = max(12, (ws.dim_colmax or 0) + 2)
         ws.write_formula(0, col, formula, st("check"), value)
 
     def _calc_header(self, ws: Any, st: Styles, name: str) -> None:

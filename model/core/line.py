@@ -1,0 +1,52 @@
+"""What a line item is: a key, a label, a format and one expression, in a section of a
+calculation sheet. The line items themselves are in ``lines`` and ``pnl``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from model.core.expr import Expr
+
+REVENUE = "Revenue"
+WATERFALL = "Waterfall"
+CHECKS = "Checks"
+
+SAME = "same"  # opening column holds the line's own formula, for the month before start
+
+
+@dataclass(frozen=True)
+class Line:
+    key: str
+    label: str
+    fmt: str  # usd, rate, count, date, flag, int
+    expr: Expr
+    opening: Expr | str | None = None  # None: blank; SAME: the period formula
+    total: bool = False  # flows get a total in the totals column
+    sheet: str = ""
+
+    @property
+    def unit(self) -> str:
+        return {"usd": "$M", "rate": "%", "count": "#", "date": "date", "flag": "1/0",
+                "int": "#"}[self.fmt]
+
+
+@dataclass(frozen=True)
+class Section:
+    sheet: str
+    title: str
+    lines: tuple[Line, ...]
+
+
+def section(sheet: str, title: str, *lines: Line) -> Section:
+    return Section(sheet, title, tuple(
+        Line(ln.key, ln.label, ln.fmt, ln.expr, ln.opening, ln.total, sheet) for ln in lines))
+
+
+def flow(key: str, label: str, expr: Expr, opening: Expr | str | None = None) -> Line:
+    """An amount per month, totalled over the horizon."""
+    return Line(key, label, "usd", expr, opening, total=True)
+
+
+def usd(key: str, label: str, expr: Expr, opening: Expr | str | None = None) -> Line:
+    """An amount at a month's end (a balance), not totalled."""
+    return Line(key, label, "usd", expr, opening)

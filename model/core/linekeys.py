@@ -1,0 +1,58 @@
+"""Every line of the model has a key of its own.
+
+Streams, costs and parties name lines after their keys (``<stream>_revenue``,
+``<cost>_cost``, ``dist_<party>``...), so a key typed on the Streams or Costs sheet can
+make a line key the model already has: a stream called ``ptu`` would make a second
+``ptu_revenue``. This check finds such clashes and names the cell of the key to change.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from model.core.lines import all_lines
+from model.errors import InputError, Problem
+from model.inputs.assumptions import Assumptions
+from model.inputs.schema import COSTS_SHEET, PARTIES_SHEET, STREAMS_SHEET
+
+
+def _made_by(a: Assumptions) -> dict[str, tuple[str, str, str]]:
+    """Line key -> (sheet, cell, key) of the stream or cost whose lines include it."""
+    out: dict[str, tuple[str, str, str]] = {}
+    for s in a.streams:
+        for key in (f"{s.key}_revenue", f"{s.key}_gross_profit", f"sched_{s.key}_growth",
+                    f"sched_{s.key}_gross_margin"):
+            out.setdefault(key, (STREAMS_SHEET, s.cell, s.key))
+    for c in a.costs:
+        for key in (f"{c.key}_cost", f"sched_{c.key}_growth"):
+            out.setdefault(key, (COSTS_SHEET, c.cell, c.key))
+    return out
+
+
+def key_problems(a: Assumptions) -> list[Problem]:
+    """A problem for each line key that two lines share, at the stream or cost (or else
+    the party) whose key made it."""
+    counts = Counter(ln.key for ln in all_lines(a))
+    made_by = _made_by(a)
+    problems = []
+    for key, n in counts.items():
+        if n == 1:
+            continue
+        if key in made_by:
+            sheet, cell, item = made_by[key]
+            what = "stream" if sheet == STREAMS_SHEET else "cost"
+            problems.append(Problem(sheet, cell or None,
+                                    f"a {what} key whose lines have names of their own",
+                                    f"'{item}', which makes a second line '{key}'", item))
+        else:
+            problems.append(Problem(PARTIES_SHEET, "column A",
+                                    "party keys whose lines have names of their own",
+                                    f"two lines named '{key}'"))
+    return problems
+
+
+def check_line_keys(a: Assumptions, path: str) -> None:
+    """Raise InputError if two lines of the model would share a key."""
+    problems = key_problems(a)
+    if problems:
+        raise InputError(path, problems)

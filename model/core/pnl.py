@@ -1,0 +1,93 @@
+"""OpenAI's P&L, from its revenue streams to its operating profit: the whole company.
+
+The API and every stream of the Streams sheet make OpenAI's revenue; each stream's
+gross margin is after all of its own compute, so Microsoft's compute commission stays
+on the API's compute cost. OpenAI pays Microsoft the revenue share on the API and on
+every stream whose ``pays_revshare`` is TRUE, under one cap. Opex is a share of the
+whole revenue, and every cost of the Costs sheet comes off the operating profit, which
+the waterfall then distributes.
+"""
+
+from __future__ import annotations
+
+from model.core.expr import IfBlank, Input, Max, Min, Num, Param, Prev, Ref, Sum, growth
+from model.core.line import REVENUE, SAME, Section, flow, section, usd
+from model.inputs.assumptions import Assumptions, Cost, Stream
+from model.inputs.schema import COSTS_SHEET, STREAMS_SHEET
+
+
+def _stream(s: Stream, column: str) -> Param:
+    return Param(STREAMS_SHEET, s.key, column)
+
+
+def _cost(c: Cost, column: str) -> Param:
+    return Param(COSTS_SHEET, c.key, column)
+
+
+def streams(a: Assumptions) -> Section:
+    """Each stream's revenue, like the API's, and OpenAI's whole revenue."""
+    lines = [flow(f"{s.key}_revenue", f"{s.label} revenue",
+                  Prev(f"{s.key}_revenue") * growth(f"{s.key}_growth"),
+                  _stream(s, "arr_opening") / 12) for s in a.streams]
+    lines.append(flow("openai_revenue", "OpenAI revenue (the API and every stream)",
+                      Sum(Ref("api_revenue"), *(Ref(f"{s.key}_revenue") for s in a.streams)),
+                      SAME))
+    lines.append(usd("openai_arr", "OpenAI annualized revenue (ARR)",
+                     Ref("openai_revenue") * 12, SAME))
+    return section(REVENUE, "OpenAI's revenue streams", *lines)
+
+
+def revenue_share(a: Assumptions) -> Section:
+    base = Sum(Ref("api_revenue"), *(_stream(s, "pays_revshare") * Ref(f"{s.key}_revenue")
+                                     for s in a.streams))
+    owed = Ref("sched_api_to_microsoft_share") * Ref("revshare_base")
+    cap = Input("revshare_api_to_microsoft_cap_usd")
+    return section(
+        REVENUE, "Revenue share",
+        flow("revshare_azure_to_openai", "Revenue share Microsoft pays OpenAI (Azure)",
+             Ref("sched_azure_to_openai_share") * Ref("azure_revenue")),
+        flow("revshare_base", "Revenue OpenAI pays a share on (API, streams that pay it)",
+             base),
+        flow("revshare_api_to_microsoft", "Revenue share OpenAI pays Microsoft",
+             IfBlank(cap, owed,
+                     Min(owed, Max(0, cap - Prev("cum_revshare_api_to_microsoft"))))),
+        usd("cum_revshare_api_to_microsoft", "Cumulative revenue share paid to Microsoft",
+            Prev("cum_revshare_api_to_microsoft") + Ref("revshare_api_to_microsoft"), Num(0)),
+        flow("revshare_net", "Net revenue share to OpenAI",
+             Ref("revshare_azure_to_openai") - Ref("revshare_api_to_microsoft")),
+    )
+
+
+def margins(a: Assumptions) -> Section:
+    return section(
+        REVENUE, "Margins",
+        flow("azure_gross_profit", "Azure OpenAI gross profit",
+             Ref("azure_revenue") * Ref("sched_azure_gross_margin")),
+        flow("openai_compute_cost", "OpenAI API compute cost",
+             Ref("api_revenue") * (1 - Ref("sched_api_gross_margin"))),
+        flow("compute_commission", "Microsoft's commission on OpenAI compute",
+             Ref("openai_compute_cost") * Ref("sched_compute_commission")),
+        flow("api_gross_profit", "OpenAI API gross profit",
+             Ref("api_revenue") - Ref("openai_compute_cost") - Ref("compute_commission")),
+        *(flow(f"{s.key}_gross_profit", f"{s.label} gross profit",
+               Ref(f"{s.key}_revenue") * Ref(f"sched_{s.key}_gross_margin"))
+          for s in a.streams),
+        flow("openai_gross_profit", "OpenAI gross profit (the API and every stream)",
+             Sum(Ref("api_gross_profit"), *(Ref(f"{s.key}_gross_profit") for s in a.streams))),
+    )
+
+
+def operating_profit(a: Assumptions) -> Section:
+    """The costs of the Costs sheet, opex, and the whole company's operating profit."""
+    profit = (Ref("openai_gross_profit") - Ref("revshare_api_to_microsoft")
+              + Ref("revshare_azure_to_openai") - Ref("openai_opex"))
+    for c in a.costs:
+        profit = profit - Ref(f"{c.key}_cost")
+    return section(
+        REVENUE, "Costs and operating profit",
+        *(flow(f"{c.key}_cost", c.label, Prev(f"{c.key}_cost") * growth(f"{c.key}_growth"),
+               _cost(c, "monthly_opening")) for c in a.costs),
+        flow("openai_opex", "OpenAI operating expenses (a share of its whole revenue)",
+             Ref("openai_revenue") * Ref("sched_openai_opex_pct")),
+        flow("openai_operating_profit", "OpenAI operating profit (the whole company)", profit),
+    )
