@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 
+from model import load
 from model.core.engine import run
 from model.inputs.defaults import default_assumptions
 from tests.helpers import assert_lines_match, build
@@ -50,4 +51,28 @@ def test_edits_in_excel_flow_through(tmp_path: Path, libreoffice: None) -> None:
 
     compared = assert_lines_match(recalculated, expected)
     print(f"live edit: {compared} cells compared")
+    assert compared > 9000
+
+
+def test_a_streams_opening_edited_in_excel_equals_a_rebuild(tmp_path: Path,
+                                                            libreoffice: None) -> None:
+    """Edit ChatGPT Plus's arr_opening and a cost's opening inside the output, recalculate
+    in LibreOffice: every line equals a fresh run on the edited file (what `finmodel
+    build` would make of it)."""
+    from model.recalc import recalc_libreoffice
+
+    path, before = build(tmp_path)
+    wb = openpyxl.load_workbook(path)
+    wb["Streams"][_cell_of(wb["Streams"], "chatgpt_plus", "arr_opening")] = 2.5e9
+    wb["Costs"][_cell_of(wb["Costs"], "staff", "monthly_opening")] = 2e8
+    wb["Streams"][_cell_of(wb["Streams"], "chatgpt_team", "pays_revshare")] = False
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+
+    recalculated = recalc_libreoffice(edited, tmp_path / "lo")
+    rebuilt = run(load(edited))
+    assert rebuilt.raw[rebuilt.index["chatgpt_plus_revenue"]][0] == 2.5e9 / 12
+    assert rebuilt.total("openai_operating_profit") != before.total("openai_operating_profit")
+    compared = assert_lines_match(recalculated, rebuilt)
+    print(f"live edit of a stream: {compared} cells compared")
     assert compared > 9000

@@ -45,7 +45,8 @@ REL = 1e-12
 
 def drawable_keys(a: Assumptions) -> list[str]:
     eff = a.effective()
-    return [k for k in INPUT_KEYS if eff.inputs.get(k) is not None] + list(SCHEDULE_KEYS)
+    return ([k for k in INPUT_KEYS if eff.inputs.get(k) is not None]
+            + [f.key for f in eff.schedule_fields])  # the streams' and costs' rates too
 
 
 def with_inputs(a: Assumptions, **changes: object) -> Assumptions:

@@ -46,7 +46,7 @@ def revenue_share(a: Assumptions) -> Section:
         REVENUE, "Revenue share",
         flow("revshare_azure_to_openai", "Revenue share Microsoft pays OpenAI (Azure)",
              Ref("sched_azure_to_openai_share") * Ref("azure_revenue")),
-        flow("revshare_base", "Revenue OpenAI pays a share on (API, streams that pay it)",
+        flow("revshare_base", "Revenue OpenAI pays the share on",
              base),
         flow("revshare_api_to_microsoft", "Revenue share OpenAI pays Microsoft",
              IfBlank(cap, owed,
@@ -87,7 +87,7 @@ def operating_profit(a: Assumptions) -> Section:
         REVENUE, "Costs and operating profit",
         *(flow(f"{c.key}_cost", c.label, Prev(f"{c.key}_cost") * growth(f"{c.key}_growth"),
                _cost(c, "monthly_opening")) for c in a.costs),
-        flow("openai_opex", "OpenAI operating expenses (a share of its whole revenue)",
+        flow("openai_opex", "OpenAI operating expenses",
              Ref("openai_revenue") * Ref("sched_openai_opex_pct")),
         flow("openai_operating_profit", "OpenAI operating profit (the whole company)", profit),
     )
