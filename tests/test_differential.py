@@ -3,7 +3,8 @@
 For random valid assumptions (``tests/badinputs.random_assumptions``: caps that bind at
 once, hurdles crossed part-way through a month, zero, huge and -100 % growth, losses, a
 revenue-share cap, the equity switch at the first or last month, 1-4 tiers, 2-5 parties,
-1-36 months), the engine runs, the writer writes the workbook with Python's values cached
+1-36 months, 0-3 revenue streams and 0-2 costs, paying the revenue share or not), the
+engine runs, the writer writes the workbook with Python's values cached
 in every formula cell, and a spreadsheet engine recalculates it: every formula cell must
 agree to a relative 1e-9 (``model.recalc.compare``), with an absolute floor of $1e-6 or
 1e-13 of the case's largest amount (``abs_tol``).
@@ -128,6 +129,7 @@ def test_python_agrees_with_ironcalc_on_random_cases(batch: list[Assumptions],
         jobs.append((a, _count % OFFICIAL_EVERY == 0))
     for a, (cells, mismatches) in zip(batch, pool.map(differ_ironcalc, jobs), strict=True):
         _tally["ironcalc cases"] += 1
+        _tally["ironcalc cases with streams or costs"] += bool(a.streams or a.costs)
         _tally["ironcalc cells compared"] += cells
         _tally["ironcalc mismatches"] += len(mismatches)
         assert mismatches == [], "\n".join([repr(a), *mismatches[:10]])
@@ -157,6 +159,7 @@ def test_python_agrees_with_libreoffice_on_random_cases(batch: list[Assumptions]
                                    [folder / str(i) for i in range(len(batch))]))
     for a, (cells, mismatches) in zip(batch, results, strict=True):
         _tally["LibreOffice cases"] += 1
+        _tally["LibreOffice cases with streams or costs"] += bool(a.streams or a.costs)
         _tally["LibreOffice cells compared"] += cells
         _tally["LibreOffice mismatches"] += len(mismatches)
         assert mismatches == [], "\n".join([repr(a), *mismatches[:10]])

@@ -185,10 +185,7 @@ def _keyed_sheet(wb: Any, st: Styles, addr: InputAddresses, sheet: str,
             addr.params[(sheet, str(values[fields[0].key]), f.key)] = _abs(sheet, r, c)
     for c, f in enumerate(fields):
         _validate_cell(ws, 1, c, max(len(rows), 1), f)
-    ws.set_column(0, 0, 22)
-    ws.set_column(1, 1, 24)
-    ws.set_column(2, 3, 16)
-    ws.set_column(4, len(fields) - 1, 40)
+        ws.set_column(c, c, 24 if c < 2 else 50 if f.kind == "text" else 16)
 
 
 def _tiers_sheet(wb: Any, st: Styles, a: Assumptions, addr: InputAddresses) -> None:

@@ -20,7 +20,7 @@ NUMBER_FORMATS = {
     "int": "0",
     "year": "0",
     "text": "@",
-    "bool": "General",
+    "bool": '"TRUE";"TRUE";"FALSE"',  # LibreOffice shows 1 for a boolean in General
 }
 
 BLUE = "#0000FF"
