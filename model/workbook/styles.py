@@ -20,7 +20,7 @@ NUMBER_FORMATS = {
     "int": "0",
     "year": "0",
     "text": "@",
-    "bool": '"TRUE";"TRUE";"FALSE"',  # LibreOffice shows 1 for a boolean in General
+    "bool": "General",  # a custom TRUE/FALSE format makes LibreOffice save the cell as 1
 }
 
 BLUE = "#0000FF"
