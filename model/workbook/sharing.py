@@ -31,7 +31,7 @@ VALUES_ONLY_NOTE = ("VALUES ONLY: this copy holds no formulas. Its numbers are t
                     "computed when it was built; editing an input changes nothing else.")
 INPUT_SHEETS = (*schema.SHEETS, *schema.OPTIONAL_SHEETS)
 # Columns the schema itself writes below the header (so the record leaves them out).
-SCHEMA_TEXT = {schema.INPUTS_SHEET: (2, 3, 4)}  # unit, description, source
+SCHEMA_TEXT: dict[str, tuple[int, ...]] = {schema.INPUTS_SHEET: (2, 3, 4)}  # unit, text, source
 
 
 @dataclass(frozen=True)
