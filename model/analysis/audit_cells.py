@@ -166,16 +166,17 @@ def _structure(m: SheetMatch, audit: Audit) -> None:
     name = m.found.name
     for what, axis, show in (("row", m.rows, str), ("column", m.cols, _letters)):
         for first, last in axis.inserted:
-            span = show(first) if first == last else f"{show(first)}:{show(last)}"
-            audit.findings.append(Finding(
-                "structure", f"{name}!{span}", found=f"{what}{'s' if last > first else ''} "
-                f"inserted", expected=_neighbour(m, what, first)))
+            span = show(first) if first == last else f"{show(first)}-{show(last)}"
+            plural = "s" if last > first else ""
+            audit.findings.append(Finding("structure", f"{name} {what}{plural} {span}",
+                                          found=f"{what}{plural} inserted",
+                                          expected=_neighbour(m, what, first)))
         for first, last in axis.deleted:
-            span = show(first) if first == last else f"{show(first)}:{show(last)}"
+            plural = "s" if last > first else ""
             audit.findings.append(Finding(
-                "structure", f"{name}", key=f"built {what} {span}: "
-                + _label(m.built, first, what), found=f"{what}{'s' if last > first else ''} "
-                "deleted"))
+                "structure", name, key=", ".join(_label(m.built, p, what)
+                                                 for p in range(first, last + 1))[:200],
+                found=f"{what}{plural} deleted"))
 
 
 def _neighbour(m: SheetMatch, what: str, first: int) -> str:

@@ -12,6 +12,7 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,8 +109,9 @@ class _Parts:
         return out
 
 
-def read_book(source: Path | bytes) -> Book:
-    """Every sheet's cells, states and the workbook's links, from a path or bytes."""
+def read_book(source: Path | bytes, only: Sequence[str] | None = None) -> Book:
+    """Every sheet's cells, states and the workbook's links, from a path or bytes
+    (``only``: read the cells of these sheets alone)."""
     parts = _Parts(source)
     if "xl/workbook.xml" not in parts.names:
         raise UnreadableWorkbook("a zip without xl/workbook.xml")
@@ -120,7 +122,7 @@ def read_book(source: Path | bytes) -> Book:
     for el in wb.iter(MAIN + "sheet"):
         target, external = rels.get(el.get(REL + "id") or "", ("", True))
         sheet = Sheet(el.get("name") or "", el.get("state") or "visible")
-        if not external and target in parts.names:
+        if not external and target in parts.names and (only is None or sheet.name in only):
             _read_cells(parts.read(target), strings, sheet)
         sheets.append(sheet)
     links = []

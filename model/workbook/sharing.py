@@ -27,8 +27,7 @@ from model.inputs.reader import SELECTED_NAME
 from model.workbook.fastsheet import FastFormulaWorksheet
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
-VALUES_ONLY_NOTE = ("VALUES ONLY: this copy holds no formulas. Its numbers are those finmodel "
-                    "computed when it was built; editing an input changes nothing else.")
+VALUES_ONLY_NOTE = "VALUES ONLY: no formulas; the numbers as built, edits change nothing else"
 INPUT_SHEETS = (*schema.SHEETS, *schema.OPTIONAL_SHEETS)
 # Columns the schema itself writes below the header (so the record leaves them out).
 SCHEMA_TEXT: dict[str, tuple[int, ...]] = {schema.INPUTS_SHEET: (2, 3, 4)}  # unit, text, source
@@ -72,7 +71,7 @@ def finish(wb: Any, st: Any, dashboard: Any, a: Assumptions, selector: str,
                 "select_locked_cells": True, "select_unlocked_cells": True,
                 "format_columns": True, "format_rows": True})
     if sharing.values_only:
-        dashboard.write_string(1, 2, VALUES_ONLY_NOTE, st("bad"))
+        dashboard.write_string(0, 1, VALUES_ONLY_NOTE, st("bad"))
     if a.scenarios is not None:
         wb.define_name(SELECTED_NAME, "=" + selector)
     record = buildrecord.BuildRecord(
