@@ -73,6 +73,11 @@ def audit(path: Path, rebuild: Rebuild) -> Report:
     if edited and not record.values_only:
         live = read_book(rebuild(now, record))
     report.audit = cmp.compare(built, found, live, roles)
+    if live is not built and live is not None and _reshaped(built, live):
+        report.audit.findings.append(cmp.Finding(
+            "structure", "the inputs", found="structural inputs edited (the start, the "
+            "horizon, the parties, tiers or Schedule rows shape the workbook)",
+            expected="run finmodel build to reshape it"))
     if record.values_only:
         report.notes.append("A values-only copy (built with --values-only): it holds no "
                             "formulas, so its numbers are compared with those it was built with.")
@@ -80,6 +85,16 @@ def audit(path: Path, rebuild: Rebuild) -> Report:
         report.notes.append(f"The scenario selected was '{record.scenario}' when it was built "
                             f"and is '{now.selected}' now.")
     return report
+
+
+def _reshaped(built: Book, live: Book) -> bool:
+    """True if the model for the inputs now has other formulas than the one built."""
+    for b in built.sheets:
+        other = live.sheet(b.name)
+        if other is None or {p: c.formula for p, c in b.cells.items() if c.formula} != \
+                {p: c.formula for p, c in other.cells.items() if c.formula}:
+            return True
+    return len(built.sheets) != len(live.sheets)
 
 
 def _edited(built: Book, found: Book) -> bool:

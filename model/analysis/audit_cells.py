@@ -69,12 +69,11 @@ class Audit:
 
 @dataclass(frozen=True)
 class Roles:
-    """What the built model's sheets are: where edits are inputs, which sheets
-    hold build-time values, which sheets the build added that cannot be rebuilt."""
+    """What the built model's sheets are: where edits are inputs, and which sheets a
+    command added that an audit cannot rebuild."""
 
     inputs: frozenset[str]
     extras: frozenset[str] = frozenset()  # e.g. Changes, Simulation: not rebuilt
-    inputs_changed: bool = False  # the inputs differ from those the file was built with
 
 
 def compare(built: Book, found: Book, live: Book | None, roles: Roles) -> Audit:
@@ -255,7 +254,8 @@ def _cells(m: SheetMatch, live: Sheet | None, names: dict[str, str],
             continue  # compared above, or a note beside the inputs
         past = r > m.rows.beyond or c > m.cols.beyond
         if past or (r in m.rows.to_expected and c in m.cols.to_expected):
-            audit.findings.append(Finding("added", _ref(f.name, r, c), "", _show(got),
+            shown = f"={got.formula}" if got.formula is not None else _show(got)
+            audit.findings.append(Finding("added", _ref(f.name, r, c), "", shown,
                                           "an empty cell"))
         # else: in an inserted row or column, reported as such
 
@@ -268,8 +268,9 @@ def _formula_cell(want: Cell, expected: str, got: Cell | None, now: Cell | None,
                                       f"={expected}" + (f", which gives {gives}" if gives else "")))
         return
     if normalise(got.formula) != normalise(expected):
-        audit.findings.append(Finding("formula", where, key, f"={got.formula} ({_show(got)})",
-                                      f"={expected}" + (f" ({gives})" if gives else "")))
+        audit.findings.append(Finding("formula", where, key, f"={got.formula} (saved: "
+                                      f"{_show(got)})", f"={expected}"
+                                      + (f" (which gives {gives})" if gives else "")))
     elif got.error:
         audit.findings.append(Finding("error", where, key, str(got.value), gives or ""))
     elif gives is None:
