@@ -235,3 +235,26 @@ def test_a_row_inserted_in_libreoffice_is_one_finding(
     assert r.returncode == 1
     assert "Revenue row 12: row inserted" in r.stdout
     assert "Formulas changed" not in r.stdout and "Formulas pasted over" not in r.stdout
+
+
+def test_shared_formulas_as_excel_saves_them_are_read_as_the_same(built: Path,
+                                                                  tmp_path: Path) -> None:
+    """Excel stores a row of copied formulas once, as a shared formula the other cells
+    refer to; the audit expands it (openpyxl's translator) and finds the row intact."""
+    row = row_of(built, "Revenue", "api_revenue")
+
+    def share(xml: str) -> str:
+        cells = [m for m in re.finditer(rf'<c r="([A-Z]+){row}"([^>]*)><f>([^<]*)</f>'
+                                        "(<v>[^<]*</v>)</c>", xml)
+                 if m.group(1) not in ("D", "E")]  # F..DU: the months (D total, E opening)
+        first, last = cells[0], cells[-1]
+        out, at = [], 0
+        for i, m in enumerate(cells):
+            col, attrs, formula, value = m.groups()
+            f = (f'<f t="shared" ref="{first.group(1)}{row}:{last.group(1)}{row}" si="0">'
+                 f"{formula}</f>") if i == 0 else '<f t="shared" si="0"/>'
+            out += [xml[at:m.start()], f'<c r="{col}{row}"{attrs}>{f}{value}</c>']
+            at = m.end()
+        return "".join(out) + xml[at:]
+    r = audit(_rewrite(built, tmp_path / "shared.xlsx", _revenue_part(built), share))
+    assert r.returncode == 0, r.stdout
