@@ -45,7 +45,8 @@ KINDS: dict[str, tuple[str, bool]] = {
     "formula": ("Formulas changed", True),
     "error": ("Error values", True),
     "stale": ("Saved results that do not match their formulas", True),
-    "uncalculated": ("Formulas without a saved result", True),
+    "uncalculated": ("Formulas without a saved result (the file was saved by a program that "
+                     "does not calculate: open and save it in Excel or LibreOffice)", True),
     "text": ("Labels and values changed", True),
     "added": ("Cells filled where the model has none", True),
     "input": ("Inputs edited since the build (fine: the model follows them)", False),
