@@ -138,7 +138,15 @@ def _rewrite(built: Path, out: Path, part: str, edit: Callable[[str], str]) -> P
 
 
 def _revenue_part(built: Path) -> str:
-    return "xl/worksheets/sheet9.xml"  # Revenue: the ninth sheet of the workbook
+    """The zip part that holds the Revenue sheet, from the workbook's relationships."""
+    with zipfile.ZipFile(built) as z:
+        book, rels = z.read("xl/workbook.xml").decode(), z.read(
+            "xl/_rels/workbook.xml.rels").decode()
+    rid = re.search(r'<sheet name="Revenue" sheetId="\d+" r:id="(rId\d+)"', book).group(1)  # type: ignore[union-attr]
+    target = re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{rid}"',
+                       rels)
+    assert target
+    return "xl/" + (target.group(1) or target.group(2)).removeprefix("/xl/")
 
 
 def test_a_saved_result_edited_without_recalculating(built: Path, tmp_path: Path) -> None:
