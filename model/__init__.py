@@ -22,10 +22,12 @@ from model.errors import InputError
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from model.core.engine import Results
     from model.inputs.assumptions import Assumptions
 
-__all__ = ["InputError", "build", "compute", "default_template", "load"]
+__all__ = ["InputError", "build", "compute", "default_template", "load", "read_model"]
 
 
 def default_template() -> Path:
@@ -67,3 +69,9 @@ def build(source: str | Path | Assumptions | None, out: str | Path) -> Results:
     write_atomic(results, Path(out))
     return results
 
+
+def read_model(path: str | Path) -> pd.DataFrame:
+    """The lines x months of a built model, from the values it stores: the same frame
+    as ``compute(...).values`` (the opening column is in ``.attrs["opening"]``)."""
+    from model.workbook.readback import read_model as _read
+    return _read(path)

@@ -405,7 +405,7 @@ def test_simulate_writes_the_model_with_a_simulation_sheet_and_chart(
     assert main(["simulate", "--draws", "2000", "--seed", "7", "-o", str(out), "--quiet"]) == 0
     text = capsys.readouterr().out
     assert "P10" in text and "P50" in text and "P90" in text
-    assert "Microsoft recoups $13.0B (tier 2 hurdle) by Dec 2030" in text
+    assert "Microsoft recoups $13B (tier 2 hurdle) by Dec 2030" in text
     charts = simulation_charts(out)
     assert charts and any("<c:barChart>" in c for c in charts)
     wb = openpyxl.load_workbook(out, read_only=True)

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from model.analysis.report import format_value, headline_items
+from model.analysis.report import format_value, headline_items, money
 from model.core.engine import run
 from model.inputs import schema
 from model.inputs.reader import read_workbook
-from model.inputs.validate import load, validate
+from model.inputs.validate import validate
 
 if TYPE_CHECKING:
+    from model.inputs.assumptions import Assumptions
     from model.inputs.reader import RawTable, RawWorkbook
 
 # The column whose value identifies a row, per sheet.
@@ -48,7 +49,7 @@ class ResultChange:
     @property
     def moved(self) -> str:
         if isinstance(self.old, float) and isinstance(self.new, float):
-            return f"{(self.new - self.old) / 1e6:+,.1f}M"
+            return money(self.new - self.old, signed=True)
         if isinstance(self.old, dt.date) and isinstance(self.new, dt.date):
             months = (self.new.year - self.old.year) * 12 + self.new.month - self.old.month
             return f"{months:+d} months"
@@ -110,11 +111,22 @@ def input_changes(old: RawWorkbook, new: RawWorkbook) -> list[InputChange]:
     return changes
 
 
-def result_changes(old_path: Path, new_path: Path) -> list[ResultChange]:
-    before = headline_items(run(load(old_path)))
-    after = dict(headline_items(run(load(new_path))))
+def result_changes(old: Assumptions, new: Assumptions) -> list[ResultChange]:
+    """The headline results that moved, each side under the scenario it selects."""
+    before = headline_items(run(old))
+    after = dict(headline_items(run(new)))
     return [ResultChange(label, value, after.get(label)) for label, value in before
             if label in after and not _same(value, after[label])]
+
+
+def scenario_change(old: RawWorkbook, new: RawWorkbook, a: Assumptions,
+                    b: Assumptions) -> list[InputChange]:
+    """The scenario selected (a model's drop-down), when the two sides differ."""
+    if a.selected == b.selected:
+        return []
+    chosen = new.selected or old.selected
+    where = f"{chosen[0]}!{chosen[1]}" if chosen else schema.SCENARIOS_SHEET
+    return [InputChange(where, "scenario selected", a.selected, b.selected)]
 
 
 @dataclass(frozen=True)
@@ -123,13 +135,16 @@ class Diff:
     new: Path
     inputs: list[InputChange]
     results: list[ResultChange]
+    scenarios: tuple[str | None, str | None] = (None, None)  # selected in old, in new
 
 
 def diff(old: Path, new: Path) -> Diff:
     raw_old, raw_new = read_workbook(old), read_workbook(new)
-    validate(raw_old)  # refuse an invalid side with its own message
-    validate(raw_new)
-    return Diff(old, new, input_changes(raw_old, raw_new), result_changes(old, new))
+    a = validate(raw_old)  # refuse an invalid side with its own message
+    b = validate(raw_new)
+    return Diff(old, new, scenario_change(raw_old, raw_new, a, b)
+                + input_changes(raw_old, raw_new), result_changes(a, b),
+                (a.selected, b.selected))
 
 
 def _table(headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
@@ -151,6 +166,12 @@ def result_rows(d: Diff) -> list[tuple[str, str, str, str]]:
 
 def render(d: Diff) -> str:
     parts = [f"Changes from {d.old} to {d.new}", ""]
+    old, new = d.scenarios
+    if old != new:
+        parts += [f"The scenario selected differs: '{old}' in {d.old.name}, '{new}' in "
+                  f"{d.new.name}. Each side's results are under its own scenario.", ""]
+    elif old is not None:
+        parts += [f"Both select the scenario '{old}'.", ""]
     if d.inputs:
         parts += [f"Inputs changed: {len(d.inputs)}",
                   _table(("cell", "key", "old", "new"), input_rows(d)), ""]

@@ -33,13 +33,29 @@ def headline_items(results: Results) -> list[tuple[str, object]]:
     return rows
 
 
+def money(value: float, signed: bool = False) -> str:
+    """An amount in USD as every command prints it: $ and the scale that keeps it short
+    ($127.88B, $26.40B, $13B, $546.9M, $185K, $950), a minus sign when negative, a plus when
+    ``signed`` and positive."""
+    size = abs(value)
+    for scale, suffix, places in ((1e9, "B", 2), (1e6, "M", 1), (1e3, "K", 1), (1.0, "", 0)):
+        if round(size / scale, places) >= 1 or scale == 1.0:
+            text = f"{size / scale:,.{places}f}"
+            if "." in text and not text.split(".")[1].strip("0"):
+                text = text.split(".")[0]  # a round amount: $13B, not $13.00B
+            text += suffix
+            break
+    sign = "-" if value < 0 and text.strip("0.,BMK") else ("+" if signed and value > 0 else "")
+    return f"{sign}${text}"
+
+
 def format_value(value: object) -> str:
     if value is None:
         return "not within the horizon"
     if isinstance(value, dt.date):
         return f"{value:%b %Y}"
     if isinstance(value, float):
-        return f"${value / 1e6:,.1f}M"
+        return money(value)
     return str(value)
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from model.analysis.report import money
 from model.core.engine import Timeline
 from model.inputs.uncertain import Distribution
 
@@ -171,16 +172,14 @@ class Simulation:
 # ---------------------------------------------------------------- the terminal report
 
 def _usd_short(v: float | None) -> str:
-    if v is None:
-        return "-"
-    return f"${v / 1e9:,.1f}B" if abs(v) >= 1e9 else f"${v / 1e6:,.1f}M"
+    return "-" if v is None else money(v)
 
 
 def _cell(sim: Simulation, row: QuantileRow, v: float) -> str:
     if row.kind == "month":
         m = sim.month(v)
         return f"{m:%b %Y}" if m else "never"
-    return f"${v / 1e6:,.0f}M"
+    return money(v)
 
 
 def _param_text(d: Distribution) -> str:
@@ -208,7 +207,7 @@ def report_text(sim: Simulation) -> str:
     w = max(len(r.label) for r in q)
     lines.append(f"  {'':<{w}}  {'P10':>9}  {'P50':>9}  {'P90':>9}  {'mean':>9}")
     for r in q:
-        mean = "" if r.mean is None else f"${r.mean / 1e6:,.0f}M"
+        mean = "" if r.mean is None else money(r.mean)
         lines.append(f"  {r.label:<{w}}  {_cell(sim, r, r.p10):>9}  {_cell(sim, r, r.p50):>9}"
                      f"  {_cell(sim, r, r.p90):>9}  {mean:>9}")
     lines.append("  (never = not within the horizon)")

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from model.core.engine import Results, run
+from model.errors import ModelValueError
 from model.inputs import schema
 from model.inputs.assumptions import Assumptions
 from model.inputs.overrides import Target, field_of
@@ -96,9 +97,9 @@ def varied(a: Assumptions, target: Target, change: Callable[[float], float]) -> 
         overrides = tuple((k, m, bounded(v) if k == key else v)
                           for k, m, v in base.schedule_overrides)
         return dataclasses.replace(base, schedule=rows, schedule_overrides=overrides)
-    old = base.cell(target.sheet, target.row, target.column)
+    old = base.cell(target.sheet, target.row, target.column)  # None: a blank optional input
     return base.with_cell(target.sheet, target.row, target.column,
-                          bounded(float(old)))  # type: ignore[arg-type]
+                          bounded(0.0 if old is None else float(old)))  # type: ignore[arg-type]
 
 
 def changer(mode: str, x: float) -> Callable[[float], float]:
@@ -127,11 +128,26 @@ class SolveResult:
 
 
 def goal_seek(a: Assumptions, target: Target, mode: str, metric: Metric, goal: float,
-              lo: float, hi: float, rel_tol: float = 1e-9, max_steps: int = 200) -> SolveResult:
+              lo: float, hi: float, rel_tol: float = 1e-9, max_steps: int = 200,
+              show: Callable[[float], str] = "{:,.0f}".format) -> SolveResult:
     """Find x in [lo, hi] where ``metric`` of the varied model equals ``goal``, by
-    bisection. Needs the metric minus the goal to change sign between lo and hi."""
+    bisection. Needs the metric minus the goal to change sign between lo and hi.
+    Raises ModelValueError if the model cannot be computed somewhere in the range."""
+    if not all(math.isfinite(v) for v in (goal, lo, hi)):
+        raise ModelValueError(f"goal seek needs finite numbers: target {goal}, range {lo} "
+                              f"to {hi}")
+
     def f(x: float) -> float:
-        return metric.of(run(varied(a, target, changer(mode, x)))) - goal
+        try:
+            value = metric.of(run(varied(a, target, changer(mode, x))))
+        except (ArithmeticError, ModelValueError) as e:
+            value, why = math.nan, f" ({type(e).__name__}: {e})"
+        else:
+            why = ""
+        if not math.isfinite(value):
+            raise ModelValueError(f"{target.text()} at {x:g} leaves the result without a "
+                                  f"value{why}: choose a narrower --lo/--hi")
+        return value - goal
 
     flo, fhi = f(lo), f(hi)
     if flo == 0 or fhi == 0:
@@ -140,7 +156,7 @@ def goal_seek(a: Assumptions, target: Target, mode: str, metric: Metric, goal: f
     if (flo > 0) == (fhi > 0):
         return SolveResult(target, mode, None, None, goal, False, 2,
                            f"no solution between {lo:g} and {hi:g}: the result goes from "
-                           f"{flo + goal:,.0f} to {fhi + goal:,.0f}; widen --lo/--hi")
+                           f"{show(flo + goal)} to {show(fhi + goal)}; widen --lo/--hi")
     steps = 2
     while steps < max_steps:
         mid = (lo + hi) / 2

@@ -18,7 +18,10 @@ __all__ = ["main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+    try:
+        args = make_parser().parse_args(argv)
+    except SystemExit as e:  # --help, --version, or a usage error (already explained)
+        return e.code if isinstance(e.code, int) else 2
     from model.cli import commands  # deferred for start-up time, not to hide a cycle
     return commands.run(args)
 

@@ -8,7 +8,6 @@ unless FINMODEL_DEBUG=1.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -18,21 +17,24 @@ from model.analysis import diff, montecarlo
 from model.analysis import solve as analysis
 from model.analysis.report import headline_table
 from model.analysis.simulation import report_text
+from model.cli import audit, solve
+from model.cli.checks import default_by, line_key, output, refuse, resolve, select_scenario
 from model.core import engine
-from model.errors import InputError, ModelValueError, Problem
+from model.errors import InputError, ModelValueError
 from model.inputs.assumptions import Assumptions
 from model.inputs.defaults import default_assumptions
 from model.inputs.overrides import field_of
 from model.workbook import changes_sheet, simulation_sheet
 from model.workbook.output import OutputError, check_target, replace_atomically, write_atomic
 from model.workbook.pdf import ToolMissing, require_libreoffice, write_pdf
+from model.workbook.sharing import Sharing
 from model.workbook.template import write_template
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    out: Path = args.path
+    out: Path = output("init", args.path)
     if out.exists() and not args.force:
         print(f"finmodel: {out} already exists; use --force to replace it", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -62,27 +64,24 @@ def analysis_settings(args: argparse.Namespace, a: Assumptions) -> analysis.Sett
     steps = {"api_growth": (-0.30, -0.15, 0.0, 0.15, 0.30)}
     rates = []
     for option, text in (("--grid-x", args.grid_x), ("--grid-y", args.grid_y)):
-        try:
-            target = analysis.resolve(text, a)
-        except ValueError:
-            target = None
-        f = field_of(target) if target else None
+        wanted = "a Schedule rate or a rate input"
+        f = field_of(resolve(option, text, a, wanted))
         if f is None or f.kind != "rate":
-            raise InputError("command line", [Problem(
-                None, None, f"{option} naming a Schedule rate or a rate input", repr(text))])
+            raise refuse(f"{option} naming {wanted}", repr(text))
         rates.append(steps.get(text, (-0.10, -0.05, 0.0, 0.05, 0.10)))
     if not 0 < args.tornado_pct < 100:
-        raise InputError("command line", [Problem(None, None, "--tornado-pct between 0 and "
-                                                  "100", repr(args.tornado_pct))])
+        raise refuse("--tornado-pct between 0 and 100", repr(args.tornado_pct))
     return analysis.Settings(
-        metric=analysis.Metric(args.result, parse_month(args.by, "--by")),
+        metric=analysis.Metric(args.result, default_by(args.by, a)),
         grid_x=args.grid_x, grid_x_steps=rates[0], grid_y=args.grid_y, grid_y_steps=rates[1],
         tornado_pct=args.tornado_pct / 100)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     source: Path = args.path or default_template()
-    out: Path = args.out or default_output(source)
+    out: Path = output("-o", args.out) if args.out else default_output(source)
+    if args.password is not None and not args.protect:
+        raise refuse("--password together with --protect", "--password alone")
     if args.out is None:
         out.parent.mkdir(parents=True, exist_ok=True)
     a = select_scenario(load(source), args.scenario, source)
@@ -94,12 +93,14 @@ def cmd_build(args: argparse.Namespace) -> int:
         require_libreoffice()
     settings = analysis_settings(args, a)
     results = engine.run(a)
-    if settings.metric.key not in results.index:
-        raise InputError("command line", [Problem(None, None, "--result naming a line key "
-                                                  "such as microsoft_total_take",
-                                                  repr(settings.metric.key))])
-    size = write_atomic(results, out, inputs=(source,), extras=extras, analysis=settings)
-    print(f"Wrote {out} ({size / 1024:,.0f} KB, {results.timeline.n} months)")
+    line_key("--result", settings.metric.key, results, "microsoft_total_take")
+    sharing = Sharing(args.values_only, args.protect, args.password)
+    size = write_atomic(results, out, inputs=(source,), extras=extras, analysis=settings,
+                        sharing=sharing)
+    mode = "".join(text for on, text in ((args.protect, ", protected"),
+                                         (args.values_only, ", values only")) if on)
+    scenario = f", scenario '{a.selected}'" if a.selected else ""
+    print(f"Wrote {out} ({size / 1024:,.0f} KB, {results.timeline.n} months{scenario}{mode})")
     print(headline_table(results))
     if a.missing_sheets:
         print(missing_sheets_note(a, source))
@@ -117,64 +118,9 @@ def missing_sheets_note(a: Assumptions, source: Path) -> str:
             "and staff); copy the sheets, and their columns of the Schedule sheet, across.")
 
 
-def parse_month(text: str | None, what: str) -> dt.date | None:
-    """A YYYY-MM argument as the first day of that month; exit 2 on anything else."""
-    if text is None:
-        return None
-    try:
-        return dt.datetime.strptime(text, "%Y-%m").date()
-    except ValueError:
-        raise InputError("command line", [Problem(None, None, f"{what} as YYYY-MM",
-                                                  repr(text))]) from None
-
-
-def cmd_solve(args: argparse.Namespace) -> int:
-    source: Path = args.path or default_template()
-    a = select_scenario(load(source), args.scenario, source)
-    try:
-        target = analysis.resolve(args.vary, a)
-    except ValueError:
-        raise InputError("command line", [Problem(
-            None, None, "--vary naming " + analysis.VARY_HELP, repr(args.vary))]) from None
-    schedule = target.sheet == "Schedule"
-    mode = args.mode or ("shift" if schedule else "set")
-    default_range = {"shift": (-0.99, 5.0), "scale": (0.0, 10.0), "set": (0.0, 1e13)}[mode]
-    if mode == "set" and schedule:
-        default_range = (-0.99, 5.0)
-    lo = args.lo if args.lo is not None else default_range[0]
-    hi = args.hi if args.hi is not None else default_range[1]
-    results = engine.run(a)
-    if args.result not in results.index:
-        raise InputError("command line", [Problem(None, None, "--result naming a line key "
-                                                  "such as cum_microsoft", args.result)])
-    metric = analysis.Metric(args.result, parse_month(args.by, "--by"))
-    s = analysis.goal_seek(a, target, mode, metric, args.target, lo, hi)
-    how = {"set": "set to", "shift": "shifted by", "scale": "scaled by"}[mode]
-    where = " in every Schedule row" if schedule else ""
-    print(f"Goal: {metric.label(results)} = {args.target:,.0f}")
-    if s.x is not None and s.converged:
-        print(f"Answer: {target.text()} {how} {s.x:.6g}{where}")
-        print(f"Result then: {s.value:,.0f} (converged in {s.steps} runs)")
-        return EXIT_OK
-    print(f"Not solved: {s.message}")
-    return EXIT_ERROR
-
-
 def cmd_diff(args: argparse.Namespace) -> int:
     print(diff.render(diff.diff(args.old, args.new)))
     return EXIT_OK
-
-
-def select_scenario(a: Assumptions, name: str | None, source: Path) -> Assumptions:
-    """The assumptions with a scenario selected by name; exit 2 if there is no such one."""
-    if name is None:
-        return a
-    names = a.scenarios.names if a.scenarios else ()
-    if name not in names:
-        raise InputError(str(source), [Problem(
-            "Scenarios", "row 1", "one of the scenarios " + ", ".join(f"'{n}'" for n in names)
-            if names else "a Scenarios sheet", f"'{name}'")])
-    return a.with_scenario(name)
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
@@ -187,16 +133,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         if not ok:
             print(f"finmodel: {option}: expected {expected}, found {found}", file=sys.stderr)
             return EXIT_BAD_INPUT
-    try:
-        by = montecarlo.parse_month(args.by)
-    except ValueError as e:
-        print(f"finmodel: --by: {e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     source: Path = args.path or default_template()
-    out: Path = args.out or montecarlo.default_output(source)
+    out: Path = output("-o", args.out) if args.out else montecarlo.default_output(source)
     if args.out is None:
         out.parent.mkdir(parents=True, exist_ok=True)
     a = select_scenario(load(source), args.scenario, source)
+    by = default_by(args.by, a)
     dists, where = montecarlo.distributions_for(a, source)
     sim = montecarlo.simulate(a, dists, args.draws, args.seed, by=by, chunk=args.chunk,
                    workers=args.workers, source=where,
@@ -235,5 +177,6 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
 
 
-COMMANDS = {"init": cmd_init, "check": cmd_check, "build": cmd_build, "solve": cmd_solve,
-            "diff": cmd_diff, "simulate": cmd_simulate}
+COMMANDS = {"init": cmd_init, "check": cmd_check, "build": cmd_build,
+            "solve": solve.cmd_solve, "diff": cmd_diff, "simulate": cmd_simulate,
+            "audit": audit.cmd_audit}

@@ -5,12 +5,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from model import __version__
+from model.cli.values import amount, count, month
+
 
 def make_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="finmodel",
         description="Turn an assumptions workbook into a live-formula Excel model of the "
                     "OpenAI-Microsoft partnership.")
+    p.add_argument("--version", action="version", version=f"finmodel {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     init = sub.add_parser("init", help="write a fresh assumptions workbook")
@@ -36,8 +40,9 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--result", metavar="LINE", default="microsoft_total_take",
                        help="the result the Analysis sheet's grid and tornado measure: a line "
                             "key, summed through --by for flows (microsoft_total_take)")
-    build.add_argument("--by", metavar="YYYY-MM", default="2030-12",
-                       help="the month of that result (2030-12)")
+    build.add_argument("--by", metavar="YYYY-MM", type=month,
+                       help="the month of that result (2030-12, or the horizon's last month "
+                            "if it ends sooner)")
     build.add_argument("--grid-x", metavar="RATE", default="api_growth",
                        help="the grid's input across: a Schedule rate or a rate input, "
                             "shifted in every row (api_growth)")
@@ -45,6 +50,14 @@ def make_parser() -> argparse.ArgumentParser:
                        help="the grid's input down (api_gross_margin)")
     build.add_argument("--tornado-pct", type=float, default=10.0, metavar="X",
                        help="the tornado moves each input by -X %% and +X %% (10)")
+    build.add_argument("--protect", action="store_true",
+                       help="protect every sheet: only the input cells can be edited")
+    build.add_argument("--password", metavar="TEXT",
+                       help="with --protect: the password to unprotect (default: none; it "
+                            "deters edits, it does not encrypt)")
+    build.add_argument("--values-only", action="store_true",
+                       help="write a copy with no formulas: the values as computed, formats "
+                            "kept (for readers who should see numbers only)")
     build.set_defaults(command="build")
 
     solve = sub.add_parser(
@@ -65,10 +78,14 @@ def make_parser() -> argparse.ArgumentParser:
     solve.add_argument("--result", default="cum_microsoft", metavar="LINE",
                        help="a line key: a balance is read at --by, a flow summed through it "
                             "(default cum_microsoft)")
-    solve.add_argument("--by", metavar="YYYY-MM", help="the month (default: the horizon)")
-    solve.add_argument("--target", type=float, default=13e9, help="the value to hit (13e9)")
-    solve.add_argument("--lo", type=float, help="lower end of the search (default by mode)")
-    solve.add_argument("--hi", type=float, help="upper end of the search (default by mode)")
+    solve.add_argument("--by", metavar="YYYY-MM", type=month,
+                       help="the month (default: the horizon)")
+    solve.add_argument("--target", type=amount, default=13e9, metavar="X",
+                       help="the value to hit: 13e9, 13B, $2.5M, 185K ... (13B)")
+    solve.add_argument("--lo", type=amount, metavar="X",
+                       help="lower end of the search (default by mode)")
+    solve.add_argument("--hi", type=amount, metavar="X",
+                       help="upper end of the search (default by mode)")
     solve.add_argument("--scenario", metavar="NAME", help="the scenario to solve in")
     solve.set_defaults(command="solve")
 
@@ -84,11 +101,13 @@ def make_parser() -> argparse.ArgumentParser:
                     "every draw at once. Writes the model workbook with a Simulation sheet.")
     sim.add_argument("path", type=Path, nargs="?",
                      help="assumptions or model workbook (default: the shipped template)")
-    sim.add_argument("--draws", type=int, default=10_000, help="number of draws (10000)")
+    sim.add_argument("--draws", type=count, default=10_000,
+                     help="number of draws: 10000, 10K ... (10000)")
     sim.add_argument("--seed", type=int, default=1,
                      help="random seed; the same seed gives the same draws (1)")
-    sim.add_argument("--by", default="2030-12", metavar="YYYY-MM",
-                     help="month by which Microsoft recouping is counted (2030-12)")
+    sim.add_argument("--by", metavar="YYYY-MM", type=month,
+                     help="month by which Microsoft recouping is counted (2030-12, or the "
+                          "horizon's last month if it ends sooner)")
     sim.add_argument("-o", "--out", type=Path,
                      help="output path (default: output/<stem>-simulation.xlsx)")
     sim.add_argument("--scenario", metavar="NAME",
@@ -98,4 +117,17 @@ def make_parser() -> argparse.ArgumentParser:
                      help="processes to share the chunks (results do not change)")
     sim.add_argument("--quiet", action="store_true", help="no progress bar")
     sim.set_defaults(command="simulate")
+
+    audit = sub.add_parser(
+        "audit", help="is a model that came back still the model? (exit 0 yes, 1 no)",
+        description="Rebuild the model in memory from the inputs the file carries and compare "
+                    "it with the file cell by cell: formulas pasted over or changed, rows or "
+                    "columns inserted or deleted, sheets renamed, hidden or added, links to "
+                    "other files, error values and saved results that do not match their "
+                    "formulas. Edited inputs are fine and are listed. Exit code 0 when the "
+                    "model is intact, 1 when it is not, 2 when the file is not a model.")
+    audit.add_argument("path", type=Path, help="a model workbook built by finmodel")
+    audit.add_argument("--all", action="store_true", help="list every finding, not the "
+                       "first few of each kind")
+    audit.set_defaults(command="audit")
     return p

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from model.inputs.assumptions import Assumptions
     from model.inputs.reader import RawTable
 
+MAX_NUMBER = 1e300  # as for the inputs: room below a spreadsheet's largest number (1.8e308)
+
 
 def base_case(a: Assumptions, keys: Sequence[str]) -> tuple[Distribution, ...]:
     """Degenerate rows that always draw the base case: value mode for Inputs keys,
@@ -109,6 +111,10 @@ def parse_distributions(table: RawTable, a: Assumptions, path: str,
             elif isinstance(v, bool) or not isinstance(v, int | float) \
                     or not math.isfinite(float(v)):
                 bad(cell(col), "a number", describe(v), key)
+                numbers[col] = None
+            elif abs(float(v)) > MAX_NUMBER:  # a draw the engine could not add up
+                bad(cell(col), f"a number between -{MAX_NUMBER:g} and {MAX_NUMBER:g}",
+                    describe(v), key)
                 numbers[col] = None
             else:
                 numbers[col] = float(v)

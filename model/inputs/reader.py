@@ -56,6 +56,8 @@ class RawWorkbook:
     schema_version: int | None
     had_macros: bool
     saved: dt.datetime | None = None  # the workbook's own modified (or created) time
+    # the scenario chosen in a model's drop-down: (sheet, cell, value), if it has one
+    selected: tuple[str, str, object] | None = None
 
 
 def _fail(path: Path, expected: str, found: str = "") -> InputError:
@@ -158,6 +160,7 @@ def read_workbook(path: Path) -> RawWorkbook:
         try:
             version = _schema_version(wb)
             saved = _saved(wb)
+            selected = _selected_scenario(wb)
             tables: dict[str, RawTable] = {}
             formulas = False
             for name in (*schema.SHEETS, *schema.OPTIONAL_SHEETS):
@@ -174,7 +177,7 @@ def read_workbook(path: Path) -> RawWorkbook:
                 _find_formulas(fh, tables)
             except Exception as e:  # the formulas pass parses shared formulas too
                 raise _fail(path, "a workbook openpyxl can read", _damage(e)) from None
-    return RawWorkbook(str(path), tables, version, had_macros, saved)
+    return RawWorkbook(str(path), tables, version, had_macros, saved, selected)
 
 
 def _damage(e: BaseException) -> str:
@@ -190,6 +193,22 @@ def _damage(e: BaseException) -> str:
     text = ": ".join(f"{type(x).__name__}: {(str(x).splitlines() or [''])[0][:150]}"
                      for x in chain)
     return f"a damaged part ({text})"
+
+
+SELECTED_NAME = "SelectedScenario"  # the defined name of a model's scenario drop-down
+
+
+def _selected_scenario(wb: Any) -> tuple[str, str, object] | None:
+    """The value of the cell a model names SelectedScenario (its scenario drop-down)."""
+    try:
+        name = wb.defined_names.get(SELECTED_NAME)
+        sheet, ref = next(iter(name.destinations)) if name is not None else ("", "")
+        if sheet not in wb.sheetnames:
+            return None
+        ref = ref.replace("$", "")
+        return sheet, ref, _clean(wb[sheet][ref].value)
+    except Exception:  # a damaged or unusual definition: as if there were none
+        return None
 
 
 def _saved(wb: object) -> dt.datetime | None:

@@ -135,3 +135,18 @@ def _check_sums(table: RawTable, a: Assumptions, scenarios: Scenarios, v: Valida
 
 def _found(value: object) -> str:
     return describe(value)
+
+
+def selected_scenario(chosen: tuple[str, str, object] | None, scenarios: Scenarios,
+                      v: Validator) -> str:
+    """The scenario a model's drop-down (sheet, cell, value) selects; the first one for
+    a workbook without a drop-down. A name that is not a scenario is a problem."""
+    if chosen is None:
+        return scenarios.names[0]
+    sheet, cell, value = chosen
+    if value not in scenarios.names:
+        v.problem(sheet, cell, "one of the scenarios " + ", ".join(
+            f"'{n}'" for n in scenarios.names) + " (choose it from the drop-down)",
+                  describe(value))
+        return scenarios.names[0]
+    return str(value)

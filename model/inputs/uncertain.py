@@ -153,7 +153,8 @@ class Distribution:
             elif self.kind == "normal":
                 x = rng.normal(mean, sd, size)
             else:
-                sigma2 = math.log1p((sd / mean) ** 2)
+                ratio = sd / mean  # log1p(ratio ** 2), without overflow for a wide spread
+                sigma2 = math.log1p(ratio ** 2) if ratio < 1e150 else 2 * math.log(ratio)
                 x = rng.lognormal(math.log(mean) - sigma2 / 2, math.sqrt(sigma2), size)
         elif self.kind == "triangular":
             if p["low"] == p["high"]:

@@ -27,6 +27,7 @@ from model.inputs.problems import (
 )
 from model.inputs.reader import RawWorkbook, read_workbook
 from model.inputs.scenarios import parse as parse_scenarios
+from model.inputs.scenarios import selected_scenario
 from model.inputs.schema import Field
 
 
@@ -295,7 +296,10 @@ def validate(raw: RawWorkbook) -> Assumptions:
         if v.problems:
             raise InputError(raw.path, v.problems)
         if scenarios is not None:
-            a = dataclasses.replace(a, scenarios=scenarios, selected=scenarios.names[0])
+            a = dataclasses.replace(a, scenarios=scenarios,
+                                    selected=selected_scenario(raw.selected, scenarios, v))
+            if v.problems:
+                raise InputError(raw.path, v.problems)
     table = raw.tables.get(schema.DISTRIBUTIONS_SHEET)
     if table is not None:
         a = dataclasses.replace(a, distributions=parse_distributions(

@@ -97,11 +97,12 @@ def workbook_bytes(write: Callable[[Any], object]) -> bytes:
 
 
 def write_atomic(results: Results, out: Path, inputs: tuple[Path, ...] = (),
-                 extras: Sequence[Any] = (), analysis: Any = None) -> int:
+                 extras: Sequence[Any] = (), analysis: Any = None, sharing: Any = None) -> int:
     """Write the model workbook for results to ``out``; returns its size in bytes.
 
     ``extras`` are extra-sheet writers passed on to ``writer.write_model``."""
     check_target(out, inputs)
-    data = workbook_bytes(lambda buf: write_model(results, buf, extras, analysis=analysis))
+    data = workbook_bytes(lambda buf: write_model(results, buf, extras, analysis=analysis,
+                                                  sharing=sharing))
     write_bytes_atomic(out, data)
     return len(data)

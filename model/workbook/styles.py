@@ -33,9 +33,11 @@ SECTION_FILL = "#EDEDED"
 GREY = "#808080"
 
 ROLES: dict[str, dict[str, Any]] = {
-    "input": {"font_color": BLUE, "bg_color": INPUT_FILL, "border": 1, "border_color": "#BFBFBF"},
+    # Inputs are unlocked: in a protected model (build --protect) only they can change.
+    "input": {"font_color": BLUE, "bg_color": INPUT_FILL, "border": 1, "border_color": "#BFBFBF",
+              "locked": False},
     "structural": {"font_color": BLUE, "bg_color": STRUCTURAL_FILL, "border": 1,
-                   "border_color": "#BFBFBF"},
+                   "border_color": "#BFBFBF", "locked": False},
     "calc": {},
     "link": {"font_color": LINK_GREEN},
     "check": {"font_color": CHECK_RED},

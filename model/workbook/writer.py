@@ -18,7 +18,7 @@ from model.core.lines import CHECKS, REVENUE, SAME, Line, model_lines
 from model.errors import ModelValueError
 from model.inputs import schema
 from model.inputs.overrides import Target
-from model.workbook import analysis_sheet, comparison, scenario_sheet
+from model.workbook import analysis_sheet, comparison, scenario_sheet, sharing
 from model.workbook.input_tables import write_optional_sheets
 from model.workbook.inputsheets import InputAddresses, new_workbook, write_input_sheets
 from model.workbook.layout import (
@@ -39,6 +39,7 @@ from model.workbook.layout import (
 from model.workbook.printing import page_setup
 from model.workbook.rollup import write_rollup
 from model.workbook.scenario_sheet import ScenarioAddresses, base_cell
+from model.workbook.sharing import Sharing
 from model.workbook.styles import LEGEND, Styles
 from model.workbook.summary import write_summary
 
@@ -122,17 +123,19 @@ class ModelWriter:
 
     def __init__(self, results: Results, extras: Sequence[ExtraSheet] = (),
                  visible: Sequence[str] | None = None,
-                 analysis: Settings | None = None) -> None:
+                 analysis: Settings | None = None, sharing: Sharing | None = None) -> None:
         self.results = results
         self.a = results.assumptions
         self.layout = plan_layout(results)
         self.extras = tuple(extras)
         self.visible = visible  # None: all sheets; else hide the others (for printing)
         self.analysis = analysis
+        self.sharing = sharing or Sharing()
 
     def write(self, target: Any) -> None:
         wb = new_workbook(target, self.a, TITLE)
         st = Styles(wb)
+        sharing.start(wb, self.sharing)
         summary = wb.add_worksheet(DASHBOARD)
         addr = write_input_sheets(wb, st, self.a)
         write_optional_sheets(wb, st, self.a)
@@ -158,12 +161,15 @@ class ModelWriter:
         write_rollup(quarterly, st, self.results, self.layout, "Quarterly")
         comparison.write(wb.add_worksheet(comparison.SHEET), st, self.results, self.layout)
         write_summary(wb, summary, st, self.results, self.layout, LEGEND)
+        built = {ws.name for ws in wb.worksheets()}
         for extra in self.extras:
             extra(wb, st, self.layout)
         for ws in wb.worksheets():
             page_setup(ws, self.a, TITLE)
             if self.visible is not None and ws.name not in self.visible:
                 ws.hide()
+        sharing.finish(wb, st, summary, self.a, SELECTOR, self.analysis, self.sharing,
+                       [ws.name for ws in wb.worksheets() if ws.name not in built])
         summary.activate()
         summary.set_first_sheet()
         wb.close()
@@ -289,10 +295,10 @@ class ModelWriter:
 
 def write_model(results: Results, target: Any, extras: Sequence[ExtraSheet] = (),
                 visible: Sequence[str] | None = None,
-                analysis: Settings | None = None) -> Layout:
+                analysis: Settings | None = None, sharing: Sharing | None = None) -> Layout:
     """Write the model workbook for computed results to a path or a binary buffer.
 
     ``visible``, when given, hides every other sheet (used to print a report)."""
-    w = ModelWriter(results, extras, visible, analysis)
+    w = ModelWriter(results, extras, visible, analysis, sharing)
     w.write(target)
     return w.layout

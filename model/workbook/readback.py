@@ -1,0 +1,81 @@
+"""Read a built model's stored values back into pandas: ``model.read_model(path)``.
+
+A colleague who receives a model by email loads it in one line and gets the same
+DataFrame as ``model.compute(...).values``: one row per line key, one column per
+month. The values are the ones the file stores for its formulas (Python's, or the
+spreadsheet's after a recalculation), read straight from its XML, with no number
+format applied (a month is its Excel serial number, as in ``compute``). The opening
+column (the month before the start) is kept apart, in ``frame.attrs["opening"]``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from model.analysis.sheetcells import UnreadableWorkbook, read_book
+from model.core.engine import Timeline
+from model.core.lines import all_lines
+from model.errors import InputError, Problem
+from model.inputs.reader import check_container
+from model.inputs.validate import load
+from model.workbook.layout import CALC_SHEETS, COL_KEY, COL_OPENING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def read_model(path: str | Path) -> pd.DataFrame:
+    """The lines x months of a model workbook, from the values it stores."""
+    import pandas as pd
+    path = Path(path)
+    check_container(path)
+    a = load(path)
+    try:
+        book = read_book(path, only=CALC_SHEETS)
+    except UnreadableWorkbook as e:
+        raise InputError(str(path), [Problem(None, None, "a model workbook", str(e))]) from None
+    months = Timeline.of(a).months
+    n = len(months) - 1
+    rows: dict[str, tuple[str, int]] = {}
+    for name in CALC_SHEETS:
+        sheet = book.sheet(name)
+        if sheet is None:
+            raise InputError(str(path), [Problem(name, None, f"a model with a {name} sheet "
+                                                 "(finmodel build writes one)", "no such sheet")])
+        for (r, c), cell in sheet.cells.items():
+            if c == COL_KEY + 1 and isinstance(cell.value, str) and cell.formula is None:
+                rows.setdefault(cell.value, (name, r))
+    keys = [ln.key for ln in all_lines(a.effective())]
+    data, opening = [], {}
+    for key in keys:
+        if key not in rows:
+            raise InputError(str(path), [Problem(None, None, f"a row keyed {key} in column A "
+                                                 "of a calculation sheet", "none")])
+        name, r = rows[key]
+        cells = book.sheet(name).cells  # type: ignore[union-attr]
+        values = []
+        for t in range(n + 1):
+            stored = cells.get((r, COL_OPENING + 1 + t))
+            v = stored.value if stored is not None else None
+            if t == 0:
+                opening[key] = float(v) if isinstance(v, float) else None
+                continue
+            if not isinstance(v, float):
+                raise InputError(str(path), [Problem(name, _ref(r, COL_OPENING + 1 + t),
+                                 "a stored number (open the file in Excel or LibreOffice "
+                                 "and save it, to store the results)", repr(v))])
+            values.append(v)
+        data.append(values)
+    columns = pd.DatetimeIndex([pd.Timestamp(m) for m in months[1:]], name="month")
+    frame = pd.DataFrame(data, index=pd.Index(keys, name="line"), columns=columns)
+    frame.attrs["opening"] = opening
+    return frame
+
+
+def _ref(row: int, col: int) -> str:
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row}"
