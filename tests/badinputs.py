@@ -402,6 +402,7 @@ def _copy(name: str, source: str) -> Callable[[Path], Path]:
 I, S, P, T = schema.INPUTS_SHEET, schema.SCHEDULE_SHEET, schema.PARTIES_SHEET, schema.TIERS_SHEET
 ST, CO = schema.STREAMS_SHEET, schema.COSTS_SHEET
 STREAM_COLUMNS = ("_growth", "_gross_margin")
+V = schema.INVESTMENTS_SHEET
 XLSX = "an .xlsx workbook"
 
 
@@ -452,7 +453,8 @@ def _cases() -> list[BadInput]:
         parts("external_entity_in_workbook", external_entity("xl/workbook.xml", b"<bookViews>"),
               "a workbook openpyxl can read"),
         parts("huge_declared_dimension",
-              _replace_in(sheet_part(I), b'<dimension ref="A1:E13"/>',
+              _replace_in(sheet_part(I),
+                          f'<dimension ref="A1:E{len(schema.INPUT_FIELDS) + 1}"/>'.encode(),
                           b'<dimension ref="A1:XFD1048576"/>'),
               "a table of at most 5,000 rows and 200 columns", I),
         edit("too_many_rows", schedule_rows(5001),
@@ -590,6 +592,24 @@ def _cases() -> list[BadInput]:
         edit("scenario_of_an_unknown_stream",
              _set(schema.SCENARIOS_SHEET, "A2", "Streams:sora:arr_opening"),
              "an Inputs key, Schedule:<rate>", schema.SCENARIOS_SHEET, "A2"),
+        # ---- the Investments sheet and the valuation inputs
+        edit("investment_of_an_unknown_party", _set(V, cell(V, 3, "party"), "santa"),
+             "the key of a party on the Parties sheet", V, cell(V, 3, "party")),
+        edit("investment_amount_as_text", _set(V, cell(V, 3, "amount_usd"), "lots"),
+             "an amount in USD above 0", V, cell(V, 3, "amount_usd")),
+        edit("investment_amount_zero", _set(V, cell(V, 3, "amount_usd"), 0),
+             "an amount in USD above 0", V, cell(V, 3, "amount_usd")),
+        edit("investment_month_not_first_day",
+             _set(V, cell(V, 3, "month"), dt.datetime(2019, 7, 15)),
+             "a date on the first day of a month", V, cell(V, 3, "month")),
+        edit("investment_after_the_horizon",
+             _set(V, cell(V, 3, "month"), dt.datetime(2040, 1, 1)),
+             "a month no later than the last modelled month", V, cell(V, 3, "month")),
+        edit("investments_without_amounts", _delete_column(V, "amount_usd"),
+             "a column headed 'amount_usd'", V, "row 1"),
+        value("discount_rate_as_text", "discount_rate", "ten", "a number"),
+        value("fiscal_year_ending_in_month_13", "fiscal_year_end_month", 13,
+              "a whole number between 1 and 12"),
         edit("older_schema_version", _schema_version(0), "a workbook of schema version 1"),
         edit("newer_schema_version", _schema_version(schema.SCHEMA_VERSION + 1),
              "a workbook of schema version 1"),

@@ -15,6 +15,9 @@ from model.inputs.defaults import default_assumptions
 from model.workbook.output import write_atomic
 
 REL = 1e-9  # relative tolerance for money: engines and Python must agree to 1e-9
+# The IRR (XIRR) agrees to 1e-6, absolute on the rate and relative: each engine stops its
+# iteration at a tolerance of its own (tests/test_valuation.py).
+IRR_TOL = 1e-6
 
 
 def build(tmp: Path, a: Assumptions | None = None,
@@ -44,6 +47,13 @@ def assert_lines_match(recalculated: Path, expected: Results) -> int:
                     f"{sheet} {ln.key} month {t + 1}: spreadsheet {got}, Python {want}"
                 compared += 1
     return compared
+
+
+def split_irr(cells: list[Any]) -> tuple[list[Any], list[Any]]:
+    """The formula cells that hold an IRR (XIRR, or a link to one) and all the others."""
+    irr_refs = {f"{c.sheet}!$D${c.ref[1:]}" for c in cells if "XIRR(" in c.formula}
+    irr = [c for c in cells if "XIRR(" in c.formula or c.formula[1:] in irr_refs]
+    return irr, [c for c in cells if c not in irr]
 
 
 def row_values(path: Path, sheet: str, data_only: bool = True) -> dict[str, list[Any]]:

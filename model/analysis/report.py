@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from model.analysis.valuation import party_values
+
 if TYPE_CHECKING:
     from model.core.engine import Results
 
@@ -23,6 +25,7 @@ def headline_items(results: Results) -> list[tuple[str, object]]:
             rows.append((f"Cap of {p.label} binds", results.first_month(f"cap_binds_{p.key}")))
     for p in a.parties:
         rows.append((f"Cumulative receipts, {p.label}", results.last(f"cum_{p.key}")))
+    rows += valuation_items(results)
     for key, label in (("microsoft_total_take", "Microsoft's total take over the horizon"),
                        ("revshare_azure_to_openai", "Revenue share Microsoft pays OpenAI"),
                        ("revshare_api_to_microsoft", "Revenue share OpenAI pays Microsoft"),
@@ -47,6 +50,20 @@ def money(value: float, signed: bool = False) -> str:
             break
     sign = "-" if value < 0 and text.strip("0.,BMK") else ("+" if signed and value > 0 else "")
     return f"{sign}${text}"
+
+
+def valuation_items(results: Results) -> list[tuple[str, object]]:
+    """Present value of each party's receipts; MOIC and IRR where it invested."""
+    rate = float(results.assumptions.effective().inputs["discount_rate"])  # type: ignore[arg-type]
+    rows: list[tuple[str, object]] = []
+    for v in party_values(results):
+        rows.append((f"Present value of receipts at {rate:.1%}, {v.label}", v.npv))
+        if v.invested is not None:
+            rows.append((f"Multiple on invested capital, {v.label}",
+                         f"{v.moic:.2f}x" if isinstance(v.moic, float) else v.moic))
+            rows.append((f"IRR, {v.label}",
+                         f"{round(v.irr, 3) + 0.0:.1%}" if isinstance(v.irr, float) else v.irr))
+    return rows
 
 
 def format_value(value: object) -> str:

@@ -104,6 +104,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(headline_table(results))
     if a.missing_sheets:
         print(missing_sheets_note(a, source))
+    for note in a.notes:
+        print(f"Note: {note}")
     if args.pdf:
         pdf = write_pdf(results, out)
         print(f"Wrote {pdf}")

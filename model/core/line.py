@@ -27,7 +27,7 @@ class Line:
     @property
     def unit(self) -> str:
         return {"usd": "$M", "rate": "%", "count": "#", "date": "date", "flag": "1/0",
-                "int": "#"}[self.fmt]
+                "int": "#", "factor": "x"}[self.fmt]
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from model.core.line import flow as _flow
 from model.core.line import section as _section
 from model.core.line import usd as _usd
 from model.core.pnl import margins, operating_profit, revenue_share, streams
+from model.core.present_values import present_values
 from model.inputs.assumptions import Assumptions, Party, Tier
 from model.inputs.schema import PARTIES_SHEET, TIERS_SHEET
 
@@ -245,9 +246,12 @@ def checks(a: Assumptions) -> Section:
              total=True),
     ]
     lines.append(Line(
-        "check_structure", "start_month and horizon_months as built (else run finmodel build)",
+        "check_structure", "start_month, horizon_months and fiscal_year_end_month as built "
+        "(else run finmodel build)",
         "flag", Cmp(">", Abs(Input("start_month") - K("built_start_month"))
-                    + Abs(Input("horizon_months") - K("built_horizon")), Num(0)), total=True))
+                    + Abs(Input("horizon_months") - K("built_horizon"))
+                    + Abs(Input("fiscal_year_end_month") - K("built_fiscal_year_end_month")),
+                    Num(0)), total=True))
     for t in a.tiers:
         shares = Sum(*(Param(TIERS_SHEET, str(t.number), p.key) for p in a.parties))
         lines.append(Line(f"check_tier{t.number}_shares", f"Tier {t.number} shares sum to 1",
@@ -271,7 +275,8 @@ def model_lines(a: Assumptions) -> tuple[Section, ...]:
     return (timeline(), schedule_lookups(a), revenue(), streams(a), revenue_share(a),
             margins(a), operating_profit(a), profit_to_distribute(), caps(a),
             *(tier(a, t, i) for i, t in enumerate(a.tiers)),
-            distributions(a), milestones(a), microsoft(), checks(a))
+            distributions(a), milestones(a), microsoft(),
+            present_values(a, MICROSOFT_SOURCES), checks(a))
 
 
 def all_lines(a: Assumptions) -> list[Line]:

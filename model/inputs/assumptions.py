@@ -66,6 +66,16 @@ class Cost:
 
 
 @dataclass(frozen=True)
+class Investment:
+    """One row of the Investments sheet: money a party put in, on the first of a month."""
+
+    party: str
+    month: dt.date
+    amount_usd: float
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class Assumptions:
     """One complete, valid set of inputs.
 
@@ -89,6 +99,10 @@ class Assumptions:
     costs: tuple[Cost, ...] = ()  # the Costs sheet's rows
     # Sheets that `finmodel init` writes and this workbook lacks (a build notes them).
     missing_sheets: tuple[str, ...] = ()
+    # The Investments sheet's rows; None when the workbook has no such sheet (made
+    # before it existed): the valuation then shows present values alone.
+    investments: tuple[Investment, ...] | None = None
+    notes: tuple[str, ...] = ()  # said in the build summary (e.g. a sheet that can be added)
 
     @property
     def schedule_fields(self) -> tuple[schema.Field, ...]:

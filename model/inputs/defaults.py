@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from model.inputs import schema
-from model.inputs.assumptions import Assumptions, Cost, Party, Stream, Tier
+from model.inputs.assumptions import Assumptions, Cost, Investment, Party, Stream, Tier
 from model.inputs.overrides import (
     OverrideRow,
     Scenarios,
@@ -102,6 +102,9 @@ def default_assumptions() -> Assumptions:
         for t in schema.DEFAULT_TIERS)
     inputs = {k: (float(v) if isinstance(v, int) and not isinstance(v, bool) else v)
               for k, v in schema.DEFAULT_INPUTS.items()}
+    investments = tuple(Investment(str(i["party"]), i["month"],  # type: ignore[arg-type]
+                                   float(i["amount_usd"]), str(i["source"]))  # type: ignore[arg-type]
+                        for i in schema.DEFAULT_INVESTMENTS)
     streams = tuple(Stream(key=str(s["stream"]), label=str(s["label"]),
                            arr_opening=float(s["arr_opening"]),  # type: ignore[arg-type]
                            pays_revshare=bool(s["pays_revshare"]), unit=str(s["unit"]),
@@ -114,7 +117,8 @@ def default_assumptions() -> Assumptions:
     return Assumptions(inputs=inputs, schedule=DEFAULT_SCHEDULE_WITH_STREAMS,
                        parties=parties, tiers=tiers, scenarios=DEFAULT_SCENARIOS,
                        selected=DEFAULT_SCENARIOS.names[0],
-                       distributions=DEFAULT_DISTRIBUTIONS, streams=streams, costs=costs)
+                       distributions=DEFAULT_DISTRIBUTIONS, streams=streams, costs=costs,
+                       investments=investments)
 
 
 def _opt_float(v: object) -> float | None:

@@ -95,7 +95,20 @@ INPUT_FIELDS: tuple[Field, ...] = (
           "From this month on, profits are split by equity stake instead of by the "
           "waterfall. Blank means never",
           SEED + " (the capped-profit waterfall of the 2024 terms)", required=False),
+    Field("discount_rate", "rate", "% a year",
+          "Annual rate at which each party's receipts are discounted to the first day of "
+          "start_month (the Valuation sheet)",
+          ILLUSTRATIVE + " (a round 10 % a year for equity-like risk; not a published "
+          "figure: use your own cost of capital)", lo=0, hi=1),
+    Field("fiscal_year_end_month", "months", "month (1-12)",
+          "Last calendar month of the fiscal year of the Fiscal rollup (6 = years ending "
+          "30 June, 12 = calendar years)",
+          "Microsoft 10-K for fiscal 2024 (its fiscal year ends 30 June)", lo=1, hi=12,
+          structural=True),
 )
+# Inputs added after the first release: a workbook made before them still loads, with
+# the default and a note in the build summary.
+ADDED_INPUTS = ("discount_rate", "fiscal_year_end_month")
 
 # ---------------------------------------------------------------- Schedule sheet
 
@@ -178,13 +191,26 @@ TIER_FIELDS: tuple[Field, ...] = (
 TIER_SHARE = Field("<party>", "rate", "fraction",
                    "The party's share of the tier; each tier's shares sum to 1", lo=0, hi=1)
 
+# ---------------------------------------------------------------- Investments sheet
+
+INVESTMENTS_SHEET = "Investments"
+INVESTMENT_FIELDS: tuple[Field, ...] = (
+    Field("party", "party", "", "The party that invested: a key of the Parties sheet",
+          structural=True),
+    Field("month", "month", "date", "Month of the investment (its first day is its date "
+          "in the IRR)"),
+    Field("amount_usd", "usd", "USD", "Amount invested", lo=0, lo_open=True),
+    Field("source", "text", "", "Where the figure comes from", required=False),
+)
+
 SHEETS = (INPUTS_SHEET, SCHEDULE_SHEET, PARTIES_SHEET, TIERS_SHEET)
 SCENARIOS_SHEET = "Scenarios"
 DISTRIBUTIONS_SHEET = "Distributions"
 STREAMS_SHEET = "Streams"  # their columns: model/inputs/streams.py
 COSTS_SHEET = "Costs"
 # Read when present; a workbook without them is still valid.
-OPTIONAL_SHEETS = (SCENARIOS_SHEET, DISTRIBUTIONS_SHEET, STREAMS_SHEET, COSTS_SHEET)
+OPTIONAL_SHEETS = (SCENARIOS_SHEET, DISTRIBUTIONS_SHEET, STREAMS_SHEET, COSTS_SHEET,
+                   INVESTMENTS_SHEET)
 
 # ---------------------------------------------------------------- defaults
 
@@ -205,6 +231,8 @@ DEFAULT_INPUTS: dict[str, object] = {
     "opening_cumulative_losses": 0,
     "revshare_api_to_microsoft_cap_usd": None,
     "waterfall_end_month": None,
+    "discount_rate": 0.10,
+    "fiscal_year_end_month": 6,
 }
 
 _YEARS = tuple(range(2024, 2035))
@@ -256,6 +284,18 @@ DEFAULT_TIERS: tuple[dict[str, object], ...] = (
      "shares": {"microsoft": 0.49, "employees_investors": 0.49, "nonprofit": 0.02}},
 )
 
+_MSFT = "Semafor, Fortune, Jan 2023 (reported); Microsoft"
+DEFAULT_INVESTMENTS: tuple[dict[str, object], ...] = (
+    {"party": "first_investors", "month": dt.date(2019, 3, 1), "amount_usd": 1e9,
+     "source": ILLUSTRATIVE + " (not published; the tier 1 hurdle; OpenAI LP, Mar 2019)"},
+    {"party": "microsoft", "month": dt.date(2019, 7, 1), "amount_usd": 1e9,
+     "source": _MSFT + " (July 2019)"},
+    {"party": "microsoft", "month": dt.date(2021, 1, 1), "amount_usd": 2e9,
+     "source": _MSFT + " (2021; the month is " + ILLUSTRATIVE + ")"},
+    {"party": "microsoft", "month": dt.date(2023, 1, 1), "amount_usd": 10e9,
+     "source": _MSFT + " (January 2023)"},
+)
+
 # Where the defaults of the non-Inputs sheets come from (shown as cell notes in
 # the template and in docs/schema.md).
 TABLE_SOURCES: dict[str, str] = {
@@ -268,6 +308,10 @@ TABLE_SOURCES: dict[str, str] = {
         "Order and the 75 % / 49 % steps: seed article. The $13B hurdle: seed article; "
         "its make-up and the 25 % / 49 % / 2 % other shares: Semafor and Fortune, Jan 2023 "
         "(reported). First investors' capital of $1B: illustrative (not published)."),
+    INVESTMENTS_SHEET: (
+        "Microsoft's $1B (July 2019), $2B (2021) and $10B (January 2023), the $13B: "
+        "Semafor and Fortune, Jan 2023 (reported), and Microsoft. First investors' $1B: "
+        "illustrative (not published)."),
 }
 
 

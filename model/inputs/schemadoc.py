@@ -118,6 +118,11 @@ def render() -> str:
     out += _keyed_table(schema.COSTS_SHEET, COST_FIELDS, DEFAULT_COSTS,
                         "One row per cost of OpenAI besides the API's compute (which is in "
                         "`api_gross_margin`). Optional: a workbook without it has no costs.")
+    out += _keyed_table(schema.INVESTMENTS_SHEET, schema.INVESTMENT_FIELDS,
+                        schema.DEFAULT_INVESTMENTS,
+                        "One row per investment, for the Valuation sheet's amount invested, "
+                        "multiple on invested capital and IRR. Optional: without it the "
+                        "Valuation shows present values alone.")
     return "\n".join(out)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from model.errors import InputError
-from model.inputs import schema, stream_tables
+from model.inputs import investments, schema, stream_tables
 from model.inputs.assumptions import Assumptions, Party, Tier
 from model.inputs.distributions import parse_distributions
 from model.inputs.problems import (
@@ -56,7 +56,13 @@ class WorkbookValidator(Validator):
             moved = Field(**{**f.__dict__, "key": "value"})
             out[key] = self.convert(table, excel_row, values, moved, key=key)
         for key in fields:
-            if key not in seen:
+            if key in seen:
+                continue
+            if key in schema.ADDED_INPUTS:  # a workbook made before the key existed
+                out[key] = schema.DEFAULT_INPUTS[key]
+                self.notes.append(f"no '{key}' row on the Inputs sheet: the default "
+                                  f"{out[key]} is used (`finmodel init` writes the row)")
+            else:
                 self.problem(table.sheet, "column A", f"a row with key '{key}'", "none", key)
         return out
 
@@ -290,6 +296,7 @@ def validate(raw: RawWorkbook) -> Assumptions:
     a = Assumptions(inputs=clean, schedule=schedule, parties=parties, tiers=tiers,
                     name=model_name(raw.path), as_of=raw.saved, streams=streams, costs=costs,
                     missing_sheets=stream_tables.missing_sheets(v))
+    a = investments.attach(raw, a, v)
     table = raw.tables.get(schema.SCENARIOS_SHEET)
     if table is not None:
         scenarios = parse_scenarios(table, a, v)

@@ -9,7 +9,8 @@ from xlsxwriter.chart_line import ChartLine
 from xlsxwriter.utility import xl_col_to_name
 
 from model.core.lines import MICROSOFT_SOURCES
-from model.workbook.rollup import FIRST_COL, periods, rollup_rows
+from model.workbook.rollup import FIRST_COL, FISCAL, periods, rollup_rows
+from model.workbook.valuation_sheet import value_chart
 
 if TYPE_CHECKING:
     from model.core.engine import Results
@@ -24,15 +25,15 @@ def _monthly(layout: Layout, key: str) -> str:
     return "=" + layout.row_range(key)
 
 
-def _annual(results: Results, key: str) -> str:
+def _annual(results: Results, key: str, sheet: str = "Annual") -> str:
     row = rollup_rows(results)[key]
-    last = xl_col_to_name(FIRST_COL + len(periods(results, "Annual")) - 1)
-    return f"=Annual!${xl_col_to_name(FIRST_COL)}${row}:${last}${row}"
+    last = xl_col_to_name(FIRST_COL + len(periods(results, sheet)) - 1)
+    return f"={sheet}!${xl_col_to_name(FIRST_COL)}${row}:${last}${row}"
 
 
-def _annual_categories(results: Results) -> str:
-    last = xl_col_to_name(FIRST_COL + len(periods(results, "Annual")) - 1)
-    return f"=Annual!${xl_col_to_name(FIRST_COL)}$3:${last}$3"
+def _annual_categories(results: Results, sheet: str = "Annual") -> str:
+    last = xl_col_to_name(FIRST_COL + len(periods(results, sheet)) - 1)
+    return f"={sheet}!${xl_col_to_name(FIRST_COL)}$3:${last}$3"
 
 
 def _style(chart: Any, title: str, y_title: str = "$M") -> Any:
@@ -122,7 +123,14 @@ def dashboard_charts(wb: Any, results: Results, layout: Layout) -> list[Any]:
     charts.append(progress)
 
     take = wb.add_chart({"type": "column", "subtype": "stacked"})
+    fiscal = _annual_categories(results, FISCAL)
     for i, (key, label) in enumerate(MICROSOFT_SOURCES):
-        _series(take, label, years, _annual(results, key), i)
-    charts.append(_style(take, "Microsoft's total take by source and year"))
+        _series(take, label, fiscal, _annual(results, key, FISCAL), i)
+    charts.append(_style(take, "Microsoft's total take by source and Microsoft fiscal year"))
+    value = _style(value_chart(wb, results), "Microsoft's value by source: total and "
+                   "present value")
+    value.set_x_axis({"num_format": MILLIONS, "name": "$M",
+                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    value.set_y_axis({"reverse": True, "crossing": "max"})
+    charts.append(value)
     return charts

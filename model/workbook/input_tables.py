@@ -1,4 +1,5 @@
-"""The Scenarios and Distributions input sheets, written as plain input values."""
+"""The Investments, Scenarios and Distributions input sheets, written as plain input
+values."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
+from xlsxwriter.utility import xl_rowcol_to_cell
+
 from model.inputs import schema
-from model.inputs.assumptions import Assumptions
+from model.inputs.assumptions import Assumptions, Investment
 from model.inputs.defaults import DEFAULT_DISTRIBUTIONS
 from model.inputs.overrides import FIXED_COLUMNS, TARGET_HELP, Scenarios, field_of
 from model.inputs.uncertain import (
@@ -79,8 +82,35 @@ def write_distributions_sheet(wb: Any, st: Styles,
     return ws
 
 
+def investment_cell(i: int, column: str) -> str:
+    """Absolute reference of the i-th investment's cell (0 = the first row) in a column."""
+    c = [f.key for f in schema.INVESTMENT_FIELDS].index(column)
+    return f"{schema.INVESTMENTS_SHEET}!{xl_rowcol_to_cell(i + 1, c, True, True)}"
+
+
+def write_investments_sheet(wb: Any, st: Styles, rows: Sequence[Investment]) -> None:
+    """The Investments sheet: one row per investment, as plain input values."""
+    ws = wb.add_worksheet(schema.INVESTMENTS_SHEET)
+    fields = schema.INVESTMENT_FIELDS
+    for c, f in enumerate(fields):
+        ws.write_string(0, c, f.key, st("header"))
+    ws.write_comment(0, 0, "One row per investment. " +
+                     schema.TABLE_SOURCES[schema.INVESTMENTS_SHEET],
+                     {"x_scale": 2.5, "y_scale": 1.5})
+    for r, inv in enumerate(rows, start=1):
+        for c, f in enumerate(fields):
+            write_value(ws, st, r, c, f, getattr(inv, f.key))
+    ws.freeze_panes(1, 1)
+    ws.set_column(0, 0, 22)
+    ws.set_column(1, 2, 16)
+    ws.set_column(3, 3, 70)
+
+
 def write_optional_sheets(wb: Any, st: Styles, a: Assumptions) -> None:
-    """The Scenarios and Distributions sheets, when the assumptions have them."""
+    """The Investments, Scenarios and Distributions sheets, when the assumptions have
+    them."""
+    if a.investments is not None:
+        write_investments_sheet(wb, st, a.investments)
     if a.scenarios is not None:
         write_scenarios_sheet(wb, st, a.scenarios)
     if a.distributions is not None:

@@ -37,12 +37,20 @@ def _quarter(m: dt.date) -> str:
     return f"{m.year} Q{(m.month - 1) // 3 + 1}"
 
 
+def _fiscal_year(end_month: int) -> Callable[[dt.date], str]:
+    """FY<year in which the fiscal year ends>: with end_month 6, Jul 2024 is in FY2025."""
+    return lambda m: f"FY{m.year + (m.month > end_month)}"
+
+
 GROUPINGS: dict[str, Callable[[dt.date], str]] = {"Annual": _year, "Quarterly": _quarter}
+FISCAL = "Fiscal"  # years ending in fiscal_year_end_month (structural, like start_month)
 
 
 def periods(results: Results, grouping: str) -> list[tuple[str, int, int]]:
-    """(label, first t, last t) of each calendar period touched by the horizon."""
-    key = GROUPINGS[grouping]
+    """(label, first t, last t) of each calendar (or fiscal) period touched by the horizon;
+    a period the horizon covers only in part says how many months it holds."""
+    key = (_fiscal_year(int(results.assumptions.inputs["fiscal_year_end_month"]))  # type: ignore[call-overload]
+           if grouping == FISCAL else GROUPINGS[grouping])
     out: list[tuple[str, int, int]] = []
     for t, m in enumerate(results.timeline.months[1:], start=1):
         label = key(m)
@@ -50,9 +58,13 @@ def periods(results: Results, grouping: str) -> list[tuple[str, int, int]]:
             out[-1] = (label, out[-1][1], t)
         else:
             out.append((label, t, t))
-    full = 12 if grouping == "Annual" else 3
-    return [(label if last - first + 1 == full else f"{label} ({last - first + 1} mo)",
+    full = 3 if grouping == "Quarterly" else 12
+    return [(label if last - first + 1 == full else f"{label} ({_months(last - first + 1)})",
              first, last) for label, first, last in out]
+
+
+def _months(n: int) -> str:
+    return "1 month" if n == 1 else f"{n} months"
 
 
 def rollup_lines(results: Results) -> tuple[list[Line], list[Line]]:
@@ -88,13 +100,15 @@ def write_rollup(ws: Any, st: Styles, results: Results, layout: Layout, grouping
     groups = periods(results, grouping)
     flows, balances = rollup_lines(results)
     planned = rollup_rows(results)
-    ws.write_string(0, 0, f"Model rollup: {grouping.lower()} totals and period-end balances",
-                    st("title"))
+    end = int(results.assumptions.inputs["fiscal_year_end_month"])  # type: ignore[call-overload]
+    what = (f"totals over fiscal years ending in {dt.date(2000, end, 1):%B}"
+            if grouping == FISCAL else f"{grouping.lower()} totals")
+    ws.write_string(0, 0, f"Model rollup: {what} and period-end balances", st("title"))
     layout.write_master(ws, st)
     for col, text in enumerate(("key", "line", "unit", "total")):
         ws.write_string(1, col, text, st("header"))
     ws.write_string(2, 0, "period")
-    ws.write_string(2, 1, "Calendar period")
+    ws.write_string(2, 1, "Fiscal year" if grouping == FISCAL else "Calendar period")
     ws.write_string(3, 0, "period_end")
     ws.write_string(3, 1, "Last modelled month in the period")
     for i, (label, _, last) in enumerate(groups):
@@ -118,7 +132,8 @@ def write_rollup(ws: Any, st: Styles, results: Results, layout: Layout, grouping
     ws.set_column(1, 1, 46)
     ws.set_column(2, 2, 6)
     ws.set_column(3, 3, 12)
-    ws.set_column(FIRST_COL, FIRST_COL + len(groups), 11)
+    ws.set_column(FIRST_COL, FIRST_COL + len(groups),  # room for "FY2024 (3 months)"
+                  max(11, *(len(label) + 1 for label, _, _ in groups)))
     ws.repeat_columns(0, 3)
 
 

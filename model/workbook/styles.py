@@ -18,6 +18,8 @@ NUMBER_FORMATS = {
     "day": "yyyy-mm-dd",
     "flag": '0;-0;"-"',
     "int": "0",
+    "factor": "0.0000",
+    "multiple": '0.00"x"',
     "year": "0",
     "text": "@",
     "bool": "General",  # a custom TRUE/FALSE format makes LibreOffice save the cell as 1

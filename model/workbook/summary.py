@@ -10,6 +10,7 @@ from model.inputs.overrides import FIXED_COLUMNS
 from model.workbook.charts import SIZE, dashboard_charts
 from model.workbook.layout import Layout
 from model.workbook.styles import Styles
+from model.workbook.valuation_sheet import write_dashboard
 
 if TYPE_CHECKING:
     from model.core.engine import Results
@@ -111,6 +112,7 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
         ws.write_formula(r, 1, f, st("link", kind), v)  # type: ignore[arg-type]
         ws.write_string(r, 2, {"date": "", "usd": "$M"}[kind])
         r += 1
+    write_dashboard(ws, st, results, 4, 4)  # beside the headline results
     r += 1
     ws.write_string(r, 0, "Totals over the horizon", st("section"))
     ws.write_string(r, 1, "", st("section"))

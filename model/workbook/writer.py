@@ -18,7 +18,7 @@ from model.core.lines import CHECKS, REVENUE, SAME, Line, model_lines
 from model.errors import ModelValueError
 from model.inputs import schema
 from model.inputs.overrides import Target
-from model.workbook import analysis_sheet, comparison, scenario_sheet, sharing
+from model.workbook import analysis_sheet, comparison, scenario_sheet, sharing, valuation_sheet
 from model.workbook.input_tables import write_optional_sheets
 from model.workbook.inputsheets import InputAddresses, new_workbook, write_input_sheets
 from model.workbook.layout import (
@@ -145,7 +145,9 @@ class ModelWriter:
                                  self.layout.master())
         scen = scenario_sheet.plan(self.a.scenarios)
         calc = {name: wb.add_worksheet(name) for name in CALC_SHEETS[:2]}
+        valuation = wb.add_worksheet(valuation_sheet.SHEET)
         annual = wb.add_worksheet("Annual")
+        fiscal = wb.add_worksheet("Fiscal")
         quarterly = wb.add_worksheet("Quarterly")
         checks = wb.add_worksheet(CHECKS)
         calc[CHECKS] = checks
@@ -157,7 +159,10 @@ class ModelWriter:
                              self.layout, _XlRender(self.layout, addr, scen, analysis_sheet.SHEET),
                              self.analysis)
         self._checks_extras(checks, st)
+        valuation_sheet.write(valuation, st, self.results, self.layout,
+                              _XlRender(self.layout, addr, scen, valuation_sheet.SHEET))
         write_rollup(annual, st, self.results, self.layout, "Annual")
+        write_rollup(fiscal, st, self.results, self.layout, "Fiscal")
         write_rollup(quarterly, st, self.results, self.layout, "Quarterly")
         comparison.write(wb.add_worksheet(comparison.SHEET), st, self.results, self.layout)
         write_summary(wb, summary, st, self.results, self.layout, LEGEND)

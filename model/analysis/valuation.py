@@ -1,0 +1,144 @@
+"""What each party's receipts are worth: present value, multiple and IRR, in Python.
+
+The present values are line items (``pv_*`` in model.lines, summed over the horizon);
+this module adds the amounts invested (the Investments sheet), the multiple on invested
+capital and the IRR, which the Valuation sheet writes as live formulas. The IRR is the
+rate XIRR finds: the annual r with sum of v_i / (1 + r)^((d_i - d_0) / 365) = 0 over
+the investments (negative, on the first day of their month) and the monthly receipts
+(on each month's last day), d_0 being the earliest date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from model.core.engine import serial
+
+if TYPE_CHECKING:
+    from model.core.engine import Results
+    from model.inputs.assumptions import Assumptions
+
+DAYS_PER_YEAR = 365.0  # XIRR's year, whatever the calendar
+NO_RECEIPTS = "n/a: no receipts"  # within the horizon
+NO_IRR = "n/a: no rate found"  # XIRR finds no rate that sets the flows to 0
+NO_INVESTMENT = "n/a: not invested"
+
+
+def month_end(month: dt.date) -> dt.date:
+    """The last day of a month: when its receipts are taken to arrive."""
+    nxt = dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def xirr(flows: Sequence[tuple[float, float]]) -> float | None:
+    """The annual rate of dated cash flows ((Excel serial date, amount), any order), as
+    XIRR defines it; None when there is none (no sign change, or no root found).
+
+    Newton's method from 0.1, as the spreadsheets' XIRR starts; if it fails, bisection
+    over a bracket where the value changes sign. With one sign change (investments
+    first, receipts after) the rate is unique and both give it."""
+    if not (any(v < 0 for _, v in flows) and any(v > 0 for _, v in flows)):
+        return None
+    d0 = min(d for d, _ in flows)
+    years = [(d - d0) / DAYS_PER_YEAR for d, _ in flows]
+    amounts = [v for _, v in flows]
+
+    def value(r: float) -> float:
+        return math.fsum(v * (1 + r) ** -t for v, t in zip(amounts, years, strict=True))
+
+    def slope(r: float) -> float:
+        return math.fsum(-t * v * (1 + r) ** (-t - 1)
+                         for v, t in zip(amounts, years, strict=True))
+
+    scale = max(abs(v) for v in amounts)
+    r = 0.1
+    try:
+        for _ in range(100):
+            step = value(r) / slope(r)
+            r -= step
+            if not -1 < r < math.inf:
+                break
+            if abs(step) <= 1e-15 * max(1.0, abs(r)):
+                if abs(value(r)) <= 1e-9 * scale:  # a root, not a drift to infinity
+                    return r
+                break
+    except (OverflowError, ZeroDivisionError):
+        pass
+    return _bisect(value)
+
+
+def _bisect(f: Callable[[float], float]) -> float | None:
+    """A root of f on (-1, 1e6) by bisection, or None if f does not change sign there."""
+    lo, hi = -1 + 1e-9, 1.0
+    try:
+        f_lo = f(lo)
+        while f(hi) * f_lo > 0:
+            hi *= 2
+            if hi > 1e6:
+                return None
+    except OverflowError:
+        return None
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        f_mid = f(mid)
+        if f_mid == 0 or hi - lo <= 1e-16 * max(1.0, abs(mid)):
+            return mid
+        if (f_mid > 0) == (f_lo > 0):
+            lo, f_lo = mid, f_mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+@dataclass(frozen=True)
+class PartyValue:
+    """A party's receipts over the horizon and what they are worth."""
+
+    key: str
+    label: str
+    npv: float  # receipts discounted to the first day of start_month
+    received: float  # cum_<party> at the horizon
+    invested: float | None  # None: no row on the Investments sheet
+    moic: float | str  # received / invested, or a label
+    irr: float | str  # annual, as XIRR computes it, or a label
+
+
+def irr_flows(results: Results, party: str) -> list[tuple[float, float]]:
+    """The party's dated flows: investments negative, then each month's receipt."""
+    a = results.assumptions
+    out = [(serial(i.month), -i.amount_usd) for i in a.investments or () if i.party == party]
+    dist = results.row(f"dist_{party}")
+    out += [(serial(month_end(m)), v) for m, v in zip(results.timeline.months[1:], dist,
+                                                      strict=True)]
+    return out
+
+
+def invested_parties(a: Assumptions) -> list[str]:
+    """Parties with at least one row on the Investments sheet, in Parties order."""
+    have = {i.party for i in a.investments or ()}
+    return [p.key for p in a.parties if p.key in have]
+
+
+def party_values(results: Results) -> list[PartyValue]:
+    a = results.assumptions
+    invested = set(invested_parties(a))
+    out = []
+    for p in a.parties:
+        received = results.last(f"cum_{p.key}")
+        npv = results.total(f"pv_dist_{p.key}")
+        if p.key not in invested:
+            out.append(PartyValue(p.key, p.label, npv, received, None, NO_INVESTMENT,
+                                  NO_INVESTMENT))
+            continue
+        amount = math.fsum(i.amount_usd for i in a.investments or () if i.party == p.key)
+        moic: float | str = received / amount if amount > 0 else NO_INVESTMENT
+        irr: float | str = NO_RECEIPTS
+        if received > 0:
+            rate = xirr(irr_flows(results, p.key))
+            irr = NO_IRR if rate is None else rate
+        out.append(PartyValue(p.key, p.label, npv, received, amount, moic, irr))
+    return out
