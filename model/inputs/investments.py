@@ -25,6 +25,12 @@ MISSING_NOTE = ("no Investments sheet: the Valuation shows present values alone 
                 "or IRR). `finmodel init` writes a template with one: copy it across")
 
 
+def added_input_note(key: str, default: object) -> str:
+    """The build summary's note on an Inputs row that an older workbook lacks."""
+    return (f"no '{key}' row on the Inputs sheet: the default {default} is used "
+            "(`finmodel init` writes the row)")
+
+
 def parse(table: RawTable, a: Assumptions, v: Validator,
           last_month: dt.date | None) -> tuple[Investment, ...]:
     """The sheet's rows, each checked; problems go to the validator."""

@@ -55,13 +55,10 @@ class WorkbookValidator(Validator):
             f = fields[key]
             moved = Field(**{**f.__dict__, "key": "value"})
             out[key] = self.convert(table, excel_row, values, moved, key=key)
-        for key in fields:
-            if key in seen:
-                continue
+        for key in (k for k in fields if k not in seen):
             if key in schema.ADDED_INPUTS:  # a workbook made before the key existed
                 out[key] = schema.DEFAULT_INPUTS[key]
-                self.notes.append(f"no '{key}' row on the Inputs sheet: the default "
-                                  f"{out[key]} is used (`finmodel init` writes the row)")
+                self.notes.append(investments.added_input_note(key, out[key]))
             else:
                 self.problem(table.sheet, "column A", f"a row with key '{key}'", "none", key)
         return out
