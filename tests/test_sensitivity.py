@@ -62,8 +62,9 @@ def test_every_grid_point_and_tornado_bump_equals_a_scalar_run(case: str) -> Non
         assert close(b.high, scalar(a, settings.metric, [Change(b.target, "scale", 1 + pct)]))
         checked += 2
     assert checked == 25 + 2 * len(targets) and len(targets) > 10
-    # Parties caps and Tiers hurdles are parameters of the step, drawn too
-    assert {t.sheet for t in targets} == {"Inputs", "Schedule", "Parties", "Tiers"}
+    # Streams, Costs, Parties and Tiers cells are parameters of the step, drawn too
+    assert {t.sheet for t in targets} == {"Inputs", "Schedule", "Streams", "Costs", "Parties",
+                                          "Tiers"}
 
 
 METRICS = {
@@ -91,6 +92,9 @@ def test_draws_of_every_kind_of_input_and_change(metric: str) -> None:
          Change(Target("Tiers", "3", "employees_investors"), "set", 0.38)],
         [Change(sched, "scale", 1.2), Change(sched, "shift", 0.1)],  # one input twice
         [Change(Target("Parties", "first_investors", "equity_share"), "set", 0.5)],
+        [Change(Target("Streams", "chatgpt_plus", "arr_opening"), "scale", 1.5)],
+        [Change(Target("Costs", "staff", "monthly_opening"), "shift", 1e8),
+         Change(Target("Schedule", "staff_growth", "staff_growth"), "scale", 2.0)],
     ]
     got = metric_of_draws(a, m, draws)
     want = [scalar(a, m, d) for d in draws]
