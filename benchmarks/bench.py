@@ -10,26 +10,34 @@ What it measures (see docs/performance.md for the figures and the targets):
 2. CLI cold start: `python -m model --help` (and `finmodel --help` when installed)
    against a bare `python -c pass`, and which heavy modules --help imports;
 3. `finmodel build` of the default template and of a 1,200-month horizon, each in
-   a fresh process: read (model.load), compute (engine.run) and write (the writer,
+   a fresh process: imports, read (model.load), compute and write (the writer,
    through output.write_atomic), peak memory (getrusage of that process), file size
-   and formula cells; plus the end-to-end CLI wall time;
-4. the floor for the same work in the same process: xlsxwriter writing as many
-   `=A1+1`-style formula cells with cached values, and no model; build / floor;
+   and formula cells;
+4. the build's floor, two ways (benchmarks/floor.py): the cells that build wrote
+   (recorded from a second, untimed write: every format and every cell-writing call
+   with its formula and value) replayed through the same one-regex worksheet class
+   with no model at all; and, as a second line, the physical floor: the same cells
+   as plain XML strings deflated by zipfile. In process, build / floor; and the whole
+   `finmodel build` command against the whole floor command, in turn, the ratio
+   taken pair by pair (the floor command less the time it takes to load its cells);
 5. growth: formula cells and the cells that range references cover, per month, for
    each horizon (a formula that re-sums a growing range each month would make the
    second grow quadratically);
 6. LibreOffice's full recalculation (model.recalc.recalc_libreoffice) at 120, 600
    and 1,200 months, against its start-up on a one-cell workbook: time per month;
-7. Monte Carlo: 10,000 draws of the 120-month model (one process, then two), and
-   of the 1,200-month model; and `finmodel simulate` end to end.
+7. Monte Carlo: 10,000 draws of the 120-month model (one process, then two worker
+   processes), of the 1,200-month model, 100,000 draws (one and two); and
+   `finmodel simulate` end to end.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import json
 import os
+import pickle
 import platform
 import re
 import shutil
@@ -45,22 +53,23 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import floor  # noqa: E402 - benchmarks/floor.py, next to this script
+from report import report  # noqa: E402 - benchmarks/report.py
+
+FLOOR = ROOT / "benchmarks" / "floor.py"
 
 PY = sys.executable
-ENV = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-
-TARGETS = {
-    "build_floor_ratio": 1.3,
-    "build_default_s": 2.0,
-    "cold_start_s": 0.5,
-    "build_1200_s": 10.0,
-    "build_1200_mb": 500.0,
-    "default_output_mb": 1.0,
-    "mc_10k_s": 5.0,
-}
+# Every child may cache its compiled bytecode, as an installed package has it (pip
+# compiles it on install): in a folder of its own, so the work tree stays clean.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+ENV["PYTHONPATH"] = str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
+ENV.setdefault("PYTHONPYCACHEPREFIX", str(Path(tempfile.gettempdir()) / "finmodel-bench-pycache"))
 
 
 # ---------------------------------------------------------------- helpers
+
 
 def median(xs: list[float]) -> float:
     return statistics.median(xs)
@@ -118,7 +127,7 @@ def _col(letters: bytes) -> int:
     return n
 
 
-def formula_stats(path: Path) -> dict[str, int]:
+def formula_stats(path: Path | io.BytesIO) -> dict[str, int]:
     """Formula cells of a workbook and the cells their range references cover."""
     cells = covered = longest = 0
     with zipfile.ZipFile(path) as z:
@@ -137,56 +146,49 @@ def formula_stats(path: Path) -> dict[str, int]:
 
 # ---------------------------------------------------------------- child modes
 
-def child_build(src: str, out: str, months: str) -> dict[str, Any]:
-    """In a fresh process: import, read, compute, write; then the floor."""
-    t0 = time.perf_counter()
-    import openpyxl  # noqa: F401 - imported by model.load; timed with the imports
-    import xlsxwriter  # noqa: F401
+def child_build(src: str, out: str, cells: str) -> dict[str, Any]:
+    """In a fresh process: the build's phases, then the floors of the same cells.
+
+    xlsxwriter (which the floor needs too) and the model package are imported first
+    and timed apart; read includes importing the reader's library (openpyxl), write
+    everything from the results to the file (Analysis runs, layout, formulas, XML,
+    zip). Then the cells the build wrote are recorded (a second write, not timed) and
+    replayed in this process through the same worksheet class: the floor; and written
+    as plain XML strings and zlib: the physical floor."""
+    t = time.perf_counter()
+    import xlsxwriter  # noqa: F401 - the floor imports it too
 
     import model
-    from model.core.engine import run
     from model.workbook.output import write_atomic
-    t_import = time.perf_counter() - t0
+    t_import = time.perf_counter() - t
     t = time.perf_counter()
     a = model.load(src)
     t_read = time.perf_counter() - t
     t = time.perf_counter()
-    results = run(a)
+    results = model.compute(a)
     t_compute = time.perf_counter() - t
     t = time.perf_counter()
     size = write_atomic(results, Path(out), inputs=(Path(src),))
     t_write = time.perf_counter() - t
     rss_build = peak_mb()
+    numpy = "numpy" in sys.modules
     stats = formula_stats(Path(out))
-    t_floor = floor(stats["formula_cells"], int(months) + 1, Path(out).with_suffix(".floor.xlsx"))
+    stream = floor.record(lambda: write_atomic(results, Path(out), inputs=(Path(src),)))
+    with open(cells, "wb") as fh:
+        pickle.dump(stream, fh)
+    floors: dict[str, Any] = {}
+    for name, how in (("floor", floor.replay), ("physical", floor.physical)):
+        times = []
+        for _ in range(3):
+            buf = io.BytesIO()
+            t = time.perf_counter()
+            how(stream, buf)
+            times.append(time.perf_counter() - t)
+        floors[name] = min(times)  # the floor's best: the ratio errs against the build
+        floors[f"{name}_formula_cells"] = formula_stats(buf)["formula_cells"]
     return {"import": t_import, "read": t_read, "compute": t_compute, "write": t_write,
             "total": t_read + t_compute + t_write, "size": size, "peak_mb": rss_build,
-            "floor": t_floor, **stats}
-
-
-def floor(cells: int, width: int, path: Path) -> float:
-    """xlsxwriter alone writing `cells` formula cells with cached values, in rows as
-    wide as the model's (one column per month), with the model's workbook options."""
-    import xlsxwriter
-    from xlsxwriter.utility import xl_col_to_name
-    t = time.perf_counter()
-    wb = xlsxwriter.Workbook(str(path), {
-        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-        "in_memory": True})
-    fmt = wb.add_format({"num_format": '#,##0.0,,;(#,##0.0,,);"-"'})
-    ws = wb.add_worksheet("Floor")
-    cols = [xl_col_to_name(c) for c in range(width + 1)]
-    written = 0
-    row = 0
-    while written < cells:
-        for c in range(1, width + 1):
-            if written == cells:
-                break
-            ws.write_formula(row, c, f"={cols[c - 1]}{row + 1}+1", fmt, float(written))
-            written += 1
-        row += 1
-    wb.close()
-    return time.perf_counter() - t
+            "numpy_imported": numpy, "cells_written": len(stream["cells"]), **floors, **stats}
 
 
 def child_simulate(draws: str, workers: str, months: str) -> dict[str, Any]:
@@ -204,6 +206,61 @@ def child_simulate(draws: str, workers: str, months: str) -> dict[str, Any]:
     seconds = time.perf_counter() - t
     p = [e.probability for e in sim.events()][0]
     return {"seconds": seconds, "peak_mb": peak_mb(), "p_recoup": p}
+
+
+def many_parties(parties: int = 30, tiers: int = 25) -> Any:
+    """The default model with many parties (every other one capped) and tiers (each a
+    hurdle for one party, the last shared by all): thousands of lines."""
+    import dataclasses
+
+    from model.inputs.assumptions import Party, Tier
+    from model.inputs.defaults import default_assumptions
+    keys = ["microsoft", *(f"party{i:02d}" for i in range(1, parties - 1)), "nonprofit"]
+    ps = tuple(Party(key=k, label=k.title(), cap_usd=5e9 * (i + 1) if i % 2 else None,
+                     cap_growth=None, cap_growth_from=None,
+                     overflow_to=None if k == "nonprofit" else "nonprofit",
+                     equity_share=0.0 if k == "nonprofit" else 1 / (parties - 1))
+               for i, k in enumerate(keys))
+    ts = []
+    for n in range(1, tiers + 1):
+        party = keys[(n - 1) % (parties - 1)] if n < tiers else None
+        shares = {k: (0.6 if k == party else 0.4 if k == "nonprofit" else 0.0) if party
+                  else 1 / parties for k in keys}
+        ts.append(Tier(number=n, name=f"Tier {n}", hurdle_party=party,
+                       hurdle_usd=1e9 * n if party else None, shares=shares))
+    return dataclasses.replace(default_assumptions(), parties=ps, tiers=tuple(ts),
+                               scenarios=None, selected=None, distributions=None)
+
+
+def child_sensitivities(which: str) -> dict[str, Any]:
+    """The Analysis sheet's grid and tornado: one vectorised pass, against one scalar
+    run per point (what the build did before), for the default or a many-party model."""
+    from model.analysis.sensitivity import sensitivities, tornado_inputs
+    from model.analysis.solve import Settings, changer, resolve, varied
+    from model.core.engine import run
+    from model.inputs.defaults import default_assumptions
+    a = default_assumptions() if which == "default" else many_parties()
+    s = Settings()
+    sensitivities(a, s)  # compile the step functions, as the build has by then
+    run(a)
+    t = time.perf_counter()
+    sensitivities(a, s)
+    one_pass = time.perf_counter() - t
+    t = time.perf_counter()
+    x, y = resolve(s.grid_x, a), resolve(s.grid_y, a)
+    points = 0
+    for dy in s.grid_y_steps:
+        for dx in s.grid_x_steps:
+            s.metric.of(run(varied(varied(a, y, changer("shift", dy)), x, changer("shift", dx))))
+            points += 1
+    s.metric.of(run(a))
+    for target in tornado_inputs(a):
+        for k in (1 - s.tornado_pct, 1 + s.tornado_pct):
+            s.metric.of(run(varied(a, target, changer("scale", k))))
+            points += 1
+    runs = time.perf_counter() - t
+    return {"one_pass_s": one_pass, "runs_s": runs, "draws": points + 1,
+            "lines": len(run(a).lines)}
 
 
 # ---------------------------------------------------------------- sections
@@ -258,18 +315,39 @@ def cold_start(repeat: int) -> dict[str, Any]:
 
 
 def builds(horizons: list[int], repeat: int, tmp: Path) -> dict[int, dict[str, Any]]:
+    """Each horizon: the build's phases in fresh processes (medians), then the whole
+    `finmodel build` command against the whole floor command, in turn (build, floor,
+    build, floor ...), with the ratio taken pair by pair."""
     out: dict[int, dict[str, Any]] = {}
     for h in horizons:
         src = template_for(h, tmp)
         dst = tmp / f"model-{h}.xlsx"
-        runs = [child(["build", str(src), str(dst), str(h)]) for _ in range(repeat)]
+        cells = tmp / f"cells-{h}.pickle"
+        runs = [child(["build", str(src), str(dst), str(cells)]) for _ in range(repeat)]
         row = {k: median([r[k] for r in runs]) for k in runs[0]}
         row["peak_mb"] = max(r["peak_mb"] for r in runs)
-        timed_run([PY, "-m", "model", "build", str(src), "-o", str(dst)])
-        row["cli_s"] = median([timed_run([PY, "-m", "model", "build", str(src), "-o", str(dst)])
-                               for _ in range(repeat)])
+        build_cmd = [PY, "-m", "model", "build", str(src), "-o", str(dst)]
+        floor_cmd = [PY, str(FLOOR), str(cells), str(tmp / f"floor-{h}.xlsx")]
+        pairs = []
+        timed_run(build_cmd)
+        timed_run(floor_cmd)
+        for _ in range(repeat):
+            b = timed_run(build_cmd)
+            f = timed_loaded(floor_cmd)
+            pairs.append((b, f))
+        row["cli_s"] = median([b for b, _ in pairs])
+        row["floor_cli_s"] = median([f for _, f in pairs])
+        row["cli_ratio"] = median([b / f for b, f in pairs])
         out[h] = row
     return out
+
+
+def timed_loaded(cmd: list[str]) -> float:
+    """Wall time of the floor command less its loading of the cell stream."""
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True, env=ENV)
+    wall = time.perf_counter() - t0
+    return wall - float(json.loads(done.stdout.strip().splitlines()[-1])["load_s"])
 
 
 def libreoffice(horizons: list[int], repeat: int, tmp: Path) -> dict[str, Any] | None:
@@ -316,87 +394,10 @@ def monte_carlo(draws: int, repeat: int, tmp: Path, long: int) -> dict[str, Any]
     return out
 
 
-# ---------------------------------------------------------------- report
-
-def report(r: dict[str, Any]) -> str:
-    m = r["machine"]
-    lines = [f"finmodel benchmarks, {m['date']}",
-             f"machine: {m['nproc']} x {m['cpu']}, {m['ram']} RAM; {m['platform']}",
-             f"Python {m['python']}, numpy {m['numpy']}, xlsxwriter {m['xlsxwriter']}, "
-             f"{m['libreoffice']}", ""]
-    c = r["cold_start"]
-    lines.append("CLI cold start (median wall time)")
-    lines.append(f"  python -c pass               {c['python_bare_s']:7.3f} s")
-    lines.append(f"  python -m model --help       {c['python_m_model_help_s']:7.3f} s   "
-                 f"target < {TARGETS['cold_start_s']} s")
-    if "finmodel_help_s" in c:
-        lines.append(f"  finmodel --help              {c['finmodel_help_s']:7.3f} s")
-    lines.append(f"  heavy modules imported by --help: {c['heavy_modules_on_help']}")
-    lines.append("")
-    lines.append("finmodel build (median of fresh processes, seconds; total = read + compute "
-                 "+ write, imports timed apart)")
-    lines.append(f"  {'months':>6} {'import':>7} {'read':>7} {'compute':>8} {'write':>7} "
-                 f"{'total':>7} {'floor':>7} {'total/floor':>11} {'write/floor':>11} "
-                 f"{'CLI e2e':>8} {'peak MB':>8} {'size KB':>8} {'formulas':>9}")
-    for h, b in r["builds"].items():
-        lines.append(
-            f"  {h:>6} {b['import']:7.3f} {b['read']:7.3f} {b['compute']:8.3f} "
-            f"{b['write']:7.3f} {b['total']:7.3f} {b['floor']:7.3f} "
-            f"{b['total'] / b['floor']:11.2f} {b['write'] / b['floor']:11.2f} "
-            f"{b['cli_s']:8.3f} {b['peak_mb']:8.0f} {b['size'] / 1024:8.0f} "
-            f"{b['formula_cells']:9,.0f}")
-    lines.append(f"  targets: default build <= {TARGETS['build_floor_ratio']} x floor and well "
-                 f"under {TARGETS['build_default_s']} s; default output < "
-                 f"{TARGETS['default_output_mb']} MB; 1,200 months < "
-                 f"{TARGETS['build_1200_s']} s and < {TARGETS['build_1200_mb']:.0f} MB")
-    lines.append("")
-    lines.append("Growth with the horizon (per month: linear if the figures stay flat)")
-    lines.append(f"  {'months':>6} {'formulas/month':>15} {'range cells/month':>18} "
-                 f"{'largest range':>14} {'build s/month':>14}")
-    for h, b in r["builds"].items():
-        lines.append(f"  {h:>6} {b['formula_cells'] / h:15.1f} {b['range_cells'] / h:18.1f} "
-                     f"{b['largest_range']:14,.0f} {b['total'] / h * 1000:11.2f} ms")
-    lo = r.get("libreoffice")
-    lines.append("")
-    if lo is None:
-        lines.append("LibreOffice recalculation: skipped (not installed or --no-libreoffice)")
-    else:
-        lines.append("LibreOffice full recalculation (median; start-up = a one-cell workbook)")
-        lines.append(f"  start-up {lo['startup_s']:.2f} s")
-        hs = sorted(int(h) for h in lo if str(h).isdigit())
-        prev: tuple[int, float] | None = None
-        for h in hs:
-            t_h = lo[h] if h in lo else lo[str(h)]
-            net = t_h - lo["startup_s"]
-            text = (f"  {h:>6} months {t_h:6.2f} s, less start-up {net:6.2f} s, "
-                    f"{net / h * 1000:6.2f} ms/month")
-            if prev is not None:
-                text += (f"; marginal {(t_h - prev[1]) / (h - prev[0]) * 1000:5.2f} ms/month "
-                         f"from {prev[0]}")
-            lines.append(text)
-            prev = (h, t_h)
-        lines.append("  (linear: the marginal cost of a month stays flat as the horizon grows; "
-                     "quadratic would make it grow)")
-    mc = r["monte_carlo"]
-    lines.append("")
-    lines.append(f"Monte Carlo, {mc['draws']:,} draws (median; target < "
-                 f"{TARGETS['mc_10k_s']} s for 10,000 draws of 120 months on two cores)")
-    big = f"{10 * mc['draws']:,} draws"
-    for label, text in (("one_process", "120 months, 1 process"),
-                        ("two_processes", "120 months, 2 processes"),
-                        ("one_process_long", f"{mc['long']} months, 1 process"),
-                        ("ten_times_one_process", f"{big}, 120 months, 1 process"),
-                        ("ten_times_two_processes", f"{big}, 120 months, 2 processes")):
-        x = mc[label]
-        lines.append(f"  {text:<37} {x['seconds']:7.3f} s  peak {x['peak_mb']:5.0f} MB  "
-                     f"P(Microsoft recoups by Dec 2030) {x['p_recoup'] * 100:.1f} %")
-    lines.append(f"  finmodel simulate end to end (incl. writing the workbook) {mc['cli_s']:.2f} s")
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--quick", action="store_true", help="one repeat, 2,000 draws")
+    p.add_argument("--quick", action="store_true",
+                   help="one repeat, 2,000 draws, no many-party sensitivities")
     p.add_argument("--horizons", default="120,1200", help="build horizons (120,1200)")
     p.add_argument("--lo-horizons", default="120,600,1200",
                    help="LibreOffice recalculation horizons (120,600,1200)")
@@ -408,7 +409,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.child:
         kind, *rest = args.child
-        result = child_build(*rest) if kind == "build" else child_simulate(*rest)
+        result = (child_build(*rest) if kind == "build" else child_simulate(*rest)
+                  if kind == "simulate" else child_sensitivities(*rest))
         print(json.dumps(result))
         return 0
     repeat = args.repeat or (1 if args.quick else 5)
@@ -425,6 +427,9 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_libreoffice:
             print("measuring LibreOffice ...", file=sys.stderr)
             r["libreoffice"] = libreoffice(lo_horizons, min(repeat, 3), tmp)
+        print("measuring the sensitivities ...", file=sys.stderr)
+        r["sensitivities"] = {which: child(["sensitivities", which])
+                              for which in (("default",) if args.quick else ("default", "many"))}
         print("measuring Monte Carlo ...", file=sys.stderr)
         r["monte_carlo"] = monte_carlo(draws, min(repeat, 3), tmp, max(horizons))
     print(report(r))

@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from model.analysis import sensitivity
 from model.analysis import solve as analysis
 from model.cli import main
 from model.core.engine import run
@@ -69,8 +70,8 @@ def test_breakpoints_match_the_month_by_month_model() -> None:
 def test_grid_centre_is_the_base_case() -> None:
     a = default_assumptions()
     metric = analysis.DEFAULT_METRIC
-    g = analysis.grid(a, metric, analysis.resolve("api_growth", a), (-0.1, 0.0, 0.1),
-                      analysis.resolve("api_gross_margin", a), (-0.05, 0.0, 0.05))
+    g = sensitivity.grid(a, metric, analysis.resolve("api_growth", a), (-0.1, 0.0, 0.1),
+                         analysis.resolve("api_gross_margin", a), (-0.05, 0.0, 0.05))
     base = metric.of(run(a))
     assert g.values[1][1] == base
     # More growth means more for Microsoft.
@@ -84,7 +85,7 @@ def test_grid_centre_is_the_base_case() -> None:
 
 def test_tornado_is_sorted_and_consistent() -> None:
     a = default_assumptions()
-    base, bars = analysis.tornado(a, analysis.DEFAULT_METRIC, 0.1)
+    base, bars = sensitivity.tornado(a, analysis.DEFAULT_METRIC, 0.1)
     swings = [b.swing for b in bars]
     assert swings == sorted(swings, reverse=True)
     # More Azure OpenAI revenue means more for Microsoft.

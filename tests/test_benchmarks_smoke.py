@@ -1,4 +1,5 @@
-"""The benchmark script runs (on a tiny configuration). No timing is asserted."""
+"""The benchmark script runs (on a tiny configuration). No timing is asserted: what is
+checked is that every section ran and that the floors wrote the build's own cells."""
 
 from __future__ import annotations
 
@@ -19,9 +20,18 @@ def test_the_benchmark_script_runs_on_a_tiny_configuration(tmp_path: Path) -> No
          "--no-libreoffice", "--draws", "200", "--json", str(out)],
         capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    for text in ("CLI cold start", "total/floor", "Growth with the horizon", "Monte Carlo"):
+    for text in ("CLI cold start", "build/floor", "physical", "whole commands",
+                 "Growth with the horizon", "grid and tornado as one vectorised pass",
+                 "Monte Carlo"):
         assert text in r.stdout
     results = json.loads(out.read_text())
     build = results["builds"]["12"]
     assert build["formula_cells"] > 0 and build["floor"] > 0 and build["size"] > 0
+    # The floors write the very cells the build wrote: every formula cell, no more.
+    assert build["floor_formula_cells"] == build["formula_cells"]
+    assert build["physical_formula_cells"] == build["formula_cells"]
+    assert build["cells_written"] > build["formula_cells"]
+    assert build["cli_ratio"] > 0 and build["floor_cli_s"] > 0
+    sens = results["sensitivities"]["default"]
+    assert sens["draws"] > 25 and sens["one_pass_s"] > 0 and sens["runs_s"] > 0
     assert results["monte_carlo"]["draws"] == 200

@@ -1,8 +1,8 @@
-"""What-if analysis in Python: goal seek, a two-way sensitivity grid and a tornado.
+"""What-if analysis in Python: goal seek, and what a result is and how an input moves.
 
-Each is many runs of the engine on varied copies of the assumptions (the
-selected scenario's values, so a scenario's overrides are varied too). These
-results are computed when the file is built and are labelled so in the workbook.
+Goal seek is many runs of the engine on varied copies of the assumptions (the
+selected scenario's values, so a scenario's overrides are varied too). The grid and
+the tornado (``model.analysis.sensitivity``) move inputs the same way, in one pass.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from model.core.engine import Results, run
@@ -170,68 +170,3 @@ def goal_seek(a: Assumptions, target: Target, mode: str, metric: Metric, goal: f
             hi = mid
     return SolveResult(target, mode, (lo + hi) / 2, None, goal, False, steps,
                        f"did not converge in {max_steps} steps")
-
-
-# ---------------------------------------------------------------- sensitivities
-
-
-@dataclass(frozen=True)
-class Grid:
-    metric: Metric
-    x: Target
-    y: Target
-    mode: str
-    x_steps: tuple[float, ...]
-    y_steps: tuple[float, ...]
-    values: tuple[tuple[float, ...], ...]  # values[i][j]: y_steps[i], x_steps[j]
-
-
-def grid(a: Assumptions, metric: Metric, x: Target, x_steps: Sequence[float], y: Target,
-         y_steps: Sequence[float], mode: str = "shift") -> Grid:
-    values = []
-    for dy in y_steps:
-        ay = varied(a, y, changer(mode, dy))
-        values.append(tuple(metric.of(run(varied(ay, x, changer(mode, dx))))
-                            for dx in x_steps))
-    return Grid(metric, x, y, mode, tuple(x_steps), tuple(y_steps), tuple(values))
-
-
-@dataclass(frozen=True)
-class Bar:
-    target: Target
-    low: float  # the metric with the input moved down
-    high: float  # ... and up
-
-    @property
-    def swing(self) -> float:
-        return abs(self.high - self.low)
-
-
-def tornado_inputs(a: Assumptions) -> list[Target]:
-    """Every number input that can be scaled alone: amounts and rates that are not 0."""
-    e = a.effective()
-    out: list[Target] = []
-    for f in schema.INPUT_FIELDS:
-        t = Target(schema.INPUTS_SHEET, f.key, "value")
-        if field_of(t) and f.kind in ("usd", "count", "rate") and e.inputs[f.key]:
-            out.append(t)
-    for f in e.schedule_fields:
-        if any(row[f.key] for row in e.schedule):
-            out.append(Target(schema.SCHEDULE_SHEET, f.key, f.key))
-    out += [Target(schema.STREAMS_SHEET, s.key, "arr_opening") for s in e.streams
-            if s.arr_opening]
-    out += [Target(schema.COSTS_SHEET, c.key, "monthly_opening") for c in e.costs
-            if c.monthly_opening]
-    out += [Target(schema.PARTIES_SHEET, p.key, "cap_usd") for p in e.parties if p.capped]
-    out += [Target(schema.TIERS_SHEET, str(t.number), "hurdle_usd") for t in e.tiers
-            if t.hurdle_usd]
-    return out
-
-
-def tornado(a: Assumptions, metric: Metric, pct: float = 0.10) -> tuple[float, list[Bar]]:
-    """The base metric, and each input moved by -pct and +pct (scaled), widest first."""
-    base = metric.of(run(a))
-    bars = [Bar(t, metric.of(run(varied(a, t, changer("scale", 1 - pct)))),
-                metric.of(run(varied(a, t, changer("scale", 1 + pct)))))
-            for t in tornado_inputs(a)]
-    return base, sorted(bars, key=lambda b: b.swing, reverse=True)

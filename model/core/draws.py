@@ -217,3 +217,18 @@ def lines_many(a: Assumptions, dists: Sequence[Distribution],
     return {ln.key: rows[i] for i, ln in enumerate(c.lines)}
 
 
+def line_many(a: Assumptions, key: str, inputs: Sequence[Any], schedule: Sequence[Any],
+              params: Sequence[Any], until: int | None = None) -> list[Any]:
+    """Line ``key`` in months 0..until (default n), for draws given directly: each entry of
+    ``inputs`` (INPUT_FIELDS order), ``schedule`` (one sequence per ``a.schedule_fields``
+    key, indexed by month) and ``params`` (the compiled step's parameters) is a number or
+    an array over the draws. The other lines keep only their last two months. Used by
+    the sensitivities, whose draws are chosen points rather than random numbers."""
+    c = compiled_for(a, vector=True)
+    n = Timeline.of(a).n
+    k = c.index[key]
+    kept: list[Any] = [math.nan] * (n + 1)
+    rows: list[Any] = [kept if i == k else _Line() for i in range(len(c.lines))]
+    with np.errstate(all="ignore"):  # as in a scalar run, an overflow shows as inf
+        run_vector(c, a, rows, inputs, schedule, params, until)
+    return kept

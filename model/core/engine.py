@@ -318,14 +318,17 @@ def run(base: Assumptions) -> Results:
 
 def run_vector(c: Compiled, a: Assumptions, rows: Sequence[Any],
                inputs: Sequence[Any] | None = None,
-               schedule: Sequence[Any] | None = None) -> None:
+               schedule: Sequence[Any] | None = None,
+               params: Sequence[Any] | None = None, until: int | None = None) -> None:
     """Run a step function compiled with ``vector=True`` over numpy arrays of draws.
 
     ``rows[i]`` receives line i: any object indexed by month t = 0..n (the step reads
     months t and t - 1), such as an (n + 1, draws) array or a buffer that keeps only
     the last two months. ``inputs`` (in INPUT_FIELDS order) and ``schedule`` (one
-    sequence per ``a.schedule_fields`` key, indexed by month) default to the assumptions'
-    own values; any entry may be an array of draws. ``a`` must be the assumptions the
+    sequence per ``a.schedule_fields`` key, indexed by month) and ``params`` (in
+    ``c.params`` order) default to the assumptions' own values; any entry may be an
+    array of draws. ``until`` stops after that month (month t never reads a later
+    one). ``a`` must be the assumptions the
     step was compiled for (its IfBlank branches are fixed at compile time).
     Used by the Monte Carlo engine (model.simulate); ``run`` is unchanged.
     """
@@ -335,7 +338,10 @@ def run_vector(c: Compiled, a: Assumptions, rows: Sequence[Any],
     if schedule is None:
         sched = schedule_in_force(a, tl)
         schedule = [sched[f.key] for f in a.schedule_fields]
-    c.step(rows, inputs, param_vector(a, c.params),
+    if params is None:
+        params = param_vector(a, c.params)
+    c.step(rows, inputs, params,
            [v for v, _, _ in constants(a).values()], [serial(m) for m in tl.months],
-           [float(m.year) for m in tl.months], schedule, tl.n)
+           [float(m.year) for m in tl.months], schedule,
+           tl.n if until is None else until)
 

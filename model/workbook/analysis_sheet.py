@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from model.analysis import solve as analysis
+from model.analysis.sensitivity import Bar, Grid, sensitivities
 from model.core.engine import input_number, serial
 from model.core.expr import Expr, Max, Param, Ref, Sum
 from model.inputs.schema import PARTIES_SHEET, TIERS_SHEET
@@ -169,21 +170,19 @@ def write(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout,
     ws.write_string(r, 1, "Breakpoints ignore the cap escalator and assume no cap binds "
                     "before the last tier; the month is when the model's cumulative "
                     "waterfall profit first reaches the amount.", st("note"))
-    r = _write_grid(ws, st, results, r + 2, settings)
-    _write_tornado(wb, ws, st, results, r + 2, settings)
+    g, base, bars = sensitivities(a, settings)  # one vectorised pass for both
+    r = _write_grid(ws, st, results, r + 2, settings, g)
+    _write_tornado(wb, ws, st, results, r + 2, settings, base, bars)
     ws.set_column(0, 0, 26, st("key"))
     ws.set_column(1, 1, 58)
     ws.set_column(2, 8, 16)
 
 
 def _write_grid(ws: Any, st: Styles, results: Results, r: int,
-                settings: analysis.Settings) -> int:
-    a = results.assumptions
+                settings: analysis.Settings, g: Grid) -> int:
     x_key, x_steps = settings.grid_x, settings.grid_x_steps
     y_key, y_steps = settings.grid_y, settings.grid_y_steps
     metric = settings.metric
-    g = analysis.grid(a, metric, analysis.resolve(x_key, a), x_steps,
-                      analysis.resolve(y_key, a), y_steps)
     ws.write_string(r, 1, "Sensitivity grid: computed in Python when the file was built "
                     "(does not recalculate)", st("section"))
     ws.write_string(r + 1, 1, f"{metric.label(results)} ($M), with every Schedule row of "
@@ -200,10 +199,9 @@ def _write_grid(ws: Any, st: Styles, results: Results, r: int,
 
 
 def _write_tornado(wb: Any, ws: Any, st: Styles, results: Results, r: int,
-                   settings: analysis.Settings) -> None:
+                   settings: analysis.Settings, base: float, bars: list[Bar]) -> None:
     metric = settings.metric
     pct = settings.tornado_pct
-    base, bars = analysis.tornado(results.assumptions, metric, pct)
     ws.write_string(r, 1, "Tornado: computed in Python when the file was built "
                     "(does not recalculate)", st("section"))
     ws.write_string(r + 1, 1, f"{metric.label(results)}: base ${base / 1e6:,.1f}M; each "

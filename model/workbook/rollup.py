@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -67,8 +68,15 @@ def _months(n: int) -> str:
     return "1 month" if n == 1 else f"{n} months"
 
 
-def rollup_lines(results: Results) -> tuple[list[Line], list[Line]]:
-    """The flow lines (summed) and balance lines (period end) of the rollups."""
+# The rollup lines and rows of the last results asked about: worked out once per build,
+# not once per rollup sheet and chart series (a model of many parties has thousands of
+# lines, and the Dashboard's charts ask for a row per series).
+_LAST: list[Any] = [None, None]
+
+
+def _plan(results: Results) -> tuple[list[Line], list[Line], dict[str, int]]:
+    if _LAST[0] is not None and _LAST[0]() is results:
+        return _LAST[1]  # type: ignore[no-any-return]
     flows: list[Line] = []
     balances: list[Line] = []
     for section in model_lines(results.assumptions):
@@ -79,12 +87,6 @@ def rollup_lines(results: Results) -> tuple[list[Line], list[Line]]:
                 flows.append(ln)
             elif ln.key in BALANCE_KEYS or ln.key.startswith("cum_"):
                 balances.append(ln)
-    return flows, balances
-
-
-def rollup_rows(results: Results) -> dict[str, int]:
-    """The 1-based row of each line on a rollup sheet (the same on Annual and Quarterly)."""
-    flows, balances = rollup_lines(results)
     rows: dict[str, int] = {}
     r = FIRST_ROW
     for group in (flows, balances):
@@ -93,7 +95,19 @@ def rollup_rows(results: Results) -> dict[str, int]:
             rows[ln.key] = r + 1
             r += 1
         r += 1
-    return rows
+    _LAST[:] = [weakref.ref(results), (flows, balances, rows)]
+    return flows, balances, rows
+
+
+def rollup_lines(results: Results) -> tuple[list[Line], list[Line]]:
+    """The flow lines (summed) and balance lines (period end) of the rollups."""
+    flows, balances, _ = _plan(results)
+    return flows, balances
+
+
+def rollup_rows(results: Results) -> dict[str, int]:
+    """The 1-based row of each line on a rollup sheet (the same on Annual and Quarterly)."""
+    return _plan(results)[2]
 
 
 def write_rollup(ws: Any, st: Styles, results: Results, layout: Layout, grouping: str) -> None:

@@ -249,11 +249,12 @@ class ModelWriter:
             ws.write_formula(row, COL_OPENING, text, fmt,
                              _finite(values[0], f"{ln.key} (opening)"))
         template = "=" + ln.expr.xl(render)
-        write = ws.write_formula
+        write, isfinite = ws.write_formula, math.isfinite
         for t in range(1, self.layout.n + 1):
+            if not isfinite(values[t]):  # the message only when needed: it costs 5 us a cell
+                _finite(values[t], f"{ln.key} in {res.timeline.months[t]:%Y-%m}")
             write(row, COL_OPENING + t,
-                  template.replace(CUR, cols[t]).replace(PREV, cols[t - 1]), fmt,
-                  _finite(values[t], f"{ln.key} in {res.timeline.months[t]:%Y-%m}"))
+                  template.replace(CUR, cols[t]).replace(PREV, cols[t - 1]), fmt, values[t])
         if ln.total:
             total = math.fsum(values[1:])
             ws.write_formula(row, COL_TOTAL, f"=SUM({cols[1]}{row + 1}:{cols[-1]}{row + 1})",
