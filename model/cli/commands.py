@@ -44,6 +44,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     a = load(args.path)
+    engine.check_computable(a)
     print(f"{args.path}: OK ({a.horizon} months from {a.start_month:%Y-%m}, "
           f"{len(a.parties)} parties, {len(a.tiers)} tiers, {len(a.streams)} streams, "
           f"{len(a.costs)} costs)")
@@ -98,7 +99,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         raise InputError("command line", [Problem(None, None, "--result naming a line key "
                                                   "such as microsoft_total_take",
                                                   repr(settings.metric.key))])
-    size = write_atomic(results, out, inputs=(source,), extras=extras, analysis=settings)
+    inputs = (source,) if args.compare is None else (source, args.compare)
+    size = write_atomic(results, out, inputs=inputs, extras=extras, analysis=settings)
     print(f"Wrote {out} ({size / 1024:,.0f} KB, {results.timeline.n} months)")
     print(headline_table(results))
     if a.missing_sheets:

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from model.core.expr import Expr, Input, Param
+from model.core.guards import key_problems, overflow_problem, source_name
 from model.core.linekeys import check_line_keys
 from model.core.lines import SAME, Line, all_lines
+from model.errors import InputError, Problem
 from model.inputs.assumptions import Assumptions
 from model.inputs.schema import INPUT_FIELDS
 
@@ -131,9 +133,17 @@ class _PyRender:
         return self.a.param(node.table, node.row, node.column) is None
 
 
+def _sum(*xs: Any) -> Any:
+    """a+b+c+... left to right, as the spreadsheet adds (for floats and arrays)."""
+    out = xs[0]
+    for x in xs[1:]:
+        out = out + x
+    return out
+
+
 def _functions(vector: bool) -> dict[str, Callable[..., Any]]:
     if not vector:
-        return {"_min": min, "_max": max, "_abs": abs}  # comparisons are inlined
+        return {"_min": min, "_max": max, "_abs": abs, "_sum": _sum}  # comparisons inlined
     import numpy as np
 
     def vmin(*xs: Any) -> Any:
@@ -148,7 +158,7 @@ def _functions(vector: bool) -> dict[str, Callable[..., Any]]:
             out = np.maximum(out, x)
         return out
 
-    return {"_min": vmin, "_max": vmax, "_abs": np.abs,
+    return {"_min": vmin, "_max": vmax, "_abs": np.abs, "_sum": _sum,
             "_ge": lambda a, b: np.greater_equal(a, b) * 1.0,
             "_gt": lambda a, b: np.greater(a, b) * 1.0}
 
@@ -181,8 +191,11 @@ class Compiled:
 
 
 def compile_model(a: Assumptions, vector: bool = False) -> Compiled:
-    check_line_keys(a, a.name)
     lines = all_lines(a)
+    clashes = key_problems(a, lines)  # party keys, by the names the lines derive
+    if clashes:
+        raise InputError(source_name(a), clashes)
+    check_line_keys(a, source_name(a))  # stream and cost keys, and anything else
     check_order(lines)
     index = {ln.key: i for i, ln in enumerate(lines)}
     r = _PyRender(a, index, vector)
@@ -308,10 +321,27 @@ def run(base: Assumptions) -> Results:
     months = [serial(m) for m in tl.months]
     years = [float(m.year) for m in tl.months]
     sched = schedule_in_force(a, tl)
-    c.step(raw, inputs_vector(a), param_vector(a, c.params),
-           [v for v, _, _ in constants(a).values()], months, years,
-           [sched[f.key] for f in a.schedule_fields], n)
+    error = ""
+    try:
+        c.step(raw, inputs_vector(a), param_vector(a, c.params),
+               [v for v, _, _ in constants(a).values()], months, years,
+               [sched[f.key] for f in a.schedule_fields], n)
+    except (ArithmeticError, ValueError) as e:  # x / 0, x ** y out of range
+        error = str(e) or type(e).__name__
+    problem = overflow_problem(a, c.lines, raw, tl.months, error)
+    if problem is not None:
+        raise problem
+    if error:
+        raise InputError(source_name(a), [Problem(None, None, "inputs the model can compute",
+                                                  error)])
     return Results(base, tl, c.lines, c.index, raw, c.params)
+
+
+def check_computable(a: Assumptions) -> None:
+    """Run the model for every scenario (or the base): raises InputError naming the input
+    when one cannot be computed (a line key clash, a value that overflows)."""
+    for name in a.scenarios.names if a.scenarios is not None else (None,):
+        run(a.with_scenario(name) if name is not None else a)
 
 
 def run_vector(c: Compiled, a: Assumptions, rows: Sequence[Any],

@@ -89,6 +89,11 @@ class Assumptions:
     costs: tuple[Cost, ...] = ()  # the Costs sheet's rows
     # Sheets that `finmodel init` writes and this workbook lacks (a build notes them).
     missing_sheets: tuple[str, ...] = ()
+    # Where the inputs were read, for messages: the file, and (sheet, row key, column)
+    # -> cell, with Schedule rows keyed by their index ("0", "1", ...) and Scenarios
+    # cells by (target text, scenario name). Empty for assumptions made in Python.
+    source: str = field(default="", compare=False)
+    cells: dict[tuple[str, str, str], str] = field(default_factory=dict, compare=False)
 
     @property
     def schedule_fields(self) -> tuple[schema.Field, ...]:

@@ -15,6 +15,11 @@ A field's ``kind`` says what a cell must hold:
 - ``bool``: TRUE or FALSE;
 - ``party``: the key of a row of the Parties sheet;
 - ``key`` / ``text``: an identifier / free text.
+
+Every number has a finite range: a field's own ``lo`` / ``hi``, or else the limits of
+its kind (``KIND_LIMITS``), so that no input a spreadsheet accepts can overflow the
+model's arithmetic in one step (growth that compounds over the horizon is checked
+against the computed model: ``model.core.engine``).
 """
 
 from __future__ import annotations
@@ -27,6 +32,16 @@ SCHEMA_PROPERTY = "finmodel_schema_version"
 
 SEED = "seed article"
 ILLUSTRATIVE = "illustrative"
+
+
+MAX_USD = 1e15  # $1,000 trillion: ten times the world's yearly output
+MAX_RATE = 1000.0  # 100,000 %: a growth rate, margin or commission beyond any plan
+MAX_COUNT = 1e12
+MAX_WHOLE = 1e6
+# The range of a number kind where a field sets no bound of its own: (lo, hi).
+KIND_LIMITS: dict[str, tuple[float, float]] = {
+    "usd": (-MAX_USD, MAX_USD), "rate": (-MAX_RATE, MAX_RATE), "count": (0, MAX_COUNT),
+    "months": (0, MAX_WHOLE), "year": (1900, 9999)}
 
 
 @dataclass(frozen=True)
@@ -43,6 +58,14 @@ class Field:
     hi: float | None = None
     lo_open: bool = False  # True when the value must be strictly above lo
     structural: bool = False  # changing it in Excel needs `finmodel build`
+
+    def __post_init__(self) -> None:
+        limits = KIND_LIMITS.get(self.kind)
+        if limits is not None:  # every number gets a finite range
+            if self.lo is None:
+                object.__setattr__(self, "lo", limits[0])
+            if self.hi is None:
+                object.__setattr__(self, "hi", limits[1])
 
     def bounds_text(self) -> str:
         if self.lo is None and self.hi is None:
@@ -177,6 +200,12 @@ TIER_FIELDS: tuple[Field, ...] = (
 )
 TIER_SHARE = Field("<party>", "rate", "fraction",
                    "The party's share of the tier; each tier's shares sum to 1", lo=0, hi=1)
+
+# The size of the model: every party adds lines to every tier, each line a cell a month.
+# The largest model, 12 parties x 12 tiers over 1,200 months, builds in about 70 s of CPU.
+MAX_PARTIES = 12
+MAX_TIERS = 12
+MIN_HURDLE_SHARE = 1e-6  # a hurdle party's share: the tier's room is divided by it
 
 SHEETS = (INPUTS_SHEET, SCHEDULE_SHEET, PARTIES_SHEET, TIERS_SHEET)
 SCENARIOS_SHEET = "Scenarios"

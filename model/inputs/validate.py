@@ -23,11 +23,15 @@ from model.inputs.problems import (
     MAX_AMOUNT,
     SUM_TOLERANCE,
     Validator,
+    cells_read,
     describe,
 )
 from model.inputs.reader import RawWorkbook, read_workbook
 from model.inputs.scenarios import parse as parse_scenarios
 from model.inputs.schema import Field
+
+# A party's key heads its share column on the Tiers sheet: it cannot be one of these.
+TIER_COLUMNS = tuple(f.key for f in schema.TIER_FIELDS)
 
 
 class WorkbookValidator(Validator):
@@ -102,6 +106,10 @@ class WorkbookValidator(Validator):
             v = {f.key: self.convert(table, excel_row, values, f) for f in fields}
             key = v["party"]
             cell = table.cell(excel_row, "party")
+            if isinstance(key, str) and key in TIER_COLUMNS:
+                self.problem(table.sheet, cell, "a party key that is not a column of the Tiers "
+                             f"sheet ({', '.join(TIER_COLUMNS)})", f"'{key}'", key)
+                continue
             if isinstance(key, str):
                 if key in seen:
                     self.problem(table.sheet, cell, f"each party once ('{key}' is first at "
@@ -133,6 +141,9 @@ class WorkbookValidator(Validator):
                 equity_share=float(v["equity_share"]))))  # type: ignore[arg-type]
         if not table.rows:
             self.problem(table.sheet, "row 2", "at least one party", "none")
+        elif len(table.rows) > schema.MAX_PARTIES:
+            self.problem(table.sheet, f"row {table.rows[schema.MAX_PARTIES][0]}",
+                         f"at most {schema.MAX_PARTIES} parties", f"{len(table.rows)} parties")
         parties = {p.key: (r, p) for r, p in out}
         for r, p in out:
             if p.overflow_to is not None:
@@ -207,15 +218,19 @@ class WorkbookValidator(Validator):
             if abs(total - 1) > SUM_TOLERANCE:
                 self.problem(table.sheet, f"row {excel_row}",
                              f"shares of tier {number} that sum to 1", f"a sum of {total:.6g}")
-            if isinstance(hp, str) and hp in table.header and clean.get(hp, 0.0) <= 0:
+            if isinstance(hp, str) and hp in table.header \
+                    and clean.get(hp, 0.0) < schema.MIN_HURDLE_SHARE:
                 self.problem(table.sheet, table.cell(excel_row, hp),
-                             f"a share above 0 for the hurdle party '{hp}'",
-                             describe(clean.get(hp)))
+                             f"a share of at least {schema.MIN_HURDLE_SHARE:g} for the hurdle "
+                             f"party '{hp}'", describe(clean.get(hp)))
             out.append(Tier(number=int(number), name=str(v["name"] or f"Tier {number}"),  # type: ignore[call-overload]
                             hurdle_party=hp, hurdle_usd=hu,  # type: ignore[arg-type]
                             shares=clean))
         if not table.rows:
             self.problem(table.sheet, "row 2", "at least one tier", "none")
+        elif len(table.rows) > schema.MAX_TIERS:
+            self.problem(table.sheet, f"row {table.rows[schema.MAX_TIERS][0]}",
+                         f"at most {schema.MAX_TIERS} tiers", f"{len(table.rows)} tiers")
         return tuple(out)
 
     def cross_checks(self, inputs: dict[str, object]) -> None:
@@ -288,7 +303,8 @@ def validate(raw: RawWorkbook) -> Assumptions:
                  and k != "horizon_months" else x) for k, x in inputs.items()}
     a = Assumptions(inputs=clean, schedule=schedule, parties=parties, tiers=tiers,
                     name=model_name(raw.path), as_of=raw.saved, streams=streams, costs=costs,
-                    missing_sheets=stream_tables.missing_sheets(v))
+                    missing_sheets=stream_tables.missing_sheets(v), source=raw.path,
+                    cells=cells_read(raw, v.input_cells))
     table = raw.tables.get(schema.SCENARIOS_SHEET)
     if table is not None:
         scenarios = parse_scenarios(table, a, v)
