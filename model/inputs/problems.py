@@ -171,3 +171,16 @@ def cells_read(raw: RawWorkbook, input_cells: dict[str, str]) -> dict[tuple[str,
             for column in table.header:
                 out[(sheet, row, column)] = table.cell(excel_row, column)
     return out
+
+
+def end_year(inputs: dict[str, object]) -> int | None:
+    """The calendar year of the last modelled month, if the inputs are good."""
+    start, horizon = inputs.get("start_month"), inputs.get("horizon_months")
+    if not isinstance(start, dt.date) or not isinstance(horizon, int):
+        return None
+    end = (start.year * 12 + start.month - 1 + horizon - 1) // 12
+    return end if end <= LAST_YEAR else None  # else cross_checks reports the horizon
+
+
+def month_before(d: dt.date) -> dt.date:
+    return dt.date(d.year - 1, 12, 1) if d.month == 1 else dt.date(d.year, d.month - 1, 1)

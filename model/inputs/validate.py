@@ -25,6 +25,8 @@ from model.inputs.problems import (
     Validator,
     cells_read,
     describe,
+    end_year,
+    month_before,
 )
 from model.inputs.reader import RawWorkbook, read_workbook
 from model.inputs.scenarios import parse as parse_scenarios
@@ -244,7 +246,7 @@ class WorkbookValidator(Validator):
         needed = ("azure_arr_opening", "ptu_customers_opening", "ptu_monthly_fee_before_cut",
                   "ptu_fee_cut", "ptu_fee_cut_month", "start_month")
         if all(isinstance(inputs.get(k), float | int | dt.date) for k in needed):
-            before = _month_before(start)  # type: ignore[arg-type]
+            before = month_before(start)  # type: ignore[arg-type]
             fee = float(inputs["ptu_monthly_fee_before_cut"])  # type: ignore[arg-type]
             if before >= inputs["ptu_fee_cut_month"]:  # type: ignore[operator]
                 fee *= 1 - float(inputs["ptu_fee_cut"])  # type: ignore[arg-type]
@@ -258,15 +260,6 @@ class WorkbookValidator(Validator):
 
 
 
-def _end_year(inputs: dict[str, object]) -> int | None:
-    """The calendar year of the last modelled month, if the inputs are good."""
-    start, horizon = inputs.get("start_month"), inputs.get("horizon_months")
-    if not isinstance(start, dt.date) or not isinstance(horizon, int):
-        return None
-    end = (start.year * 12 + start.month - 1 + horizon - 1) // 12
-    return end if end <= LAST_YEAR else None  # else cross_checks reports the horizon
-
-
 def _cap_overflows(cap: float | None, growth: float | None, first_year: int | None,
                    end_year: int) -> bool:
     """True if cap x (1 + growth)^(years of growth) exceeds MAX_AMOUNT by end_year."""
@@ -274,10 +267,6 @@ def _cap_overflows(cap: float | None, growth: float | None, first_year: int | No
         return False
     years = max(0, end_year - first_year + 1)
     return math.log10(max(cap, 1.0)) + years * math.log10(1 + growth) > math.log10(MAX_AMOUNT)
-
-
-def _month_before(d: dt.date) -> dt.date:
-    return dt.date(d.year - 1, 12, 1) if d.month == 1 else dt.date(d.year, d.month - 1, 1)
 
 
 def validate(raw: RawWorkbook) -> Assumptions:
@@ -293,7 +282,7 @@ def validate(raw: RawWorkbook) -> Assumptions:
     streams, costs = stream_tables.read_streams(v), stream_tables.read_costs(v)
     schedule = v.schedule(inputs.get("start_month"),
                           stream_tables.schedule_columns(streams, costs))
-    parties = v.parties(_end_year(inputs))
+    parties = v.parties(end_year(inputs))
     tiers = v.tiers(parties)
     stream_tables.check_keys(v, streams, costs)
     v.cross_checks(inputs)
