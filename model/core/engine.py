@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from model.core.expr import Expr, Input, Param
-from model.core.guards import key_problems, overflow_problem, source_name
+from model.core.guards import overflow_problem, source_name
 from model.core.linekeys import check_line_keys
 from model.core.lines import SAME, Line, all_lines
 from model.errors import InputError, Problem
@@ -191,11 +191,8 @@ class Compiled:
 
 
 def compile_model(a: Assumptions, vector: bool = False) -> Compiled:
+    check_line_keys(a, source_name(a))
     lines = all_lines(a)
-    clashes = key_problems(a, lines)  # party keys, by the names the lines derive
-    if clashes:
-        raise InputError(source_name(a), clashes)
-    check_line_keys(a, source_name(a))  # stream and cost keys, and anything else
     check_order(lines)
     index = {ln.key: i for i, ln in enumerate(lines)}
     r = _PyRender(a, index, vector)
