@@ -202,7 +202,7 @@ TIER_SHARE = Field("<party>", "rate", "fraction",
                    "The party's share of the tier; each tier's shares sum to 1", lo=0, hi=1)
 
 # The size of the model: every party adds lines to every tier, each line a cell a month.
-# The largest model, 12 parties x 12 tiers over 1,200 months, builds in about 70 s of CPU.
+# The largest model, 12 parties x 12 tiers over 1,200 months, builds in about 90 s of CPU.
 MAX_PARTIES = 12
 MAX_TIERS = 12
 MIN_HURDLE_SHARE = 1e-6  # a hurdle party's share: the tier's room is divided by it
