@@ -87,6 +87,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.out is None:
         out.parent.mkdir(parents=True, exist_ok=True)
     a = select_scenario(load(source), args.scenario, source)
+    engine.check_computable(a)  # every scenario, before the long work of a build
     extras = []
     if args.compare is not None:
         changes = diff.diff(args.compare, source)
