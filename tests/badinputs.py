@@ -403,6 +403,7 @@ I, S, P, T = schema.INPUTS_SHEET, schema.SCHEDULE_SHEET, schema.PARTIES_SHEET, s
 ST, CO = schema.STREAMS_SHEET, schema.COSTS_SHEET
 STREAM_COLUMNS = ("_growth", "_gross_margin")
 V = schema.INVESTMENTS_SHEET
+SC, D = schema.SCENARIOS_SHEET, schema.DISTRIBUTIONS_SHEET
 XLSX = "an .xlsx workbook"
 
 
@@ -502,7 +503,7 @@ def _cases() -> list[BadInput]:
               "a sheet openpyxl can read", I, "row 4 or below"),
         parts("infinity", _set_xml_value(I, inp("api_arr_opening"), "1E+999"),
               "an amount in USD", I, inp("api_arr_opening")),
-        value("negative", "api_arr_opening", -1e9, "an amount in USD at least 0"),
+        value("negative", "api_arr_opening", -1e9, "an amount in USD between 0 and"),
         value("horizon_too_long", "horizon_months", 5000, "a whole number between 1 and 1200"),
         value("horizon_not_whole", "horizon_months", 12.5, "a whole number"),
         value("fee_cut_above_one", "ptu_fee_cut", 1.5, "between 0 and 1"),
@@ -512,7 +513,7 @@ def _cases() -> list[BadInput]:
               "a date on the first day of a month"),
         value("month_after_year_9000", "start_month", dt.datetime(9500, 1, 1),
               "a date on the first day of a month"),
-        edit("growth_below_minus_one", _set(S, cell(S, 2, "api_growth"), -2), "at least -1",
+        edit("growth_below_minus_one", _set(S, cell(S, 2, "api_growth"), -2), "between -1 and",
              S, cell(S, 2, "api_growth")),
         edit("cap_growth_from_out_of_range", _set(P, cell(P, ms, "cap_growth_from"), 20000),
              "between 1900 and 9999", P, cell(P, ms, "cap_growth_from")),
@@ -578,7 +579,7 @@ def _cases() -> list[BadInput]:
              "an amount in USD", ST, cell(ST, "chatgpt_plus", "arr_opening")),
         edit("negative_stream_number",
              _set(ST, cell(ST, "chatgpt_plus", "arr_opening"), -1e9),
-             "an amount in USD at least 0", ST, cell(ST, "chatgpt_plus", "arr_opening")),
+             "an amount in USD between 0 and", ST, cell(ST, "chatgpt_plus", "arr_opening")),
         edit("pays_revshare_as_text", _set(ST, cell(ST, "chatgpt_plus", "pays_revshare"), "yes"),
              "TRUE or FALSE", ST, cell(ST, "chatgpt_plus", "pays_revshare")),
         edit("text_in_cost_number", _set(CO, cell(CO, "staff", "monthly_opening"), "n/a"),
@@ -587,7 +588,7 @@ def _cases() -> list[BadInput]:
              _set(S, cell(S, 2, "chatgpt_plus_growth"), "fast"), "a number", S,
              cell(S, 2, "chatgpt_plus_growth")),
         edit("stream_margin_above_one",
-             _set(S, cell(S, 3, "chatgpt_plus_gross_margin"), 1.5), "at most 1", S,
+             _set(S, cell(S, 3, "chatgpt_plus_gross_margin"), 1.5), "between -1000 and 1", S,
              cell(S, 3, "chatgpt_plus_gross_margin")),
         edit("scenario_of_an_unknown_stream",
              _set(schema.SCENARIOS_SHEET, "A2", "Streams:sora:arr_opening"),
@@ -619,7 +620,116 @@ def _cases() -> list[BadInput]:
     return cases
 
 
-CASES = _cases()
+def _rename_party(old: str, new: str) -> Callable[[Any], None]:
+    """A party's key changed everywhere it is used, so that only the new key is wrong."""
+    def edit(wb: Any) -> None:
+        for ws in (wb[P], wb[T], wb[SC]):
+            for row in ws.iter_rows():
+                for c in row:
+                    if c.value == old:
+                        c.value = new
+                    elif isinstance(c.value, str) and f":{old}:" in c.value:
+                        c.value = c.value.replace(f":{old}:", f":{new}:")
+    return edit
+
+
+def _every_schedule_row(column: str, value: object) -> Callable[[Any], None]:
+    def edit(wb: Any) -> None:
+        ws = wb[S]
+        for r in range(2, ws.max_row + 1):
+            ws[cell(S, r, column)] = value
+    return edit
+
+
+def _edits(*edits: Callable[[Any], None]) -> Callable[[Any], None]:
+    def edit(wb: Any) -> None:
+        for e in edits:
+            e(wb)
+    return edit
+
+
+def _more_rows(sheet: str, key_column: str, count: int) -> Callable[[Any], None]:
+    """``count`` copies of the sheet's last row, each with a new key."""
+    def edit(wb: Any) -> None:
+        ws = wb[sheet]
+        last = [c.value for c in ws[ws.max_row]]
+        col = openpyxl.utils.column_index_from_string(_grid()[sheet][0][key_column]) - 1
+        for i in range(count):
+            row = list(last)
+            row[col] = 100 + i if sheet == T else f"extra_{i}"
+            ws.append(row)
+    return edit
+
+
+def _scenario_row(target: str, scenario: str, value: object, from_month: object = None
+                  ) -> Callable[[Any], None]:
+    def edit(wb: Any) -> None:
+        ws = wb[SC]
+        header, _ = _grid()[SC]
+        ws.append([target if k == "target" else from_month if k == "from_month"
+                   else value if k == scenario else None for k in header])
+    return edit
+
+
+def numbers_keys_and_size_cases() -> list[BadInput]:
+    """Numbers that overflow, party keys that collide with the model's own names, and
+    models beyond the size limits (issue 9)."""
+    def edit(id: str, change: Callable[[Any], None], expected: str, sheet: str | None = None,
+             where: str | None = None) -> BadInput:
+        return BadInput(id, _edited(change), expected, sheet, where)
+
+    amount = "an amount in USD between 0 and 1e+15"
+    api, ms = cell(I, "api_arr_opening", "value"), "microsoft"
+    growth_all = _edits(_set(I, cell(I, "horizon_months", "value"), 1200),
+                        _every_schedule_row("api_growth", 1000))
+    amend = "amendment (Apr 2026)"
+    out = [
+        BadInput("integer_of_400_digits", _parts_edited(_set_xml_value(I, api, "9" * 400)),
+                 amount, I, api),
+        edit("amount_1e308", _set(I, api, 1e308), amount, I, api),
+        edit("commission_1e300", _set(S, cell(S, 3, "compute_commission"), 1e300),
+             "between 0 and 1000", S, cell(S, 3, "compute_commission")),
+        edit("margin_minus_1e300", _set(S, cell(S, 3, "api_gross_margin"), -1e300),
+             "between -1000 and 1", S, cell(S, 3, "api_gross_margin")),
+        edit("cap_1e308", _set(P, cell(P, ms, "cap_usd"), 1e308), amount, P,
+             cell(P, ms, "cap_usd")),
+        edit("growth_compounding_past_1e300", growth_all,
+             "growth rates that keep", S, cell(S, 2, "api_growth")),
+        edit("growth_compounding_in_a_scenario", _edits(
+            _set(I, cell(I, "horizon_months", "value"), 1200),
+            _scenario_row("Schedule:azure_payg_growth", amend, 1000, dt.datetime(2024, 4, 1))),
+            "growth rates that keep", SC, f"{_grid()[SC][0][amend]}{len(_grid()[SC][1]) + 2}"),
+        edit("hurdle_share_tiny", _set(T, cell(T, "1", "first_investors"), 1e-300),
+             "a share of at least 1e-06 for the hurdle party", T,
+             cell(T, "1", "first_investors")),
+        edit("hurdle_share_zero_in_a_scenario", _edits(
+            _scenario_row("Tiers:1:first_investors", amend, 0),
+            _scenario_row("Tiers:1:nonprofit", amend, 1)),
+            "a share of at least 1e-06 for tier 1's hurdle party", SC),
+        edit("distribution_sd_1e308", _set(D, cell(D, "api_arr_opening", "sd"), 1e308),
+             "a number between 0 and 1e+15", D, cell(D, "api_arr_opening", "sd")),
+        BadInput("integer_of_400_digits_in_distributions", _parts_edited(_set_xml_value(
+            D, cell(D, "api_arr_opening", "low"), "9" * 400)),
+            "a number between -1e+15 and 1e+15", D, cell(D, "api_arr_opening", "low")),
+        edit("too_many_parties", _more_rows(P, "party", schema.MAX_PARTIES),
+             f"at most {schema.MAX_PARTIES} parties", P, f"row {schema.MAX_PARTIES + 2}"),
+        edit("too_many_tiers", _more_rows(T, "tier", schema.MAX_TIERS),
+             f"at most {schema.MAX_TIERS} tiers", T, f"row {schema.MAX_TIERS + 2}"),
+    ]
+    for key in ("available", "prior_microsoft", "waterfall_profit", "absorbed",
+                "gross_microsoft"):
+        out.append(edit(f"party_key_{key}", _rename_party("first_investors", key),
+                        "a party key that is not a name the model gives its own lines", P,
+                        cell(P, "first_investors", "party")))
+    for key in ("name", "tier", "hurdle_usd", "hurdle_party"):
+        out.append(edit(f"party_key_{key}", _rename_party("first_investors", key),
+                        "a party key that is not a column of the Tiers sheet", P,
+                        cell(P, "first_investors", "party")))
+    return out
+
+
+CASES = _cases() + numbers_keys_and_size_cases()
+assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"
 
 
 # ---------------------------------------------------------------- reporting counts

@@ -31,6 +31,7 @@ from tests.badinputs import (
     OUT_NAME,
     BadInput,
     edited_bytes,
+    numbers_keys_and_size_cases,
     schedule_rows,
     template_bytes,
     with_macros,
@@ -246,3 +247,22 @@ def test_a_number_no_spreadsheet_holds_is_named(value: float, tmp_path: Path) ->
     assert f"sheet Inputs, cell B{row} (api_arr_opening): expected an amount in USD" \
         in e.value.message()
     assert f"found the number {value}" in e.value.message()
+
+
+# ---------------------------------------------------------------- check says what build says
+
+_ISSUE_9 = [c for c in CASES if c.id in {c.id for c in numbers_keys_and_size_cases()}]
+
+
+@pytest.mark.parametrize("case", _ISSUE_9, ids=[c.id for c in _ISSUE_9])
+def test_check_reports_what_build_refuses(case: BadInput, tmp_path: Path) -> None:
+    """Overflow and key clashes are found by running the model: `check` runs it for
+    every scenario, so it never says OK to a workbook `build` refuses."""
+    bad = case.make(tmp_path)
+    r = subprocess.run([sys.executable, "-m", "model", "check", str(bad)],
+                       capture_output=True, text=True, env=ENV, timeout=120)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "Traceback" not in r.stderr and "OK" not in r.stdout
+    prefix = f"{bad}: {_where(case)}"
+    assert any(ln.startswith(prefix) and case.expected in _expected(ln)
+               for ln in r.stderr.splitlines()), r.stderr

@@ -174,9 +174,12 @@ def test_a_tiny_cap_binds_in_every_base_case_draw() -> None:
 
 
 def test_draws_that_overflow_are_refused() -> None:
-    d = Distribution("api_growth", "uniform", "scale", low=1e200, high=1e300)
+    # drawn inputs are held within the schema's ranges (growth at most 1,000 a year,
+    # amounts at most 1e15): at the top of both, a century of growth overflows
+    d = (Distribution("api_growth", "uniform", "scale", low=1e200, high=1e300),
+         Distribution("api_arr_opening", "uniform", "value", low=1e14, high=1e15))
     with pytest.raises(ModelValueError, match="overflow"):
-        simulate(default_assumptions(), (d,), 100, 1)
+        simulate(with_inputs(default_assumptions(), horizon_months=1200), d, 100, 1)
 
 
 # ---------------------------------------------------------------- reproducibility

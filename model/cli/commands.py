@@ -46,6 +46,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     a = load(args.path)
+    engine.check_computable(a)
     print(f"{args.path}: OK ({a.horizon} months from {a.start_month:%Y-%m}, "
           f"{len(a.parties)} parties, {len(a.tiers)} tiers, {len(a.streams)} streams, "
           f"{len(a.costs)} costs)")
@@ -85,6 +86,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.out is None:
         out.parent.mkdir(parents=True, exist_ok=True)
     a = select_scenario(load(source), args.scenario, source)
+    engine.check_computable(a)  # every scenario, before the long work of a build
     extras = []
     if args.compare is not None:
         changes = diff.diff(args.compare, source)
@@ -95,7 +97,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     results = engine.run(a)
     line_key("--result", settings.metric.key, results, "microsoft_total_take")
     sharing = Sharing(args.values_only, args.protect, args.password)
-    size = write_atomic(results, out, inputs=(source,), extras=extras, analysis=settings,
+    inputs = (source,) if args.compare is None else (source, args.compare)
+    size = write_atomic(results, out, inputs=inputs, extras=extras, analysis=settings,
                         sharing=sharing)
     mode = "".join(text for on, text in ((args.protect, ", protected"),
                                          (args.values_only, ", values only")) if on)

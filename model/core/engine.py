@@ -15,15 +15,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from model.core.expr import Expr, Input, Param
+from model.core.guards import overflow_problem, source_name
 from model.core.linekeys import check_line_keys
 from model.core.lines import SAME, Line, all_lines
+from model.core.results import Results
+from model.core.timeline import Timeline, serial
+from model.errors import InputError, Problem
 from model.inputs.assumptions import Assumptions
 from model.inputs.schema import INPUT_FIELDS
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-EXCEL_EPOCH = dt.date(1899, 12, 30)
+    pass
 
 def constants(a: Assumptions) -> dict[str, tuple[float, str, str]]:
     """Model constants shown on the Checks sheet: name -> (value, number format, label).
@@ -40,32 +42,6 @@ def constants(a: Assumptions) -> dict[str, tuple[float, str, str]]:
         "built_fiscal_year_end_month": (float(a.inputs["fiscal_year_end_month"]), "int",  # type: ignore[arg-type]
                                         "fiscal_year_end_month this workbook was built for"),
     }
-
-
-def serial(d: dt.date) -> float:
-    """Excel's serial number of a date (1900 date system)."""
-    return float((d - EXCEL_EPOCH).days)
-
-
-def add_months(d: dt.date, n: int) -> dt.date:
-    m = d.month - 1 + n
-    return dt.date(d.year + m // 12, m % 12 + 1, 1)
-
-
-@dataclass(frozen=True)
-class Timeline:
-    """Month t = 0 is the month before start (the opening column); 1..n are modelled."""
-
-    months: tuple[dt.date, ...]
-
-    @classmethod
-    def of(cls, a: Assumptions) -> Timeline:
-        start = a.start_month.replace(day=1)
-        return cls(tuple(add_months(start, t - 1) for t in range(a.horizon + 1)))
-
-    @property
-    def n(self) -> int:
-        return len(self.months) - 1
 
 
 def schedule_in_force(a: Assumptions, tl: Timeline) -> dict[str, list[float]]:
@@ -133,9 +109,17 @@ class _PyRender:
         return self.a.param(node.table, node.row, node.column) is None
 
 
+def _sum(*xs: Any) -> Any:
+    """a+b+c+... left to right, as the spreadsheet adds (for floats and arrays)."""
+    out = xs[0]
+    for x in xs[1:]:
+        out = out + x
+    return out
+
+
 def _functions(vector: bool) -> dict[str, Callable[..., Any]]:
     if not vector:
-        return {"_min": min, "_max": max, "_abs": abs}  # comparisons are inlined
+        return {"_min": min, "_max": max, "_abs": abs, "_sum": _sum}  # comparisons inlined
     import numpy as np
 
     def vmin(*xs: Any) -> Any:
@@ -150,7 +134,7 @@ def _functions(vector: bool) -> dict[str, Callable[..., Any]]:
             out = np.maximum(out, x)
         return out
 
-    return {"_min": vmin, "_max": vmax, "_abs": np.abs,
+    return {"_min": vmin, "_max": vmax, "_abs": np.abs, "_sum": _sum,
             "_ge": lambda a, b: np.greater_equal(a, b) * 1.0,
             "_gt": lambda a, b: np.greater(a, b) * 1.0}
 
@@ -183,7 +167,7 @@ class Compiled:
 
 
 def compile_model(a: Assumptions, vector: bool = False) -> Compiled:
-    check_line_keys(a, a.name)
+    check_line_keys(a, source_name(a))
     lines = all_lines(a)
     check_order(lines)
     index = {ln.key: i for i, ln in enumerate(lines)}
@@ -232,63 +216,6 @@ def compiled_for(a: Assumptions, vector: bool = False) -> Compiled:
     return c
 
 
-@dataclass
-class Results:
-    """The computed model.
-
-    ``values`` is a DataFrame of lines x months (the Python API's result);
-    ``raw[i][t]`` holds line i in month t, with t = 0 the opening column.
-    """
-
-    assumptions: Assumptions
-    timeline: Timeline
-    lines: list[Line]
-    index: dict[str, int]
-    raw: list[list[float]]
-    params: list[tuple[str, str, str]]
-
-    def row(self, key: str) -> list[float]:
-        return self.raw[self.index[key]][1:]
-
-    def total(self, key: str) -> float:
-        return math.fsum(self.row(key))
-
-    def last(self, key: str) -> float:
-        return self.raw[self.index[key]][-1]
-
-    @property
-    def values(self) -> pd.DataFrame:
-        import pandas as pd
-        cols = pd.DatetimeIndex([pd.Timestamp(m) for m in self.timeline.months[1:]],
-                                name="month")
-        return pd.DataFrame([r[1:] for r in self.raw], index=pd.Index(
-            [ln.key for ln in self.lines], name="line"), columns=cols)
-
-    def first_month(self, flag_key: str) -> dt.date | None:
-        """The first modelled month in which a 0/1 flag line is 1, or None."""
-        for t, v in enumerate(self.row(flag_key), start=1):
-            if v >= 1:
-                return self.timeline.months[t]
-        return None
-
-    def headlines(self) -> dict[str, object]:
-        a = self.assumptions
-        out: dict[str, object] = {}
-        for t in a.tiers:
-            if t.hurdle_party is not None:
-                out[f"tier{t.number}_hurdle_met_month"] = self.first_month(
-                    f"tier{t.number}_hurdle_met")
-        for p in a.parties:
-            if p.capped:
-                out[f"cap_binds_month_{p.key}"] = self.first_month(f"cap_binds_{p.key}")
-        for p in a.parties:
-            out[f"cum_{p.key}_at_horizon"] = self.last(f"cum_{p.key}")
-        out["microsoft_total_take"] = self.total("microsoft_total_take")
-        out["checks_failed"] = sum(self.total(ln.key) for ln in self.lines
-                                   if ln.key.startswith("check_"))
-        return out
-
-
 def inputs_vector(a: Assumptions) -> list[float]:
     return [input_number(a.inputs[f.key]) for f in INPUT_FIELDS]
 
@@ -310,10 +237,27 @@ def run(base: Assumptions) -> Results:
     months = [serial(m) for m in tl.months]
     years = [float(m.year) for m in tl.months]
     sched = schedule_in_force(a, tl)
-    c.step(raw, inputs_vector(a), param_vector(a, c.params),
-           [v for v, _, _ in constants(a).values()], months, years,
-           [sched[f.key] for f in a.schedule_fields], n)
+    error = ""
+    try:
+        c.step(raw, inputs_vector(a), param_vector(a, c.params),
+               [v for v, _, _ in constants(a).values()], months, years,
+               [sched[f.key] for f in a.schedule_fields], n)
+    except (ArithmeticError, ValueError) as e:  # x / 0, x ** y out of range
+        error = str(e) or type(e).__name__
+    problem = overflow_problem(a, c.lines, raw, tl.months, error)
+    if problem is not None:
+        raise problem
+    if error:
+        raise InputError(source_name(a), [Problem(None, None, "inputs the model can compute",
+                                                  error)])
     return Results(base, tl, c.lines, c.index, raw, c.params)
+
+
+def check_computable(a: Assumptions) -> None:
+    """Run the model for every scenario (or the base): raises InputError naming the input
+    when one cannot be computed (a line key clash, a value that overflows)."""
+    for name in a.scenarios.names if a.scenarios is not None else (None,):
+        run(a.with_scenario(name) if name is not None else a)
 
 
 def run_vector(c: Compiled, a: Assumptions, rows: Sequence[Any],

@@ -323,15 +323,41 @@ def Abs(a: Operand) -> Expr:
     return Fn("ABS", (lift(a),))
 
 
+@dataclass(frozen=True, eq=False)
+class Add(Expr):
+    """a+b+c+..., added left to right as a spreadsheet does, in one flat node: its
+    Python and its formula nest no deeper however many terms it has."""
+
+    terms: tuple[Expr, ...]
+    prec = _P_ADD
+
+    def children(self) -> tuple[Expr, ...]:
+        return self.terms
+
+    def py(self, c: PyContext) -> str:
+        parts = [t.py(c) for t in self.terms]
+        if len(parts) > LONG_SUM:  # a long a+b+c+... would overflow the compiler's stack
+            return f"_sum({','.join(parts)})"
+        return f"({'+'.join(parts)})"
+
+    def xl(self, c: XlContext) -> str:
+        # The same brackets as a chain of Bin("+"): none on the left, and a right
+        # operand of equal precedence bracketed.
+        first, *rest = self.terms
+        out = [f"({first.xl(c)})" if first.prec < _P_ADD else first.xl(c)]
+        out += [f"({t.xl(c)})" if t.prec <= _P_ADD else t.xl(c) for t in rest]
+        return "+".join(out)
+
+
+LONG_SUM = 32  # terms above which the Python is a call of _sum (left to right too)
+
+
 def Sum(*args: Operand) -> Expr:
     """A plain a+b+c, not a range SUM: the terms are scattered cells."""
     items = [lift(a) for a in args]
     if not items:
         return Num(0)
-    out = items[0]
-    for item in items[1:]:
-        out = out + item
-    return out
+    return items[0] if len(items) == 1 else Add(tuple(items))
 
 
 @dataclass(frozen=True, eq=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from model.core.guards import key_problems as party_key_problems
 from model.core.lines import all_lines
 from model.errors import InputError, Problem
 from model.inputs.assumptions import Assumptions
@@ -52,7 +53,12 @@ def key_problems(a: Assumptions) -> list[Problem]:
 
 
 def check_line_keys(a: Assumptions, path: str) -> None:
-    """Raise InputError if two lines of the model would share a key."""
+    """Raise InputError if two lines of the model would share a key. A clash a party's
+    key makes is named at that party, with the names the model reserves
+    (``model.core.guards``, derived from the lines)."""
     problems = key_problems(a)
     if problems:
+        parties = party_key_problems(a, all_lines(a))
+        if parties:
+            problems = [p for p in problems if p.sheet != PARTIES_SHEET] + parties
         raise InputError(path, problems)

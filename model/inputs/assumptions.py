@@ -103,6 +103,11 @@ class Assumptions:
     # before it existed): the valuation then shows present values alone.
     investments: tuple[Investment, ...] | None = None
     notes: tuple[str, ...] = ()  # said in the build summary (e.g. a sheet that can be added)
+    # Where the inputs were read, for messages: the file, and (sheet, row key, column)
+    # -> cell, with Schedule rows keyed by their index ("0", "1", ...) and Scenarios
+    # cells by (target text, scenario name). Empty for assumptions made in Python.
+    source: str = field(default="", compare=False)
+    cells: dict[tuple[str, str, str], str] = field(default_factory=dict, compare=False)
 
     @property
     def schedule_fields(self) -> tuple[schema.Field, ...]:

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from model.errors import InputError, Problem
 from model.inputs.problems import describe
+from model.inputs.schema import Field
 from model.inputs.uncertain import (
     APPLY_MODES,
     COLUMNS,
+    DISTRIBUTION_FIELDS,
     INPUT_KEYS,
     KINDS,
     NUMBER_COLUMNS,
@@ -108,16 +110,15 @@ def parse_distributions(table: RawTable, a: Assumptions, path: str,
                 numbers[col] = None
             elif v is None:
                 numbers[col] = None
-            elif isinstance(v, bool) or not isinstance(v, int | float) \
-                    or not math.isfinite(float(v)):
-                bad(cell(col), "a number", describe(v), key)
+            elif (number := _number(v, _FIELDS[col])) is None:
+                bad(cell(col), f"a number {_FIELDS[col].bounds_text()}", describe(v), key)
                 numbers[col] = None
-            elif abs(float(v)) > MAX_NUMBER:  # a draw the engine could not add up
+            elif abs(number) > MAX_NUMBER:  # a draw the engine could not add up
                 bad(cell(col), f"a number between -{MAX_NUMBER:g} and {MAX_NUMBER:g}",
                     describe(v), key)
                 numbers[col] = None
             else:
-                numbers[col] = float(v)
+                numbers[col] = number
         if len(problems) > before or kind is None:
             continue
 
@@ -144,6 +145,22 @@ def parse_distributions(table: RawTable, a: Assumptions, path: str,
     if problems:
         raise InputError(path, problems)
     return tuple(out)
+
+
+_FIELDS = {f.key: f for f in DISTRIBUTION_FIELDS}
+
+
+def _number(v: object, f: Field) -> float | None:
+    """A cell as a finite number within its field's range, or None."""
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return None
+    try:
+        x = float(v)
+    except OverflowError:  # a whole number of hundreds of digits
+        return None
+    lo = -math.inf if f.lo is None else f.lo
+    hi = math.inf if f.hi is None else f.hi
+    return x if math.isfinite(x) and lo <= x <= hi else None
 
 
 def _check_shape(kind: str, n: dict[str, float | None], cell: Any, bad: Any, key: str) -> None:

@@ -12,6 +12,7 @@ import math
 import re
 
 from model.errors import Problem
+from model.inputs import schema
 from model.inputs.reader import ERROR_VALUES, RawTable, RawWorkbook
 from model.inputs.schema import Field
 
@@ -45,6 +46,8 @@ def describe(value: object) -> str:
         return f"the date {value:%Y-%m-%d}"
     if isinstance(value, float) and not math.isfinite(value):
         return f"the number {value}"
+    if isinstance(value, int) and abs(value) >= 10**16:  # beyond a float's whole numbers
+        return f"a whole number of about {int(value.bit_length() * math.log10(2)) + 1} digits"
     if isinstance(value, int | float):
         return f"the number {value:g}"
     return f"a {type(value).__name__}"
@@ -127,7 +130,10 @@ class Validator:
             return value
         if isinstance(value, bool) or not isinstance(value, int | float):
             return BAD
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # a whole number of hundreds of digits
+            return BAD
         if not math.isfinite(number):
             return BAD
         if kind in ("months", "year") and number != int(number):
@@ -149,3 +155,42 @@ class Validator:
         for k in missing:
             self.problem(name, "row 1", f"a column headed '{k}'", "no such column")
         return None if missing else table
+
+
+def cells_read(raw: RawWorkbook, input_cells: dict[str, str]) -> dict[tuple[str, str, str], str]:
+    """Where each input was read: (sheet, row key, column) -> cell (see Assumptions.cells)."""
+    out = {(schema.INPUTS_SHEET, k, "value"): c for k, c in input_cells.items()}
+    row_keys = {schema.SCHEDULE_SHEET: None, schema.PARTIES_SHEET: "party",
+                schema.TIERS_SHEET: "tier", schema.SCENARIOS_SHEET: "target"}
+    for sheet, key_column in row_keys.items():
+        table = raw.tables.get(sheet)
+        if table is None or (key_column is not None and key_column not in table.header):
+            continue
+        for i, (excel_row, values) in enumerate(table.rows):
+            value = i if key_column is None else table.value(values, key_column)
+            row = str(int(value) if isinstance(value, float) and value.is_integer() else value)
+            for column in table.header:
+                out[(sheet, row, column)] = table.cell(excel_row, column)
+    return out
+
+
+def end_year(inputs: dict[str, object]) -> int | None:
+    """The calendar year of the last modelled month, if the inputs are good."""
+    start, horizon = inputs.get("start_month"), inputs.get("horizon_months")
+    if not isinstance(start, dt.date) or not isinstance(horizon, int):
+        return None
+    end = (start.year * 12 + start.month - 1 + horizon - 1) // 12
+    return end if end <= LAST_YEAR else None  # else cross_checks reports the horizon
+
+
+def month_before(d: dt.date) -> dt.date:
+    return dt.date(d.year - 1, 12, 1) if d.month == 1 else dt.date(d.year, d.month - 1, 1)
+
+
+def cap_overflows(cap: float | None, growth: float | None, first_year: int | None,
+                   end_year: int) -> bool:
+    """True if cap x (1 + growth)^(years of growth) exceeds MAX_AMOUNT by end_year."""
+    if cap is None or not growth or first_year is None:
+        return False
+    years = max(0, end_year - first_year + 1)
+    return math.log10(max(cap, 1.0)) + years * math.log10(1 + growth) > math.log10(MAX_AMOUNT)

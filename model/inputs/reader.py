@@ -59,6 +59,13 @@ class RawWorkbook:
     # the scenario chosen in a model's drop-down: (sheet, cell, value), if it has one
     selected: tuple[str, str, object] | None = None
 
+    @property
+    def model_name(self) -> str:
+        """The name a model goes by: the file's stem, without the '-model' a build adds,
+        so that rebuilding from a generated model gives the same bytes."""
+        stem = Path(self.path).stem
+        return stem[: -len("-model")] if stem.endswith("-model") else stem
+
 
 def _fail(path: Path, expected: str, found: str = "") -> InputError:
     return InputError(str(path), [Problem(None, None, expected, found)])

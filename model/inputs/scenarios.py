@@ -131,6 +131,12 @@ def _check_sums(table: RawTable, a: Assumptions, scenarios: Scenarios, v: Valida
             if abs(total - 1) > SUM_TOLERANCE:
                 v.problem(table.sheet, cell, f"{what} that sum to 1 in this scenario",
                           f"a sum of {total:.6g}")
+        for t in e.tiers:
+            share = t.shares.get(t.hurdle_party or "", 1.0)
+            if share < schema.MIN_HURDLE_SHARE:
+                v.problem(table.sheet, cell, f"a share of at least {schema.MIN_HURDLE_SHARE:g} "
+                          f"for tier {t.number}'s hurdle party '{t.hurdle_party}' in this "
+                          "scenario", describe(share))
 
 
 def _found(value: object) -> str:

@@ -23,12 +23,19 @@ from model.inputs.problems import (
     MAX_AMOUNT,
     SUM_TOLERANCE,
     Validator,
+    cap_overflows,
+    cells_read,
     describe,
+    end_year,
+    month_before,
 )
 from model.inputs.reader import RawWorkbook, read_workbook
 from model.inputs.scenarios import parse as parse_scenarios
 from model.inputs.scenarios import selected_scenario
 from model.inputs.schema import Field
+
+# A party's key heads its share column on the Tiers sheet: it cannot be one of these.
+TIER_COLUMNS = tuple(f.key for f in schema.TIER_FIELDS)
 
 
 class WorkbookValidator(Validator):
@@ -106,6 +113,10 @@ class WorkbookValidator(Validator):
             v = {f.key: self.convert(table, excel_row, values, f) for f in fields}
             key = v["party"]
             cell = table.cell(excel_row, "party")
+            if isinstance(key, str) and key in TIER_COLUMNS:
+                self.problem(table.sheet, cell, "a party key that is not a column of the Tiers "
+                             f"sheet ({', '.join(TIER_COLUMNS)})", f"'{key}'", key)
+                continue
             if isinstance(key, str):
                 if key in seen:
                     self.problem(table.sheet, cell, f"each party once ('{key}' is first at "
@@ -122,7 +133,7 @@ class WorkbookValidator(Validator):
                              "the first year of the cap's growth, since cap_growth is set",
                              "a blank cell", str(key))
                 continue
-            if end_year is not None and _cap_overflows(v["cap_usd"], growth,  # type: ignore[arg-type]
+            if end_year is not None and cap_overflows(v["cap_usd"], growth,  # type: ignore[arg-type]
                                                        v["cap_growth_from"], end_year):  # type: ignore[arg-type]
                 self.problem(table.sheet, table.cell(excel_row, "cap_growth"),
                              f"a cap_growth that keeps the cap below {MAX_AMOUNT:.0e} until "
@@ -137,6 +148,9 @@ class WorkbookValidator(Validator):
                 equity_share=float(v["equity_share"]))))  # type: ignore[arg-type]
         if not table.rows:
             self.problem(table.sheet, "row 2", "at least one party", "none")
+        elif len(table.rows) > schema.MAX_PARTIES:
+            self.problem(table.sheet, f"row {table.rows[schema.MAX_PARTIES][0]}",
+                         f"at most {schema.MAX_PARTIES} parties", f"{len(table.rows)} parties")
         parties = {p.key: (r, p) for r, p in out}
         for r, p in out:
             if p.overflow_to is not None:
@@ -211,15 +225,19 @@ class WorkbookValidator(Validator):
             if abs(total - 1) > SUM_TOLERANCE:
                 self.problem(table.sheet, f"row {excel_row}",
                              f"shares of tier {number} that sum to 1", f"a sum of {total:.6g}")
-            if isinstance(hp, str) and hp in table.header and clean.get(hp, 0.0) <= 0:
+            if isinstance(hp, str) and hp in table.header \
+                    and clean.get(hp, 0.0) < schema.MIN_HURDLE_SHARE:
                 self.problem(table.sheet, table.cell(excel_row, hp),
-                             f"a share above 0 for the hurdle party '{hp}'",
-                             describe(clean.get(hp)))
+                             f"a share of at least {schema.MIN_HURDLE_SHARE:g} for the hurdle "
+                             f"party '{hp}'", describe(clean.get(hp)))
             out.append(Tier(number=int(number), name=str(v["name"] or f"Tier {number}"),  # type: ignore[call-overload]
                             hurdle_party=hp, hurdle_usd=hu,  # type: ignore[arg-type]
                             shares=clean))
         if not table.rows:
             self.problem(table.sheet, "row 2", "at least one tier", "none")
+        elif len(table.rows) > schema.MAX_TIERS:
+            self.problem(table.sheet, f"row {table.rows[schema.MAX_TIERS][0]}",
+                         f"at most {schema.MAX_TIERS} tiers", f"{len(table.rows)} tiers")
         return tuple(out)
 
     def cross_checks(self, inputs: dict[str, object]) -> None:
@@ -233,7 +251,7 @@ class WorkbookValidator(Validator):
         needed = ("azure_arr_opening", "ptu_customers_opening", "ptu_monthly_fee_before_cut",
                   "ptu_fee_cut", "ptu_fee_cut_month", "start_month")
         if all(isinstance(inputs.get(k), float | int | dt.date) for k in needed):
-            before = _month_before(start)  # type: ignore[arg-type]
+            before = month_before(start)  # type: ignore[arg-type]
             fee = float(inputs["ptu_monthly_fee_before_cut"])  # type: ignore[arg-type]
             if before >= inputs["ptu_fee_cut_month"]:  # type: ignore[operator]
                 fee *= 1 - float(inputs["ptu_fee_cut"])  # type: ignore[arg-type]
@@ -245,28 +263,6 @@ class WorkbookValidator(Validator):
                              "no larger than azure_arr_opening / 12",
                              f"${ptu:,.0f} against ${azure:,.0f}", "ptu_customers_opening")
 
-
-
-def _end_year(inputs: dict[str, object]) -> int | None:
-    """The calendar year of the last modelled month, if the inputs are good."""
-    start, horizon = inputs.get("start_month"), inputs.get("horizon_months")
-    if not isinstance(start, dt.date) or not isinstance(horizon, int):
-        return None
-    end = (start.year * 12 + start.month - 1 + horizon - 1) // 12
-    return end if end <= LAST_YEAR else None  # else cross_checks reports the horizon
-
-
-def _cap_overflows(cap: float | None, growth: float | None, first_year: int | None,
-                   end_year: int) -> bool:
-    """True if cap x (1 + growth)^(years of growth) exceeds MAX_AMOUNT by end_year."""
-    if cap is None or not growth or first_year is None:
-        return False
-    years = max(0, end_year - first_year + 1)
-    return math.log10(max(cap, 1.0)) + years * math.log10(1 + growth) > math.log10(MAX_AMOUNT)
-
-
-def _month_before(d: dt.date) -> dt.date:
-    return dt.date(d.year - 1, 12, 1) if d.month == 1 else dt.date(d.year, d.month - 1, 1)
 
 
 def validate(raw: RawWorkbook) -> Assumptions:
@@ -282,7 +278,7 @@ def validate(raw: RawWorkbook) -> Assumptions:
     streams, costs = stream_tables.read_streams(v), stream_tables.read_costs(v)
     schedule = v.schedule(inputs.get("start_month"),
                           stream_tables.schedule_columns(streams, costs))
-    parties = v.parties(_end_year(inputs))
+    parties = v.parties(end_year(inputs))
     tiers = v.tiers(parties)
     stream_tables.check_keys(v, streams, costs)
     v.cross_checks(inputs)
@@ -291,8 +287,9 @@ def validate(raw: RawWorkbook) -> Assumptions:
     clean = {k: (float(x) if isinstance(x, int) and not isinstance(x, bool)
                  and k != "horizon_months" else x) for k, x in inputs.items()}
     a = Assumptions(inputs=clean, schedule=schedule, parties=parties, tiers=tiers,
-                    name=model_name(raw.path), as_of=raw.saved, streams=streams, costs=costs,
-                    missing_sheets=stream_tables.missing_sheets(v))
+                    name=raw.model_name, as_of=raw.saved, streams=streams, costs=costs,
+                    missing_sheets=stream_tables.missing_sheets(v), source=raw.path,
+                    cells=cells_read(raw, v.input_cells))
     a = investments.attach(raw, a, v)
     table = raw.tables.get(schema.SCENARIOS_SHEET)
     if table is not None:
@@ -309,13 +306,6 @@ def validate(raw: RawWorkbook) -> Assumptions:
         a = dataclasses.replace(a, distributions=parse_distributions(
             table, a.effective(), raw.path, check_blank=False))
     return a
-
-
-def model_name(path: str) -> str:
-    """The name a model goes by: the file's stem, without the '-model' a build adds,
-    so that rebuilding from a generated model gives the same bytes."""
-    stem = Path(path).stem
-    return stem[: -len("-model")] if stem.endswith("-model") else stem
 
 
 def load(path: str | Path) -> Assumptions:

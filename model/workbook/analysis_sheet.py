@@ -164,7 +164,7 @@ def write(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout,
             count = f'COUNTIF({cum},"<"&C{r + 1})'
             month = month_reached(results, values[bp.key])
             ws.write_formula(r, 3, f'=IF({count}>=COLUMNS({months}),"{NOT_REACHED}",'
-                             f'INDEX({months},{count}+1))', st("calc", "date"),
+                             f'INDEX({months},1,{count}+1))', st("calc", "date"),
                              NOT_REACHED if month is None else serial(month))
     r = 5 + len(bps) + 1
     ws.write_string(r, 1, "Breakpoints ignore the cap escalator and assume no cap binds "

@@ -79,7 +79,7 @@ def write(ws: Any, st: Styles, a: Assumptions, addr: InputAddresses, selector: s
         sr = i + 2  # the row on the Scenarios sheet
         t = row.target
         active = t.text() in chosen
-        pick = f"INDEX({schema.SCENARIOS_SHEET}!${first}${sr}:${last}${sr},$E$4)"
+        pick = f"INDEX({schema.SCENARIOS_SHEET}!${first}${sr}:${last}${sr},1,$E$4)"
         ws.write_string(r, 0, t.text())
         ws.write_string(r, 1, t.text())
         if row.from_month is not None:

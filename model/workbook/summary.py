@@ -47,7 +47,7 @@ def totals(a: Assumptions) -> list[tuple[str, str]]:
 
 def first_month_formula(layout: Layout, flag_key: str) -> str:
     """The first month in which a 0/1 flag row is 1, or a note that it never is."""
-    return (f'=IFERROR(INDEX({layout.month_range()},MATCH(1,{layout.row_range(flag_key)},0)),'
+    return (f'=IFERROR(INDEX({layout.month_range()},1,MATCH(1,{layout.row_range(flag_key)},0)),'
             f'"{NOT_REACHED}")')
 
 

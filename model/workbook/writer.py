@@ -97,7 +97,7 @@ class _XlRender:
         a = self.addr
         months = (f"{schema.SCHEDULE_SHEET}!${month_col}${a.schedule_first_row}"
                   f":${month_col}${a.schedule_last_row}")
-        base = f"INDEX({a.schedule_range(key)},MATCH({CUR}${ROW_MONTH + 1},{months},1))"
+        base = f"INDEX({a.schedule_range(key)},MATCH({CUR}${ROW_MONTH + 1},{months},1),1)"
         live = self.scen.of(Target(schema.SCHEDULE_SHEET, key, key))
         if live is None:
             return base
