@@ -233,10 +233,6 @@ def checks(a: Assumptions) -> Section:
              "flag", _bad(Sum(*(Ref(f"dist_{p.key}") for p in a.parties))
                           + Ref("undistributed") - Ref("distributable_profit"),
                           Ref("distributable_profit")), total=True),
-        Line("check_api_arr", "API ARR = 12 x API revenue", "flag",
-             _bad(Ref("api_arr") - Ref("api_revenue") * 12, Ref("api_arr")), total=True),
-        Line("check_azure_arr", "Azure ARR = 12 x Azure revenue", "flag",
-             _bad(Ref("azure_arr") - Ref("azure_revenue") * 12, Ref("azure_arr")), total=True),
         Line("check_revshare_cap", "Revenue share to Microsoft within its cap", "flag",
              IfBlank(Input("revshare_api_to_microsoft_cap_usd"), Num(0),
                      Cmp(">", Ref("cum_revshare_api_to_microsoft"),
@@ -252,6 +248,15 @@ def checks(a: Assumptions) -> Section:
         shares = Sum(*(Param(TIERS_SHEET, str(t.number), p.key) for p in a.parties))
         lines.append(Line(f"check_tier{t.number}_shares", f"Tier {t.number} shares sum to 1",
                           "flag", Cmp(">", Abs(shares - 1), K("rel_tol")), total=True))
+    for t in a.tiers:
+        if t.hurdle_party is not None:
+            hurdle = Param(TIERS_SHEET, str(t.number), "hurdle_usd")
+            room = Max(0, hurdle - Ref(f"tier{t.number}_prior_{t.hurdle_party}"))
+            lines.append(Line(
+                f"check_tier{t.number}_hurdle", f"Tier {t.number}: "
+                f"{a.party(t.hurdle_party).label} gets no more than the hurdle's room", "flag",
+                Cmp(">", Ref(f"tier{t.number}_gross_{t.hurdle_party}"),
+                    room + K("abs_tol") + K("rel_tol") * hurdle), total=True))
     equity = Sum(*(_pp(p, "equity_share") for p in a.parties))
     lines.append(Line("check_equity_shares", "Equity shares sum to 1", "flag",
                       Cmp(">", Abs(equity - 1), K("rel_tol")), total=True))

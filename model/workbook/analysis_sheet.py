@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING, Any
 from model.analysis import solve as analysis
 from model.core.engine import input_number, serial
 from model.core.expr import Expr, Max, Param, Ref, Sum
+from model.inputs.overrides import Target, field_of
 from model.inputs.schema import PARTIES_SHEET, TIERS_SHEET
+from model.workbook.charts import money_axis
+from model.workbook.printing import PRINT_WIDTH_PT, column_pt
 
 if TYPE_CHECKING:
     from model.core.engine import Results
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
     from model.workbook.styles import Styles
 
 SHEET = "Analysis"
+CHART_WIDTH = 560  # pixels
 NOT_REACHED = "not within the horizon"
 
 
@@ -123,6 +127,17 @@ class _ScalarXl:
         return self.model.blank(node)
 
 
+def target_label(a: Assumptions, t: Target) -> str:
+    """What a finance user calls an input: its description, with the party or tier."""
+    f = field_of(t)
+    text = f.description.split(".")[0] if f is not None else t.text()
+    if t.sheet == PARTIES_SHEET:
+        return f"{a.party(t.row).label}: {text}"
+    if t.sheet == TIERS_SHEET:
+        return f"Tier {t.row}: {text}"
+    return text
+
+
 def breakpoint_values(results: Results) -> dict[str, float]:
     r = _ScalarPy(results.assumptions)
     values: dict[str, float] = {}
@@ -143,12 +158,13 @@ def write(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout,
           model: XlContext, settings: analysis.Settings | None = None) -> None:
     settings = settings or analysis.Settings()
     a = results.assumptions
-    ws.write_string(0, 0, "Analysis: breakpoints, sensitivities and tornado", st("title"))
+    ws.write_string(0, 1, "Analysis: breakpoints, sensitivities and tornado", st("title"))
     layout.write_master(ws, st)
     ws.write_string(2, 1, "Waterfall breakpoints (live formulas)", st("section"))
     for c, text in enumerate(("key", "breakpoint", "cumulative profit through the waterfall",
                               "month the model gets there")):
-        ws.write_string(3, c, text, st("header"))
+        ws.write_string(3, c, text, st("header_wrap"))
+    ws.set_row(3, 45)
     bps = breakpoints(a)
     rows = {bp.key: 5 + i for i, bp in enumerate(bps)}
     values = breakpoint_values(results)
@@ -163,17 +179,24 @@ def write(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout,
             count = f'COUNTIF({cum},"<"&C{r + 1})'
             month = month_reached(results, values[bp.key])
             ws.write_formula(r, 3, f'=IF({count}>=COLUMNS({months}),"{NOT_REACHED}",'
-                             f'INDEX({months},{count}+1))', st("calc", "date"),
+                             f'INDEX({months},{count}+1))', st("right", "date"),
                              NOT_REACHED if month is None else serial(month))
     r = 5 + len(bps) + 1
     ws.write_string(r, 1, "Breakpoints ignore the cap escalator and assume no cap binds "
                     "before the last tier; the month is when the model's cumulative "
                     "waterfall profit first reaches the amount.", st("note"))
     r = _write_grid(ws, st, results, r + 2, settings)
-    _write_tornado(wb, ws, st, results, r + 2, settings)
+    last_row = _write_tornado(wb, ws, st, results, r + 2, settings)
+    # Print from column B (the key column is for formulas), the chart beside the tables.
+    last_col = 8 + (CHART_WIDTH - 3 * 117) // 64 + 1
+    ws.print_area(0, 1, max(last_row, ws.dim_rowmax or 0), last_col)
+    width = sum(column_pt(w) for w in (58, 16, 22, 16, 16)) + CHART_WIDTH * 0.8
+    ws.set_print_scale(min(100, int(100 * PRINT_WIDTH_PT / width)))
     ws.set_column(0, 0, 26, st("key"))
     ws.set_column(1, 1, 58)
-    ws.set_column(2, 8, 16)
+    ws.set_column(2, 2, 16)
+    ws.set_column(3, 3, 22)
+    ws.set_column(4, 8, 16)
 
 
 def _write_grid(ws: Any, st: Styles, results: Results, r: int,
@@ -200,7 +223,7 @@ def _write_grid(ws: Any, st: Styles, results: Results, r: int,
 
 
 def _write_tornado(wb: Any, ws: Any, st: Styles, results: Results, r: int,
-                   settings: analysis.Settings) -> None:
+                   settings: analysis.Settings) -> int:
     metric = settings.metric
     pct = settings.tornado_pct
     base, bars = analysis.tornado(results.assumptions, metric, pct)
@@ -214,7 +237,8 @@ def _write_tornado(wb: Any, ws: Any, st: Styles, results: Results, r: int,
         ws.write_string(r + 2, 1 + c, text, st("header"))
     first = r + 3
     for i, bar in enumerate(bars):
-        ws.write_string(first + i, 1, bar.target.text())
+        ws.write_string(first + i, 0, bar.target.text())
+        ws.write_string(first + i, 1, target_label(results.assumptions, bar.target))
         ws.write_number(first + i, 2, bar.low - base, st("calc", "usd"))
         ws.write_number(first + i, 3, bar.high - base, st("calc", "usd"))
         ws.write_number(first + i, 4, bar.swing, st("calc", "usd"))
@@ -227,7 +251,10 @@ def _write_tornado(wb: Any, ws: Any, st: Styles, results: Results, r: int,
                           "fill": {"color": color}, "overlap": 100})
     chart.set_title({"name": "Tornado: change in " + metric.label(results),
                      "name_font": {"size": 10}})
-    chart.set_x_axis({"num_format": '#,##0,,"M"'})
-    chart.set_y_axis({"reverse": True, "label_position": "low"})
-    chart.set_size({"width": 720, "height": 24 * len(bars) + 120})
+    largest = max((abs(v - base) for b in bars for v in (b.low, b.high)), default=0.0)
+    chart.set_x_axis({"num_format": money_axis(largest)[0], "num_font": {"size": 11}})
+    chart.set_y_axis({"reverse": True, "label_position": "low", "num_font": {"size": 11}})
+    chart.set_legend({"font": {"size": 11}})
+    chart.set_size({"width": CHART_WIDTH, "height": 20 * len(bars) + 100})
     ws.insert_chart(r + 2, 6, chart)
+    return r + 2 + (20 * len(bars) + 100) // 20 + 1

@@ -60,7 +60,7 @@ def write_distributions_sheet(wb: Any, st: Styles,
     ws.set_column(0, 0, 26)
     ws.set_column(1, 2, 12)
     ws.set_column(3, 9, 14)
-    ws.set_column(10, 10, 70)
+    ws.set_column(10, 10, 40)
     last = max(len(rows), 1) + 200
     ws.data_validation(1, 1, last, 1, {"validate": "list", "source": list(KINDS)})
     ws.data_validation(1, 2, last, 2, {"validate": "list", "source": list(APPLY_MODES)})

@@ -18,7 +18,7 @@ from model.core.lines import CHECKS, REVENUE, SAME, Line, model_lines
 from model.errors import ModelValueError
 from model.inputs import schema
 from model.inputs.overrides import Target
-from model.workbook import analysis_sheet, comparison, scenario_sheet, sharing
+from model.workbook import analysis_sheet, comparison, reconcile, scenario_sheet, sharing
 from model.workbook.input_tables import write_optional_sheets
 from model.workbook.inputsheets import InputAddresses, new_workbook, write_input_sheets
 from model.workbook.layout import (
@@ -36,7 +36,7 @@ from model.workbook.layout import (
     Layout,
     plan_layout,
 )
-from model.workbook.printing import page_setup
+from model.workbook.printing import Columns, page_setup, print_in_blocks, year_blocks
 from model.workbook.rollup import write_rollup
 from model.workbook.scenario_sheet import ScenarioAddresses, base_cell
 from model.workbook.sharing import Sharing
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 TITLE = "OpenAI-Microsoft partnership model"
 DASHBOARD = "Dashboard"
 SELECTOR = f"{DASHBOARD}!$B$4"  # the scenario drop-down
+UNITS_NOTE = "USD cells hold dollars, shown in $M by the number format"
 class _XlRender:
     """Renders expressions for one calculation sheet, columns left as placeholders.
 
@@ -177,17 +178,17 @@ class ModelWriter:
     # ------------------------------------------------------------ headers
 
     def _master_in_table_header(self, ws: Any, st: Styles) -> None:
-        formula, value = self.layout.master()
         # Column M, or the second column after the table when it is wider (a Schedule
         # with the columns of the streams and costs).
         col = max(12, (ws.dim_colmax or 0) + 2)
-        ws.write_formula(0, col, formula, st("check"), value)
+        ws.print_area(0, 0, max(ws.dim_rowmax or 0, 1), ws.dim_colmax or 0)  # not the check
+        self.layout.write_master(ws, st, 0, col)
 
     def _calc_header(self, ws: Any, st: Styles, name: str) -> None:
         n = self.layout.n
-        ws.write_string(ROW_TITLE, COL_KEY, f"{TITLE}: {name}", st("title"))
-        formula, value = self.layout.master()
-        ws.write_formula(ROW_TITLE, COL_TOTAL, formula, st("check"), value)
+        ws.write_string(ROW_TITLE, COL_LABEL, f"{TITLE}: {name}", st("title"))
+        self.layout.write_master(ws, st, ROW_TITLE, COL_TOTAL)
+        ws.write_string(ROW_TITLE, COL_OPENING, UNITS_NOTE, st("note"))
         for col, text in ((COL_KEY, "key"), (COL_LABEL, "line"), (COL_UNIT, "unit"),
                           (COL_TOTAL, "total"), (COL_OPENING, "opening")):
             ws.write_string(ROW_HEADER, col, text, st("header"))
@@ -198,9 +199,12 @@ class ModelWriter:
         ws.set_column(COL_LABEL, COL_LABEL, 46)
         ws.set_column(COL_UNIT, COL_UNIT, 6)
         ws.set_column(COL_TOTAL, COL_TOTAL, 12)
-        ws.set_column(COL_OPENING, COL_OPENING + n, 10)
-        ws.repeat_rows(ROW_HEADER, ROW_PERIOD)
-        ws.repeat_columns(COL_KEY, COL_TOTAL)
+        ws.set_column(COL_OPENING, COL_OPENING + n, 9)
+        years = [m.year for m in self.results.timeline.months]
+        years[0] = years[1]  # the opening column prints with the first year
+        last_row = max(r for sheet, r in self.layout.rows.values() if sheet == name) - 1
+        print_in_blocks(ws, Columns(COL_LABEL, (46, 6, 12), COL_OPENING, 9),
+                        year_blocks(years), last_row, (ROW_HEADER, ROW_PERIOD))
 
     # ------------------------------------------------------------ calc sheets
 
@@ -276,19 +280,26 @@ class ModelWriter:
             ws.write_number(r, COL_TOTAL, value, st("input", kind if kind != "General" else ""))
         check_rows = [rows[ln.key][1] for s in model_lines(self.a) if s.sheet == CHECKS
                       for ln in s.lines]
+        recs = [rec.key for rec in reconcile.reconciliations(self.results)]
+        reconcile.write(ws, st, self.results, self.layout, rows[recs[0]][1] - 2)
+        recon = reconcile.formulas(self.results, self.layout)
         master_row = rows["master_check"][1] - 1
         ws.write_string(master_row - 1, COL_LABEL, "Master check", st("section"))
         ws.write_string(master_row, COL_KEY, "master_check")
         ws.write_string(master_row, COL_LABEL, "Number of failed checks (0 = all fine)")
         total_col = xl_col_to_name(COL_TOTAL)
-        terms = "+".join(f"{total_col}{r}" for r in check_rows)
-        failed = self.results.headlines()["checks_failed"]
+        terms = "+".join(f"{total_col}{r}" for r in [*check_rows, *(rows[k][1] for k in recs)])
+        failed = float(self.results.headlines()["checks_failed"])  # type: ignore[arg-type]
+        failed += sum(v for _, v in recon.values())
         ws.write_formula(master_row, COL_TOTAL, f"={terms}", st("check", "int"), failed)
         ws.conditional_format(master_row, COL_TOTAL, master_row, COL_TOTAL,
                               {"type": "cell", "criteria": ">", "value": 0,
                                "format": st("bad")})
         last = xl_col_to_name(COL_OPENING + self.layout.n)
         ws.conditional_format(f"{total_col}{min(check_rows)}:{last}{max(check_rows)}",
+                              {"type": "cell", "criteria": ">", "value": 0,
+                               "format": st("bad")})
+        ws.conditional_format(f"{total_col}{rows[recs[0]][1]}:{total_col}{rows[recs[-1]][1]}",
                               {"type": "cell", "criteria": ">", "value": 0,
                                "format": st("bad")})
 
