@@ -16,6 +16,7 @@ from model.core.engine import input_number, serial
 from model.core.expr import Expr, Max, Param, Ref, Sum
 from model.inputs.overrides import Target, field_of
 from model.inputs.schema import PARTIES_SHEET, TIERS_SHEET
+from model.workbook.asbuilt import write_section_status
 from model.workbook.charts import money_axis
 from model.workbook.printing import PRINT_WIDTH_PT, column_pt
 
@@ -209,6 +210,7 @@ def _write_grid(ws: Any, st: Styles, results: Results, r: int,
                       analysis.resolve(y_key, a), y_steps)
     ws.write_string(r, 1, "Sensitivity grid: computed in Python when the file was built "
                     "(does not recalculate)", st("section"))
+    write_section_status(ws, st, r, 4)
     ws.write_string(r + 1, 1, f"{metric.label(results)} ($M), with every Schedule row of "
                     f"{y_key} (down) and {x_key} (across) shifted by:", st("note"))
     ws.write_string(r + 2, 1, f"{y_key} \\ {x_key}", st("header"))
@@ -229,6 +231,7 @@ def _write_tornado(wb: Any, ws: Any, st: Styles, results: Results, r: int,
     base, bars = analysis.tornado(results.assumptions, metric, pct)
     ws.write_string(r, 1, "Tornado: computed in Python when the file was built "
                     "(does not recalculate)", st("section"))
+    write_section_status(ws, st, r, 4)
     ws.write_string(r + 1, 1, f"{metric.label(results)}: base ${base / 1e6:,.1f}M; each "
                     f"input scaled by -{pct:.0%} and +{pct:.0%} (a Schedule "
                     "rate in every row); change from the base in $M", st("note"))
@@ -250,7 +253,7 @@ def _write_tornado(wb: Any, ws: Any, st: Styles, results: Results, r: int,
                           "values": [SHEET, first, col, last, col],
                           "fill": {"color": color}, "overlap": 100})
     chart.set_title({"name": "Tornado: change in " + metric.label(results),
-                     "name_font": {"size": 10}})
+                     "name_font": {"size": 11}})
     largest = max((abs(v - base) for b in bars for v in (b.low, b.high)), default=0.0)
     chart.set_x_axis({"num_format": money_axis(largest)[0], "num_font": {"size": 11}})
     chart.set_y_axis({"reverse": True, "label_position": "low", "num_font": {"size": 11}})

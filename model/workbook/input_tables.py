@@ -76,6 +76,7 @@ def write_distributions_sheet(wb: Any, st: Styles,
             else:
                 ws.write_number(r, c, float(value), st("input", kind))
         ws.write_string(r, 10, d.note, st("note"))
+    ws.print_area(0, 0, max(len(rows), 1), 10)  # else the header comments widen the print
     return ws
 
 

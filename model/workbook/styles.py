@@ -17,6 +17,7 @@ NUMBER_FORMATS = {
     "date": "mmm yyyy",
     "day": "yyyy-mm-dd",
     "day_or_blank": "yyyy-mm-dd;;",  # a blank date input reads as 0: show it blank
+    "months": '+0 "months";-0 "months";0 "months"',  # a move in months
     "flag": '0;-0;"-"',
     "int": "0",
     "year": "0",

@@ -18,7 +18,14 @@ from model.core.lines import CHECKS, REVENUE, SAME, Line, model_lines
 from model.errors import ModelValueError
 from model.inputs import schema
 from model.inputs.overrides import Target
-from model.workbook import analysis_sheet, comparison, reconcile, scenario_sheet, sharing
+from model.workbook import (
+    analysis_sheet,
+    asbuilt,
+    comparison,
+    reconcile,
+    scenario_sheet,
+    sharing,
+)
 from model.workbook.input_tables import write_optional_sheets
 from model.workbook.inputsheets import InputAddresses, new_workbook, write_input_sheets
 from model.workbook.layout import (
@@ -162,6 +169,7 @@ class ModelWriter:
         write_rollup(quarterly, st, self.results, self.layout, "Quarterly")
         comparison.write(wb.add_worksheet(comparison.SHEET), st, self.results, self.layout)
         write_summary(wb, summary, st, self.results, self.layout, LEGEND)
+        asbuilt.write(wb, st, self.a, SELECTOR if self.a.scenarios is not None else None)
         built = {ws.name for ws in wb.worksheets()}
         for extra in self.extras:
             extra(wb, st, self.layout)
