@@ -105,7 +105,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if a.missing_sheets:
         print(missing_sheets_note(a, source))
     if args.pdf:
-        pdf = write_pdf(results, out)
+        pdf = write_pdf(results, out, settings)
         print(f"Wrote {pdf}")
     return EXIT_OK
 
