@@ -13,7 +13,7 @@ from model.recalc import formula_cells
 from tests.helpers import build
 
 ALLOWED = {"SUM", "MIN", "MAX", "ABS", "IF", "AND", "ISBLANK", "INDEX", "MATCH", "DATE",
-           "YEAR", "MONTH", "IFERROR", "COUNTIF", "COLUMNS"}
+           "YEAR", "MONTH", "IFERROR", "COUNTIF", "COLUMNS", "EXACT"}
 STRING = re.compile(r'"[^"]*"')
 REF = re.compile(r"(?:\w+!)?\$?[A-Z]{1,3}\$?\d+")
 NUMBER = re.compile(r"(?<![A-Za-z_$])\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")

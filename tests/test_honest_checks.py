@@ -14,7 +14,6 @@ import pytest
 from tests.helpers import build
 
 
-
 def _keyed(values: dict[tuple[str, str], object], sheet: str) -> dict[str, object]:
     """{key in column A: the value in column D} of one sheet."""
     keys = {coord[1:]: v for (s, coord), v in values.items()

@@ -248,15 +248,12 @@ def checks(a: Assumptions) -> Section:
         shares = Sum(*(Param(TIERS_SHEET, str(t.number), p.key) for p in a.parties))
         lines.append(Line(f"check_tier{t.number}_shares", f"Tier {t.number} shares sum to 1",
                           "flag", Cmp(">", Abs(shares - 1), K("rel_tol")), total=True))
-    for t in a.tiers:
-        if t.hurdle_party is not None:
-            hurdle = Param(TIERS_SHEET, str(t.number), "hurdle_usd")
-            room = Max(0, hurdle - Ref(f"tier{t.number}_prior_{t.hurdle_party}"))
-            lines.append(Line(
-                f"check_tier{t.number}_hurdle", f"Tier {t.number}: "
-                f"{a.party(t.hurdle_party).label} gets no more than the hurdle's room", "flag",
-                Cmp(">", Ref(f"tier{t.number}_gross_{t.hurdle_party}"),
-                    room + K("abs_tol") + K("rel_tol") * hurdle), total=True))
+        if (h := t.hurdle_party) is not None:  # the tier gives h no more than the room left
+            k, hurdle = f"tier{t.number}", Param(TIERS_SHEET, str(t.number), "hurdle_usd")
+            room = Max(0, hurdle - Ref(f"{k}_prior_{h}")) + K("abs_tol") + K("rel_tol") * hurdle
+            lines.append(Line(f"check_{k}_hurdle", f"Tier {t.number}: {a.party(h).label} "
+                              "within the hurdle", "flag", Cmp(">", Ref(f"{k}_gross_{h}"), room),
+                              total=True))
     equity = Sum(*(_pp(p, "equity_share") for p in a.parties))
     lines.append(Line("check_equity_shares", "Equity shares sum to 1", "flag",
                       Cmp(">", Abs(equity - 1), K("rel_tol")), total=True))

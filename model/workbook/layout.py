@@ -10,7 +10,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from model.core.engine import constants
 from model.core.lines import CHECKS, REVENUE, WATERFALL, model_lines
-from model.workbook.reconcile import reconciliations
+from model.workbook.checklist import reconciliations
 from model.workbook.styles import write_status
 
 if TYPE_CHECKING:

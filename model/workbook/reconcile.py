@@ -11,44 +11,17 @@ monthly formulas).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from model.core.engine import constants
 from model.core.lines import CHECKS
+from model.workbook.checklist import ROLLUPS, corkscrews, reconciliations
 from model.workbook.rollup import periods, rollup_lines, rollup_rows
 
 if TYPE_CHECKING:
     from model.core.engine import Results
     from model.workbook.layout import Layout
     from model.workbook.styles import Styles
-
-ROLLUPS = ("Annual", "Quarterly")
-
-
-@dataclass(frozen=True)
-class Reconciliation:
-    key: str
-    label: str
-
-
-def corkscrews(results: Results) -> list[tuple[str, str]]:
-    """(balance, flow) pairs where balance = opening + the flow summed to date."""
-    a = results.assumptions
-    return [("cum_revshare_api_to_microsoft", "revshare_api_to_microsoft"),
-            *((f"cum_{p.key}", f"dist_{p.key}") for p in a.parties)]
-
-
-def reconciliations(results: Results) -> list[Reconciliation]:
-    out = [Reconciliation(f"reconcile_{name.lower()}",
-                          f"{name} rollup: flow totals equal the monthly totals")
-           for name in ROLLUPS]
-    out += [Reconciliation(f"corkscrew_{bal}",
-                           f"{results.lines[results.index[bal]].label}: at the horizon, "
-                           "opening + total flow")
-            for bal, _ in corkscrews(results)]
-    return out
-
 
 def _tolerance(layout: Layout, amount: str) -> str:
     abs_tol = layout.rows["const_abs_tol"][1]
