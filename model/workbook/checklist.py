@@ -27,10 +27,9 @@ def corkscrews(results: Results) -> list[tuple[str, str]]:
 
 def reconciliations(results: Results) -> list[Reconciliation]:
     out = [Reconciliation(f"reconcile_{name.lower()}",
-                          f"{name} rollup: flow totals equal the monthly totals")
+                          f"{name} rollup totals = monthly totals")
            for name in ROLLUPS]
     out += [Reconciliation(f"corkscrew_{bal}",
-                           f"{results.lines[results.index[bal]].label}: at the horizon, "
-                           "opening + total flow")
+                           f"{results.lines[results.index[bal]].label} = opening + flows")
             for bal, _ in corkscrews(results)]
     return out
