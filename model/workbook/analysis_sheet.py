@@ -258,6 +258,8 @@ def _write_tornado(wb: Any, ws: Any, st: Styles, results: Results, r: int,
     chart.set_x_axis({"num_format": money_axis(largest)[0], "num_font": {"size": 11}})
     chart.set_y_axis({"reverse": True, "label_position": "low", "num_font": {"size": 11}})
     chart.set_legend({"font": {"size": 11}})
-    chart.set_size({"width": CHART_WIDTH, "height": 20 * len(bars) + 100})
+    height = 28 * len(bars) + 120  # room for every label at a readable size
+    chart.set_size({"width": CHART_WIDTH, "height": height})
     ws.insert_chart(r + 2, 6, chart)
-    return r + 2 + (20 * len(bars) + 100) // 20 + 1
+    ws.set_h_pagebreaks([r])  # the tornado and its chart print on a page of their own
+    return r + 2 + height // 20 + 1
