@@ -60,7 +60,7 @@ def write_distributions_sheet(wb: Any, st: Styles,
     ws.set_column(0, 0, 26)
     ws.set_column(1, 2, 12)
     ws.set_column(3, 9, 14)
-    ws.set_column(10, 10, 40)
+    ws.set_column(10, 10, 70)
     last = max(len(rows), 1) + 200
     ws.data_validation(1, 1, last, 1, {"validate": "list", "source": list(KINDS)})
     ws.data_validation(1, 2, last, 2, {"validate": "list", "source": list(APPLY_MODES)})
@@ -76,8 +76,14 @@ def write_distributions_sheet(wb: Any, st: Styles,
             else:
                 ws.write_number(r, c, float(value), st("input", kind))
         ws.write_string(r, 10, d.note, st("note"))
-    ws.print_area(0, 0, max(len(rows), 1), 10)  # else the header comments widen the print
     return ws
+
+
+def print_distributions(ws: Any) -> None:
+    """In a model, narrower notes and an explicit print area (the header comments would
+    widen it), so that the sheet prints one page wide at 7 pt or more."""
+    ws.set_column(10, 10, 40)
+    ws.print_area(0, 0, max(ws.dim_rowmax or 0, 1), 10)
 
 
 def write_optional_sheets(wb: Any, st: Styles, a: Assumptions) -> None:

@@ -115,10 +115,10 @@ def _in_force_formula(addr: InputAddresses, key: str, row: int) -> str:
     col = addr.schedule_columns["from_month"]
     months = (f"{schema.SCHEDULE_SHEET}!${col}${addr.schedule_first_row}"
               f":${col}${addr.schedule_last_row}")
-    return f'IFERROR(INDEX({addr.schedule_range(key)},MATCH($C{row},{months},1),1),"")'
+    return f"IFERROR(INDEX({addr.schedule_range(key)},MATCH($C{row},{months},1),1),0)"
 
 
 def _rate_in_force(a: Assumptions, key: str, month: object) -> object:
     rows = [r for r in a.schedule if r["from_month"] <= month]  # type: ignore[operator]
-    return input_number(rows[-1][key]) if rows else ""
+    return input_number(rows[-1][key]) if rows else 0.0  # no Schedule row yet in force
 

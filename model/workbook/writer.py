@@ -26,7 +26,7 @@ from model.workbook import (
     scenario_sheet,
     sharing,
 )
-from model.workbook.input_tables import write_optional_sheets
+from model.workbook.input_tables import print_distributions, write_optional_sheets
 from model.workbook.inputsheets import InputAddresses, new_workbook, write_input_sheets
 from model.workbook.layout import (
     CALC_SHEETS,
@@ -147,6 +147,8 @@ class ModelWriter:
         summary = wb.add_worksheet(DASHBOARD)
         addr = write_input_sheets(wb, st, self.a)
         write_optional_sheets(wb, st, self.a)
+        if (dist := wb.get_worksheet_by_name(schema.DISTRIBUTIONS_SHEET)) is not None:
+            print_distributions(dist)
         if self.a.scenarios is not None:
             scen_ws = wb.add_worksheet(scenario_sheet.SHEET)
             scenario_sheet.write(scen_ws, st, self.a, addr, SELECTOR,
