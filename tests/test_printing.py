@@ -146,3 +146,12 @@ def test_dashboard_charts_share_pages(printed: list[Page]) -> None:
     assert "Annualized revenue" in dashboard[0].text  # a chart beside the figures
     assert dashboard[1].text.count("by party and year") == 1
     assert "Microsoft's total take by source and year" in dashboard[1].text
+
+
+def test_scenario_sheet_shows_the_values_in_force(printed: list[Page]) -> None:
+    """The seed terms override nothing: a blank date prints blank (not 1899-12-30) and a
+    Schedule override prints the base rate in force from its month (20 %), not "-"."""
+    page = next(p for p in printed if p.sheet == "Scenario")
+    assert "1899" not in page.text
+    assert re.search(r"Schedule:azure_to_openai_share2026-05-01-20\.0%", page.text), page.text
+    assert re.search(r"waterfall_end_month-Recapitalisation", page.text), page.text
