@@ -24,7 +24,7 @@ from tests.helpers import build
 
 MAX_PAGES = 60
 MIN_FONT_PT = 7.0
-MONTHLY = ("Revenue", "Waterfall", "Checks")
+MONTHLY = ("Revenue", "Waterfall")
 MONTH = re.compile(r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ?(20\d\d)")
 NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -137,6 +137,13 @@ def test_monthly_sheets_print_whole_years_a_page(printed: list[Page]) -> None:
             assert months[0] == first or months[0][1] == 1, (sheet, months)
             assert 10 <= len(months) <= 16, (sheet, months)
             assert "Month" in p.text  # the label columns print on every page
+
+
+def test_checks_print_their_counts_on_one_page(printed: list[Page]) -> None:
+    checks = [p for p in printed if p.sheet == "Checks"]
+    assert len(checks) == 1
+    assert "Master check" in checks[0].text and "Reconciliations" in checks[0].text
+    assert not _months(checks[0].text)  # the months stay on screen, not on paper
 
 
 def test_dashboard_charts_share_pages(printed: list[Page]) -> None:

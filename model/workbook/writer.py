@@ -149,6 +149,10 @@ class ModelWriter:
         write_optional_sheets(wb, st, self.a)
         if (dist := wb.get_worksheet_by_name(schema.DISTRIBUTIONS_SHEET)) is not None:
             print_distributions(dist)
+        if (streams := wb.get_worksheet_by_name(schema.STREAMS_SHEET)) is not None:
+            streams.print_area(0, 0, max(streams.dim_rowmax or 0, 1), streams.dim_colmax or 0)
+            streams.repeat_columns(0, 0)  # a wide table: two pages, the keys on both
+            streams.fit_to_pages(2, 0)
         if self.a.scenarios is not None:
             scen_ws = wb.add_worksheet(scenario_sheet.SHEET)
             scenario_sheet.write(scen_ws, st, self.a, addr, SELECTOR,
@@ -191,7 +195,11 @@ class ModelWriter:
         # Column M, or the second column after the table when it is wider (a Schedule
         # with the columns of the streams and costs).
         col = max(12, (ws.dim_colmax or 0) + 2)
-        ws.print_area(0, 0, max(ws.dim_rowmax or 0, 1), ws.dim_colmax or 0)  # not the check
+        last = ws.dim_colmax or 0
+        ws.print_area(0, 0, max(ws.dim_rowmax or 0, 1), last)  # not the check
+        if last >= 12:  # a wide table (the Schedule with streams): two pages, keys repeated
+            ws.repeat_columns(0, 0)
+            ws.fit_to_pages(2, 0)
         self.layout.write_master(ws, st, 0, col)
 
     def _calc_header(self, ws: Any, st: Styles, name: str) -> None:
@@ -213,8 +221,11 @@ class ModelWriter:
         years = [m.year for m in self.results.timeline.months]
         years[0] = years[1]  # the opening column prints with the first year
         last_row = max(r for sheet, r in self.layout.rows.values() if sheet == name) - 1
-        print_in_blocks(ws, Columns(COL_LABEL, (46, 6, 12), COL_OPENING, 9),
-                        year_blocks(years), last_row, (ROW_HEADER, ROW_PERIOD))
+        if name == CHECKS:  # on paper, each check's count of failing months: one page
+            ws.print_area(0, COL_LABEL, last_row, COL_TOTAL)
+        else:
+            print_in_blocks(ws, Columns(COL_LABEL, (46, 6, 12), COL_OPENING, 9),
+                            year_blocks(years), last_row, (ROW_HEADER, ROW_PERIOD))
 
     # ------------------------------------------------------------ calc sheets
 
@@ -230,9 +241,18 @@ class ModelWriter:
             if section.sheet != name:
                 continue
             ws.write_string(r, COL_KEY, "", st("section"))
-            ws.write_string(r, COL_LABEL, section.title, st("section"))
+            # The Schedule rates in force echo the Schedule sheet: grouped and folded, so
+            # that a year of the Revenue sheet prints on one page (click + to show them).
+            folded = all(ln.key.startswith("sched_") for ln in section.lines)
+            ws.write_string(r, COL_LABEL, section.title + (" (folded: + shows them)"
+                                                           if folded else ""), st("section"))
+            if folded:
+                ws.outline_settings(True, False, True, False)  # the + on the title row
+                ws.set_row(r, None, None, {"collapsed": True})
             r += 1
             for ln in section.lines:
+                if folded:
+                    ws.set_row(r, None, None, {"level": 1, "hidden": True})
                 if ln.key in ("month", "period"):
                     row = ROW_MONTH if ln.key == "month" else ROW_PERIOD
                     self._line(ws, st, ln, row, render)
