@@ -149,10 +149,6 @@ class ModelWriter:
         write_optional_sheets(wb, st, self.a)
         if (dist := wb.get_worksheet_by_name(schema.DISTRIBUTIONS_SHEET)) is not None:
             print_distributions(dist)
-        if (streams := wb.get_worksheet_by_name(schema.STREAMS_SHEET)) is not None:
-            streams.print_area(0, 0, max(streams.dim_rowmax or 0, 1), streams.dim_colmax or 0)
-            streams.repeat_columns(0, 0)  # a wide table: two pages, the keys on both
-            streams.fit_to_pages(2, 0)
         if self.a.scenarios is not None:
             scen_ws = wb.add_worksheet(scenario_sheet.SHEET)
             scenario_sheet.write(scen_ws, st, self.a, addr, SELECTOR,
