@@ -13,7 +13,7 @@ from model.recalc import formula_cells
 from tests.helpers import build
 
 ALLOWED = {"SUM", "MIN", "MAX", "ABS", "IF", "AND", "ISBLANK", "INDEX", "MATCH", "DATE",
-           "YEAR", "MONTH", "IFERROR", "COUNTIF", "COLUMNS",
+           "YEAR", "MONTH", "IFERROR", "COUNTIF", "COLUMNS", "EXACT",
            # The Valuation sheet's IRR: an Analysis ToolPak function built into Excel since
            # 2007, written without a prefix; LibreOffice and ironcalc compute it
            # (tests/test_valuation.py, tests/test_recalc_parity.py).

@@ -110,7 +110,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     for note in a.notes:
         print(f"Note: {note}")
     if args.pdf:
-        pdf = write_pdf(results, out)
+        pdf = write_pdf(results, out, settings)
         print(f"Wrote {pdf}")
     return EXIT_OK
 

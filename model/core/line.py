@@ -26,7 +26,7 @@ class Line:
 
     @property
     def unit(self) -> str:
-        return {"usd": "$M", "rate": "%", "count": "#", "date": "date", "flag": "1/0",
+        return {"usd": "USD", "rate": "%", "count": "#", "date": "date", "flag": "1/0",
                 "int": "#", "factor": "x"}[self.fmt]
 
 

@@ -234,10 +234,6 @@ def checks(a: Assumptions) -> Section:
              "flag", _bad(Sum(*(Ref(f"dist_{p.key}") for p in a.parties))
                           + Ref("undistributed") - Ref("distributable_profit"),
                           Ref("distributable_profit")), total=True),
-        Line("check_api_arr", "API ARR = 12 x API revenue", "flag",
-             _bad(Ref("api_arr") - Ref("api_revenue") * 12, Ref("api_arr")), total=True),
-        Line("check_azure_arr", "Azure ARR = 12 x Azure revenue", "flag",
-             _bad(Ref("azure_arr") - Ref("azure_revenue") * 12, Ref("azure_arr")), total=True),
         Line("check_revshare_cap", "Revenue share to Microsoft within its cap", "flag",
              IfBlank(Input("revshare_api_to_microsoft_cap_usd"), Num(0),
                      Cmp(">", Ref("cum_revshare_api_to_microsoft"),
@@ -256,6 +252,12 @@ def checks(a: Assumptions) -> Section:
         shares = Sum(*(Param(TIERS_SHEET, str(t.number), p.key) for p in a.parties))
         lines.append(Line(f"check_tier{t.number}_shares", f"Tier {t.number} shares sum to 1",
                           "flag", Cmp(">", Abs(shares - 1), K("rel_tol")), total=True))
+        if (h := t.hurdle_party) is not None:  # the tier gives h no more than the room left
+            k, hurdle = f"tier{t.number}", Param(TIERS_SHEET, str(t.number), "hurdle_usd")
+            room = Max(0, hurdle - Ref(f"{k}_prior_{h}")) + K("abs_tol") + K("rel_tol") * hurdle
+            lines.append(Line(f"check_{k}_hurdle", f"Tier {t.number}: {a.party(h).label} "
+                              "within the hurdle", "flag", Cmp(">", Ref(f"{k}_gross_{h}"), room),
+                              total=True))
     equity = Sum(*(_pp(p, "equity_share") for p in a.parties))
     lines.append(Line("check_equity_shares", "Equity shares sum to 1", "flag",
                       Cmp(">", Abs(equity - 1), K("rel_tol")), total=True))

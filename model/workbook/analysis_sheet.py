@@ -15,7 +15,11 @@ from model.analysis import solve as analysis
 from model.analysis.sensitivity import Bar, Grid, sensitivities
 from model.core.engine import input_number, serial
 from model.core.expr import Expr, Max, Param, Ref, Sum
+from model.inputs.overrides import Target, field_of
 from model.inputs.schema import PARTIES_SHEET, TIERS_SHEET
+from model.workbook.asbuilt import write_section_status
+from model.workbook.charts import money_axis
+from model.workbook.printing import PRINT_WIDTH_PT, column_pt
 
 if TYPE_CHECKING:
     from model.core.engine import Results
@@ -25,6 +29,7 @@ if TYPE_CHECKING:
     from model.workbook.styles import Styles
 
 SHEET = "Analysis"
+CHART_WIDTH = 560  # pixels
 NOT_REACHED = "not within the horizon"
 
 
@@ -124,6 +129,17 @@ class _ScalarXl:
         return self.model.blank(node)
 
 
+def target_label(a: Assumptions, t: Target) -> str:
+    """What a finance user calls an input: its description, with the party or tier."""
+    f = field_of(t)
+    text = f.description.split(".")[0] if f is not None else t.text()
+    if t.sheet == PARTIES_SHEET:
+        return f"{a.party(t.row).label}: {text}"
+    if t.sheet == TIERS_SHEET:
+        return f"Tier {t.row}: {text}"
+    return text
+
+
 def breakpoint_values(results: Results) -> dict[str, float]:
     r = _ScalarPy(results.assumptions)
     values: dict[str, float] = {}
@@ -144,12 +160,13 @@ def write(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout,
           model: XlContext, settings: analysis.Settings | None = None) -> None:
     settings = settings or analysis.Settings()
     a = results.assumptions
-    ws.write_string(0, 0, "Analysis: breakpoints, sensitivities and tornado", st("title"))
+    ws.write_string(0, 1, "Analysis: breakpoints, sensitivities and tornado", st("title"))
     layout.write_master(ws, st)
     ws.write_string(2, 1, "Waterfall breakpoints (live formulas)", st("section"))
     for c, text in enumerate(("key", "breakpoint", "cumulative profit through the waterfall",
                               "month the model gets there")):
-        ws.write_string(3, c, text, st("header"))
+        ws.write_string(3, c, text, st("header_wrap"))
+    ws.set_row(3, 45)
     bps = breakpoints(a)
     rows = {bp.key: 5 + i for i, bp in enumerate(bps)}
     values = breakpoint_values(results)
@@ -164,7 +181,7 @@ def write(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout,
             count = f'COUNTIF({cum},"<"&C{r + 1})'
             month = month_reached(results, values[bp.key])
             ws.write_formula(r, 3, f'=IF({count}>=COLUMNS({months}),"{NOT_REACHED}",'
-                             f'INDEX({months},1,{count}+1))', st("calc", "date"),
+                             f'INDEX({months},1,{count}+1))', st("right", "date"),
                              NOT_REACHED if month is None else serial(month))
     r = 5 + len(bps) + 1
     ws.write_string(r, 1, "Breakpoints ignore the cap escalator and assume no cap binds "
@@ -172,10 +189,17 @@ def write(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout,
                     "waterfall profit first reaches the amount.", st("note"))
     g, base, bars = sensitivities(a, settings)  # one vectorised pass for both
     r = _write_grid(ws, st, results, r + 2, settings, g)
-    _write_tornado(wb, ws, st, results, r + 2, settings, base, bars)
+    last_row = _write_tornado(wb, ws, st, results, r + 2, settings, base, bars)
+    # Print from column B (the key column is for formulas), the chart beside the tables.
+    last_col = 8 + (CHART_WIDTH - 3 * 117) // 64 + 1
+    ws.print_area(0, 1, max(last_row, ws.dim_rowmax or 0), last_col)
+    width = sum(column_pt(w) for w in (58, 16, 22, 16, 16)) + CHART_WIDTH * 0.8
+    ws.set_print_scale(min(100, int(100 * PRINT_WIDTH_PT / width)))
     ws.set_column(0, 0, 26, st("key"))
     ws.set_column(1, 1, 58)
-    ws.set_column(2, 8, 16)
+    ws.set_column(2, 2, 16)
+    ws.set_column(3, 3, 22)
+    ws.set_column(4, 8, 16)
 
 
 def _write_grid(ws: Any, st: Styles, results: Results, r: int,
@@ -185,6 +209,7 @@ def _write_grid(ws: Any, st: Styles, results: Results, r: int,
     metric = settings.metric
     ws.write_string(r, 1, "Sensitivity grid: computed in Python when the file was built "
                     "(does not recalculate)", st("section"))
+    write_section_status(ws, st, r, 4)
     ws.write_string(r + 1, 1, f"{metric.label(results)} ($M), with every Schedule row of "
                     f"{y_key} (down) and {x_key} (across) shifted by:", st("note"))
     ws.write_string(r + 2, 1, f"{y_key} \\ {x_key}", st("header"))
@@ -199,11 +224,12 @@ def _write_grid(ws: Any, st: Styles, results: Results, r: int,
 
 
 def _write_tornado(wb: Any, ws: Any, st: Styles, results: Results, r: int,
-                   settings: analysis.Settings, base: float, bars: list[Bar]) -> None:
+                   settings: analysis.Settings, base: float, bars: list[Bar]) -> int:
     metric = settings.metric
     pct = settings.tornado_pct
     ws.write_string(r, 1, "Tornado: computed in Python when the file was built "
                     "(does not recalculate)", st("section"))
+    write_section_status(ws, st, r, 4)
     ws.write_string(r + 1, 1, f"{metric.label(results)}: base ${base / 1e6:,.1f}M; each "
                     f"input scaled by -{pct:.0%} and +{pct:.0%} (a Schedule "
                     "rate in every row); change from the base in $M", st("note"))
@@ -212,7 +238,8 @@ def _write_tornado(wb: Any, ws: Any, st: Styles, results: Results, r: int,
         ws.write_string(r + 2, 1 + c, text, st("header"))
     first = r + 3
     for i, bar in enumerate(bars):
-        ws.write_string(first + i, 1, bar.target.text())
+        ws.write_string(first + i, 0, bar.target.text())
+        ws.write_string(first + i, 1, target_label(results.assumptions, bar.target))
         ws.write_number(first + i, 2, bar.low - base, st("calc", "usd"))
         ws.write_number(first + i, 3, bar.high - base, st("calc", "usd"))
         ws.write_number(first + i, 4, bar.swing, st("calc", "usd"))
@@ -224,8 +251,13 @@ def _write_tornado(wb: Any, ws: Any, st: Styles, results: Results, r: int,
                           "values": [SHEET, first, col, last, col],
                           "fill": {"color": color}, "overlap": 100})
     chart.set_title({"name": "Tornado: change in " + metric.label(results),
-                     "name_font": {"size": 10}})
-    chart.set_x_axis({"num_format": '#,##0,,"M"'})
-    chart.set_y_axis({"reverse": True, "label_position": "low"})
-    chart.set_size({"width": 720, "height": 24 * len(bars) + 120})
+                     "name_font": {"size": 11}})
+    largest = max((abs(v - base) for b in bars for v in (b.low, b.high)), default=0.0)
+    chart.set_x_axis({"num_format": money_axis(largest)[0], "num_font": {"size": 11}})
+    chart.set_y_axis({"reverse": True, "label_position": "low", "num_font": {"size": 11}})
+    chart.set_legend({"font": {"size": 11}})
+    height = 28 * len(bars) + 120  # room for every label at a readable size
+    chart.set_size({"width": CHART_WIDTH, "height": height})
     ws.insert_chart(r + 2, 6, chart)
+    ws.set_h_pagebreaks([r])  # the tornado and its chart print on a page of their own
+    return r + 2 + height // 20 + 1

@@ -3,6 +3,8 @@ every change of input or scenario."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.chart_line import ChartLine
@@ -17,7 +19,6 @@ if TYPE_CHECKING:
     from model.workbook.layout import Layout
 
 SIZE = {"width": 620, "height": 320}
-MILLIONS = '#,##0,,"M"'
 PALETTE = ("#1F4E79", "#C55A11", "#548235", "#7F6000", "#7030A0", "#2E75B6", "#BF9000")
 
 
@@ -36,10 +37,31 @@ def _annual_categories(results: Results, sheet: str = "Annual") -> str:
     return f"={sheet}!${xl_col_to_name(FIRST_COL)}$3:${last}$3"
 
 
-def _style(chart: Any, title: str, y_title: str = "$M") -> Any:
+def money_axis(largest: float) -> tuple[str, str]:
+    """Number format and axis title for amounts up to ``largest`` dollars: $B from a
+    billion on (with a decimal below ten billion), else $M."""
+    if largest >= 1e10:
+        return '$#,##0,,,"B";-$#,##0,,,"B"', "$B"
+    if largest >= 1e9:
+        return '$#,##0.0,,,"B";-$#,##0.0,,,"B"', "$B"
+    return '$#,##0,,"M";-$#,##0,,"M"', "$M"
+
+
+def _yearly(results: Results, *keys: str) -> list[float]:
+    """Per calendar year, the sum over ``keys`` of each key's total in the year."""
+    return [sum(math.fsum(results.raw[results.index[k]][first:last + 1]) for k in keys)
+            for _, first, last in periods(results, "Annual")]
+
+
+def _largest(*rows: Sequence[float]) -> float:
+    return max((abs(float(v)) for row in rows for v in row), default=0.0)
+
+
+def _style(chart: Any, title: str, largest: float) -> Any:
     chart.set_title({"name": title, "name_font": {"size": 11, "bold": True}})
     chart.set_legend({"position": "bottom"})
-    chart.set_y_axis({"num_format": MILLIONS, "name": y_title,
+    num_format, y_title = money_axis(largest)
+    chart.set_y_axis({"num_format": num_format, "name": y_title,
                       "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_size(SIZE)
     return chart
@@ -70,7 +92,9 @@ def dashboard_charts(wb: Any, results: Results, layout: Layout) -> list[Any]:
     _series(arr, "Azure OpenAI ARR", months, _monthly(layout, "azure_arr"), 1)
     arr.set_x_axis({"date_axis": True, "num_format": "yyyy", "major_unit": 12,
                     "major_unit_type": "months"})
-    charts.append(_style(arr, "Annualized revenue: OpenAI, its API and Azure OpenAI"))
+    charts.append(_style(arr, "Annualized revenue: OpenAI, its API and Azure OpenAI",
+                         _largest(*(results.row(k) for k in ("openai_arr", "api_arr",
+                                                             "azure_arr")))))
 
     streams = wb.add_chart({"type": "column", "subtype": "stacked"})
     _series(streams, "OpenAI API", years, _annual(results, "api_revenue"), 0)
@@ -80,7 +104,10 @@ def dashboard_charts(wb: Any, results: Results, layout: Layout) -> list[Any]:
     profit = wb.add_chart({"type": "line"})
     _series(profit, "Operating profit", years, _annual(results, "openai_operating_profit"), 4)
     streams.combine(profit)
-    charts.append(_style(streams, "OpenAI revenue by stream, and its operating profit, by year"))
+    charts.append(_style(streams, "OpenAI revenue by stream, and its operating profit, by year",
+                         _largest(_yearly(results, "api_revenue",
+                                          *(f"{s.key}_revenue" for s in a.streams)),
+                                  _yearly(results, "openai_operating_profit"))))
 
     share = wb.add_chart({"type": "column"})
     _series(share, "Microsoft pays OpenAI", years, _annual(results, "revshare_azure_to_openai"), 0)
@@ -89,12 +116,16 @@ def dashboard_charts(wb: Any, results: Results, layout: Layout) -> list[Any]:
     net = wb.add_chart({"type": "line"})
     _series(net, "Net to OpenAI", years, _annual(results, "revshare_net"), 2)
     share.combine(net)
-    charts.append(_style(share, "Revenue share each way, and the net, by calendar year"))
+    charts.append(_style(share, "Revenue share each way, and the net, by calendar year",
+                         _largest(*(_yearly(results, k) for k in (
+                             "revshare_azure_to_openai", "revshare_api_to_microsoft",
+                             "revshare_net")))))
 
     dist = wb.add_chart({"type": "column", "subtype": "stacked"})
     for i, p in enumerate(a.parties):
         _series(dist, p.label, years, _annual(results, f"dist_{p.key}"), i)
-    charts.append(_style(dist, "Distributions of OpenAI's profit by party and year"))
+    charts.append(_style(dist, "Distributions of OpenAI's profit by party and year",
+                         _largest(_yearly(results, *(f"dist_{p.key}" for p in a.parties)))))
 
     progress = wb.add_chart({"type": "line"})
     i = 0
@@ -112,24 +143,28 @@ def dashboard_charts(wb: Any, results: Results, layout: Layout) -> list[Any]:
     progress.set_x_axis({"date_axis": True, "num_format": "yyyy", "major_unit": 12,
                          "major_unit_type": "months"})
     if i:
-        _style(progress, "Cumulative receipts as a share of each hurdle and cap", "received")
+        _style(progress, "Cumulative receipts as a share of each hurdle and cap", 0.0)
         progress.set_y_axis({"num_format": "0%", "name": "of hurdle or cap", "min": 0,
                              "major_gridlines": {"visible": True,
                                                  "line": {"color": "#D9D9D9"}}})
     else:  # no hurdle and no cap to measure against: the receipts themselves
         for j, p in enumerate(a.parties):
             _series(progress, p.label, months, _monthly(layout, f"cum_{p.key}"), j)
-        _style(progress, "Cumulative receipts by party")
+        _style(progress, "Cumulative receipts by party",
+               _largest(*(results.row(f"cum_{p.key}") for p in a.parties)))
     charts.append(progress)
 
     take = wb.add_chart({"type": "column", "subtype": "stacked"})
     fiscal = _annual_categories(results, FISCAL)
     for i, (key, label) in enumerate(MICROSOFT_SOURCES):
         _series(take, label, fiscal, _annual(results, key, FISCAL), i)
-    charts.append(_style(take, "Microsoft's total take by source and Microsoft fiscal year"))
+    charts.append(_style(take, "Microsoft's total take by source and Microsoft fiscal year",
+                         _largest(_yearly(results, *(k for k, _ in MICROSOFT_SOURCES)))))
+    largest = max(abs(results.total(k)) for k, _ in MICROSOFT_SOURCES)
     value = _style(value_chart(wb, results), "Microsoft's value by source: total and "
-                   "present value")
-    value.set_x_axis({"num_format": MILLIONS, "name": "$M",
+                   "present value", largest)
+    num_format, x_title = money_axis(largest)
+    value.set_x_axis({"num_format": num_format, "name": x_title,
                       "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     value.set_y_axis({"reverse": True, "crossing": "max"})
     charts.append(value)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from model.analysis.report import headline_items
 from model.core.engine import run, serial
+from model.workbook.asbuilt import write_section_status
 
 if TYPE_CHECKING:
     from model.core.engine import Results
@@ -37,6 +38,8 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout) -> None:
     ws.write_string(1, 0, "Values computed by finmodel when this file was built, one run per "
                     "scenario. They do not recalculate: run finmodel build again after "
                     "changing inputs.", st("note"))
+    ws.write_string(2, 0, "Inputs since these values were computed")
+    write_section_status(ws, st, 2, 1, selection=False)  # every scenario is shown
     ws.write_string(3, 0, "Headline result", st("header"))
     for c, name in enumerate(names, start=1):
         ws.write_string(3, c, name, st("header"))
@@ -50,7 +53,8 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout) -> None:
             elif isinstance(value, float):
                 ws.write_number(r, c, value, st("calc", "usd"))
             else:
-                ws.write_string(r, c, "not within the horizon" if value is None else str(value))
-    ws.write_string(len(labels) + 5, 0, "Amounts in $M.", st("note"))
+                ws.write_string(r, c, "not within the horizon" if value is None else str(value),
+                                st("right"))  # in line with the amounts and months
+    ws.write_string(len(labels) + 5, 0, "Amounts in USD, shown in $M.", st("note"))
     ws.set_column(0, 0, 50)
     ws.set_column(1, len(names), 26)

@@ -106,6 +106,13 @@ def write_investments_sheet(wb: Any, st: Styles, rows: Sequence[Investment]) -> 
     ws.set_column(3, 3, 70)
 
 
+def print_distributions(ws: Any) -> None:
+    """In a model, narrower notes and an explicit print area (the header comments would
+    widen it), so that the sheet prints one page wide at 7 pt or more."""
+    ws.set_column(10, 10, 40)
+    ws.print_area(0, 0, max(ws.dim_rowmax or 0, 1), 10)
+
+
 def write_optional_sheets(wb: Any, st: Styles, a: Assumptions) -> None:
     """The Investments, Scenarios and Distributions sheets, when the assumptions have
     them."""

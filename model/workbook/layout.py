@@ -10,6 +10,8 @@ from xlsxwriter.utility import xl_col_to_name
 
 from model.core.engine import constants
 from model.core.lines import CHECKS, REVENUE, WATERFALL, model_lines
+from model.workbook.checklist import reconciliations
+from model.workbook.styles import write_status
 
 if TYPE_CHECKING:
     from model.core.engine import Results
@@ -37,7 +39,7 @@ class Layout:
 
     def write_master(self, ws: Any, st: Any, row: int = 0, col: int = 3) -> None:
         formula, value = self.master()
-        ws.write_formula(row, col, formula, st("check"), value)
+        write_status(ws, st, row, col, formula, value, "CHECKS FAIL")
 
     @cached_property
     def columns(self) -> list[str]:
@@ -47,6 +49,11 @@ class Layout:
     def col(self, t: int) -> str:
         """Column letter of period t (0 = opening)."""
         return self.columns[t]
+
+    @property
+    def total_col(self) -> str:
+        """Column letter of the totals column."""
+        return xl_col_to_name(COL_TOTAL)
 
     @property
     def last_col(self) -> str:
@@ -81,6 +88,10 @@ def plan_layout(results: Results) -> Layout:
     for name in constants(results.assumptions):
         r += 1
         rows["const_" + name] = (CHECKS, r)
+    r += 2  # a blank row, then the title of the reconciliations
+    for rec in reconciliations(results):
+        r += 1
+        rows[rec.key] = (CHECKS, r)
     master_row = r + 3
     rows["master_check"] = (CHECKS, master_row)
     return Layout(rows, results.timeline.n,

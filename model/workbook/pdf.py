@@ -1,4 +1,5 @@
-"""A PDF of the report sheets (Dashboard, Comparison, Annual), made by LibreOffice."""
+"""A PDF of the report sheets (Dashboard, Analysis, Valuation when the model has it,
+Comparison and Annual), made by LibreOffice."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from model.workbook.output import workbook_bytes, write_bytes_atomic
 from model.workbook.writer import write_model
 
 if TYPE_CHECKING:
+    from model.analysis.solve import Settings
     from model.core.engine import Results
 
-REPORT_SHEETS = ("Dashboard", "Comparison", "Annual")
+# In workbook order; a name the model does not have (such as Valuation) is skipped.
+REPORT_SHEETS = ("Dashboard", "Analysis", "Valuation", "Comparison", "Annual")
 
 
 class ToolMissing(RuntimeError):
@@ -27,11 +30,12 @@ def require_libreoffice() -> None:
                           "(apt-get install libreoffice-calc); the workbook was not written")
 
 
-def write_pdf(results: Results, out: Path) -> Path:
+def write_pdf(results: Results, out: Path, analysis: Settings | None = None) -> Path:
     """Write ``out`` with a .pdf suffix: the report sheets only, other sheets hidden."""
     require_libreoffice()
     pdf = out.with_suffix(".pdf")
-    data = workbook_bytes(lambda buf: write_model(results, buf, visible=REPORT_SHEETS))
+    data = workbook_bytes(lambda buf: write_model(results, buf, visible=REPORT_SHEETS,
+                                                  analysis=analysis))
     work = Path(tempfile.mkdtemp(prefix="finmodel-pdf-"))
     try:
         src = work / "in" / f"{out.stem}.xlsx"

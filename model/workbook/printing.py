@@ -1,15 +1,36 @@
-"""Page setup, so that printing any sheet gives readable pages."""
+"""Page setup, so that printing any sheet gives readable pages.
+
+Every sheet prints landscape on A4. Sheets with periods across (the monthly sheets and
+the rollups) print in blocks of whole calendar years, one block a page wide, with the
+label columns repeated on each page and the key column left out (it is for formulas
+and pandas, the label is for the reader). The print scale is fixed, computed from the
+column widths, so that Excel and LibreOffice both honour the page breaks (Excel ignores
+manual breaks when a sheet is set to "fit to pages") and no text prints below
+``MIN_FONT_PT``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from model.inputs.assumptions import Assumptions
 
-# Monthly sheets print across pages, labels repeated; all others fit one page wide.
+# Monthly sheets print in yearly blocks; they are set up by print_in_blocks.
 MONTHLY = ("Revenue", "Waterfall", "Checks")
+
+# A4 landscape, in points, less the margins below.
+PAGE_WIDTH_PT, PAGE_HEIGHT_PT = 841.9, 595.3
+MARGIN_SIDE_IN, MARGIN_TOP_IN = 0.4, 0.4
+PRINT_WIDTH_PT = PAGE_WIDTH_PT - 2 * 72 * MARGIN_SIDE_IN - 8  # a little slack
+PRINT_HEIGHT_PT = PAGE_HEIGHT_PT - 2 * 72 * MARGIN_TOP_IN - 6
+ROW_PT = 15.0  # xlsxwriter's default row height
+BODY_FONT_PT, MIN_FONT_PT = 11.0, 7.0
+MIN_SCALE = math.ceil(100 * MIN_FONT_PT / BODY_FONT_PT)  # print scale in %
 
 
 def _esc(text: str) -> str:
@@ -21,16 +42,87 @@ def as_of_text(a: Assumptions) -> str:
     return f"{when:%Y-%m-%d %H:%M}" if isinstance(when, dt.datetime) else "undated"
 
 
+def column_pt(width: float) -> float:
+    """Printed width in points of a column ``width`` characters wide (Calibri 11).
+
+    Excel's pixel width at 96 dpi is 0.75 pt a pixel; LibreOffice (with Carlito, the
+    metric twin of Calibri) prints about 6 % wider: 0.8 fits both."""
+    return int(width * 7 + 5) * 0.8
+
+
 def page_setup(ws: Any, a: Assumptions, title: str) -> None:
     """Landscape, a header with the model and scenario, a footer with the inputs' date.
 
     The date is the inputs workbook's own saved time, never the clock, so the same
-    inputs always give the same bytes."""
+    inputs always give the same bytes. Sheets already given a print scale (by
+    print_in_blocks or the Dashboard) keep it; the others fit one page wide."""
     ws.set_landscape()
     ws.set_paper(9)  # A4
-    ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
-    if ws.name not in MONTHLY:
+    ws.set_margins(left=MARGIN_SIDE_IN, right=MARGIN_SIDE_IN, top=MARGIN_TOP_IN,
+                   bottom=MARGIN_TOP_IN)
+    if ws.print_scale == 100 and not ws.fit_page:
         ws.fit_to_pages(1, 0)
     scenario = f"Scenario: {a.selected}" if a.selected else ""
-    ws.set_header(f"&L&\"-,Bold\"{_esc(title)}&C{_esc(ws.name)}&R{_esc(scenario)}")
-    ws.set_footer(f"&LInputs: {_esc(a.name)}, saved {as_of_text(a)}&RPage &P of &N")
+    ws.set_header(f"&L&\"-,Bold\"{_esc(title)}&C{_esc(ws.name)}&R{_esc(scenario)}",
+                  margin=0.15)
+    ws.set_footer(f"&LInputs: {_esc(a.name)}, saved {as_of_text(a)}&RPage &P of &N",
+                  margin=0.15)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The columns of a sheet with periods across: labels, then one column per period."""
+
+    first_label: int  # the first printed label column (the key column before it is left out)
+    label_widths: Sequence[float]  # widths of the printed label columns
+    first_period: int  # the first period column (the opening column on monthly sheets)
+    period_width: float
+
+
+def year_blocks(years: Sequence[int], merge_short: int = 3) -> list[tuple[int, int]]:
+    """Blocks (first index, last index) of consecutive entries with the same year.
+
+    A last block of ``merge_short`` entries or fewer joins the one before it, so a
+    horizon ending in March does not print a page of three months."""
+    blocks: list[tuple[int, int]] = []
+    for i, y in enumerate(years):
+        if blocks and years[blocks[-1][0]] == y:
+            blocks[-1] = (blocks[-1][0], i)
+        else:
+            blocks.append((i, i))
+    if len(blocks) > 1 and blocks[-1][1] - blocks[-1][0] + 1 <= merge_short:
+        last = blocks.pop()
+        blocks[-1] = (blocks[-1][0], last[1])
+    return blocks
+
+
+def group_blocks(blocks: list[tuple[int, int]], per_page: int) -> list[tuple[int, int]]:
+    """Join consecutive blocks ``per_page`` at a time."""
+    return [(blocks[i][0], blocks[min(i + per_page, len(blocks)) - 1][1])
+            for i in range(0, len(blocks), per_page)]
+
+
+def scale_for(cols: Columns, widest: int, rows: int | None = None) -> int:
+    """The print scale (%) at which the labels and ``widest`` periods fit a page wide
+    (and, when ``rows`` is given and it stays readable, all rows one page tall)."""
+    width = sum(column_pt(w) for w in cols.label_widths) + widest * column_pt(cols.period_width)
+    scale = min(1.0, PRINT_WIDTH_PT / width)
+    if rows is not None:
+        tall = PRINT_HEIGHT_PT / (rows * ROW_PT + 10)
+        if int(tall * 100) >= MIN_SCALE:
+            scale = min(scale, tall)
+    return int(scale * 100)
+
+
+def print_in_blocks(ws: Any, cols: Columns, blocks: list[tuple[int, int]], last_row: int,
+                    header_rows: tuple[int, int], one_page_tall: bool = False) -> None:
+    """Print ``ws`` one block of period columns a page wide, the labels repeated.
+
+    ``blocks`` are (first, last) period indexes, 0 being ``cols.first_period``."""
+    widest = max(last - first + 1 for first, last in blocks)
+    ws.set_print_scale(scale_for(cols, widest, last_row + 1 if one_page_tall else None))
+    last_label = cols.first_label + len(cols.label_widths) - 1
+    ws.repeat_columns(cols.first_label, last_label)
+    ws.repeat_rows(*header_rows)
+    ws.set_v_pagebreaks([cols.first_period + first for first, _ in blocks[1:]])
+    ws.print_area(0, cols.first_label, last_row, cols.first_period + blocks[-1][1])

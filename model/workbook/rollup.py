@@ -17,6 +17,14 @@ from typing import TYPE_CHECKING, Any
 from xlsxwriter.utility import xl_col_to_name
 
 from model.core.lines import REVENUE, WATERFALL, Line, model_lines
+from model.workbook.printing import (
+    MIN_SCALE,
+    Columns,
+    group_blocks,
+    print_in_blocks,
+    scale_for,
+    year_blocks,
+)
 from model.workbook.styles import Styles
 
 if TYPE_CHECKING:
@@ -117,8 +125,10 @@ def write_rollup(ws: Any, st: Styles, results: Results, layout: Layout, grouping
     end = int(results.assumptions.inputs["fiscal_year_end_month"])  # type: ignore[call-overload]
     what = (f"totals over fiscal years ending in {dt.date(2000, end, 1):%B}"
             if grouping == FISCAL else f"{grouping.lower()} totals")
-    ws.write_string(0, 0, f"Model rollup: {what} and period-end balances", st("title"))
+    ws.write_string(0, 1, f"Model rollup: {what} and period-end balances", st("title"))
     layout.write_master(ws, st)
+    ws.write_string(0, FIRST_COL, "USD cells hold dollars, shown in $M by the number format",
+                    st("note"))
     for col, text in enumerate(("key", "line", "unit", "total")):
         ws.write_string(1, col, text, st("header"))
     ws.write_string(2, 0, "period")
@@ -146,9 +156,24 @@ def write_rollup(ws: Any, st: Styles, results: Results, layout: Layout, grouping
     ws.set_column(1, 1, 46)
     ws.set_column(2, 2, 6)
     ws.set_column(3, 3, 12)
-    ws.set_column(FIRST_COL, FIRST_COL + len(groups),  # room for "FY2024 (3 months)"
-                  max(11, *(len(label) + 1 for label, _, _ in groups)))
-    ws.repeat_columns(0, 3)
+    width = max(8.5 if grouping == "Quarterly" else 11.0,  # room for "FY2024 (3 months)"
+                *(len(label) + 1.0 for label, _, _ in groups if grouping != "Quarterly"))
+    ws.set_column(FIRST_COL, FIRST_COL + len(groups), width)
+    _print_setup(ws, groups, results, width, r - 1)
+
+
+def _print_setup(ws: Any, groups: list[tuple[str, int, int]], results: Results,
+                 width: float, last_row: int) -> None:
+    """Whole years a page wide, as many as stay readable; one page tall if readable."""
+    cols = Columns(1, (46, 6, 12), FIRST_COL, width)
+    months = results.timeline.months
+    blocks = year_blocks([months[last].year for _, _, last in groups], merge_short=0)
+    for per_page in range(len(blocks), 0, -1):
+        grouped = group_blocks(blocks, per_page)
+        widest = max(b - a + 1 for a, b in grouped)
+        if scale_for(cols, widest, last_row + 1) >= MIN_SCALE:
+            break
+    print_in_blocks(ws, cols, grouped, last_row, (1, 3), one_page_tall=True)
 
 
 def _rollup_row(ws: Any, st: Styles, results: Results, layout: Layout, ln: Line,

@@ -17,7 +17,7 @@ from model.core.engine import input_number
 from model.inputs import schema
 from model.inputs.overrides import FIXED_COLUMNS, Scenarios, Target, field_of
 from model.workbook.inputsheets import InputAddresses
-from model.workbook.styles import Styles
+from model.workbook.styles import Styles, write_status
 
 if TYPE_CHECKING:
     from model.inputs.assumptions import Assumptions
@@ -56,9 +56,9 @@ def write(ws: Any, st: Styles, a: Assumptions, addr: InputAddresses, selector: s
           master: tuple[str, str]) -> None:
     scenarios = a.scenarios
     assert scenarios is not None and a.selected is not None
-    ws.write_string(0, 0, "Scenario layer: the value in force for each overridden input",
+    ws.write_string(0, 1, "Scenario layer: the value in force for each overridden input",
                     st("title"))
-    ws.write_formula(0, 3, master[0], st("check"), master[1])
+    write_status(ws, st, 0, 3, master[0], master[1], "CHECKS FAIL")
     for c, text in enumerate(("key", "target", "from_month", "active", "value in force",
                               "note")):
         ws.write_string(1, c, text, st("header"))
@@ -86,15 +86,18 @@ def write(ws: Any, st: Styles, a: Assumptions, addr: InputAddresses, selector: s
             ws.write_formula(r, 2, f"={schema.SCENARIOS_SHEET}!$B${sr}", st("link", "day"),
                              input_number(row.from_month))
         ws.write_formula(r, 3, f'=({pick}<>"")*1', st("calc", "flag"), 1.0 if active else 0.0)
-        if t.sheet == schema.SCHEDULE_SHEET:
-            value = input_number(chosen.get(t.text()))
-            formula = f"={pick}"
+        if t.sheet == schema.SCHEDULE_SHEET:  # inactive: the base rate in force from then
+            assert row.from_month is not None
+            value = (input_number(chosen[t.text()]) if active
+                     else _rate_in_force(a, t.column, row.from_month))
+            formula = f"=IF(D{r + 1}=1,{pick},{_in_force_formula(addr, t.column, r + 1)})"
         else:
             value = input_number(effective.cell(t.sheet, t.row, t.column))
             formula = f"=IF(D{r + 1}=1,{pick},{base_cell(t, addr)})"
         ws.write_formula(r, 4, formula, st("calc", _kind(t)), value)
         ws.write_string(r, 5, row.note, st("note"))
     ws.freeze_panes(2, 2)
+    ws.print_area(0, 1, FIRST_ROW + len(scenarios.rows), 5)  # the key column is for formulas
     ws.set_column(0, 0, 36, st("key"))
     ws.set_column(1, 1, 46)
     ws.set_column(2, 4, 14)
@@ -104,5 +107,18 @@ def write(ws: Any, st: Styles, a: Assumptions, addr: InputAddresses, selector: s
 def _kind(t: Target) -> str:
     f = field_of(t)
     assert f is not None
-    return {"month": "day", "usd": "usd_full", "rate": "rate"}.get(f.kind, "count")
+    return {"month": "day_or_blank", "usd": "usd_full", "rate": "rate"}.get(f.kind, "count")
+
+
+def _in_force_formula(addr: InputAddresses, key: str, row: int) -> str:
+    """The base Schedule rate in force in the month of column C of ``row``."""
+    col = addr.schedule_columns["from_month"]
+    months = (f"{schema.SCHEDULE_SHEET}!${col}${addr.schedule_first_row}"
+              f":${col}${addr.schedule_last_row}")
+    return f"IFERROR(INDEX({addr.schedule_range(key)},MATCH($C{row},{months},1),1),0)"
+
+
+def _rate_in_force(a: Assumptions, key: str, month: object) -> object:
+    rows = [r for r in a.schedule if r["from_month"] <= month]  # type: ignore[operator]
+    return input_number(rows[-1][key]) if rows else 0.0  # no Schedule row yet in force
 

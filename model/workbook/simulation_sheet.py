@@ -16,6 +16,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from model.core.engine import serial
 from model.inputs import schema
 from model.inputs.uncertain import number_kind
+from model.workbook.asbuilt import write_section_status
 from model.workbook.input_tables import write_distributions_sheet
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ def write_simulation_sheet(wb: Any, st: Styles, sim: Simulation) -> Any:
     ws.set_column(6, 6, 60)
     ws.write_string(0, 0, "Monte Carlo simulation", st("title"))
     ws.write_string(1, 0, NOTE, st("note"))
+    ws.write_string(2, 0, "Inputs since these values were computed")
+    write_section_status(ws, st, 2, 1)
     r = 3
     r = _settings(ws, st, sim, r) + 1
     r = _quantiles(ws, st, sim, r) + 1

@@ -16,6 +16,8 @@ NUMBER_FORMATS = {
     "count": '#,##0.0;(#,##0.0);"-"',
     "date": "mmm yyyy",
     "day": "yyyy-mm-dd",
+    "day_or_blank": "yyyy-mm-dd;;",  # a blank date input reads as 0: show it blank
+    "months": '+0 "months";-0 "months";0 "months"',  # a move in months
     "flag": '0;-0;"-"',
     "int": "0",
     "factor": "0.0000",
@@ -45,6 +47,9 @@ ROLES: dict[str, dict[str, Any]] = {
     "check": {"font_color": CHECK_RED},
     "total": {"bold": True},
     "header": {"bold": True, "bg_color": HEADER_FILL, "bottom": 1},
+    "header_wrap": {"bold": True, "bg_color": HEADER_FILL, "bottom": 1, "text_wrap": True,
+                    "valign": "top"},
+    "right": {"align": "right"},
     "section": {"bold": True, "bg_color": SECTION_FILL},
     "title": {"bold": True, "font_size": 14},
     "key": {"font_color": GREY, "font_size": 8},
@@ -62,6 +67,15 @@ LEGEND = (
     ("link", "Link: a formula that repeats a cell from another sheet"),
     ("check", "Check: 0 when fine, 1 when a rule is broken"),
 )
+
+
+def write_status(ws: Any, st: Styles, row: int, col: int, formula: str, value: str,
+                 bad_prefix: str) -> None:
+    """A live status text: calm green while fine, red when it begins with ``bad_prefix``
+    (such as "CHECKS FAIL" or "out of date")."""
+    ws.write_formula(row, col, formula, st("good"), value)
+    ws.conditional_format(row, col, row, col, {"type": "text", "criteria": "begins with",
+                                               "value": bad_prefix, "format": st("bad")})
 
 
 class Styles:

@@ -9,6 +9,7 @@ from model.core.engine import serial
 from model.inputs.overrides import FIXED_COLUMNS
 from model.workbook.charts import SIZE, dashboard_charts
 from model.workbook.layout import Layout
+from model.workbook.printing import PRINT_WIDTH_PT, column_pt
 from model.workbook.styles import Styles
 from model.workbook.valuation_sheet import write_dashboard
 
@@ -85,12 +86,11 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
     a = results.assumptions
     ws.write_string(0, 0, "OpenAI-Microsoft partnership model", st("title"))
     ws.write_string(1, 0, f"Inputs: {a.name}. Months: {results.timeline.months[1]:%b %Y} to "
-                    f"{results.timeline.months[-1]:%b %Y} ({layout.n} months).", st("note"))
+                    f"{results.timeline.months[-1]:%b %Y} ({layout.n} months). Amounts in USD, "
+                    "shown in $M.", st("note"))
     formula, value = layout.master()
     ws.write_string(2, 0, "Model checks", st("headline"))
-    ws.write_formula(2, 1, formula, st("check"), value)
-    ws.conditional_format(2, 1, 2, 1, {"type": "text", "criteria": "begins with",
-                                       "value": "CHECKS FAIL", "format": st("bad")})
+    layout.write_master(ws, st, 2, 1)
     if a.scenarios is not None and a.selected is not None:
         from xlsxwriter.utility import xl_col_to_name
 
@@ -110,7 +110,7 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
     for label, f, kind, v in headline_rows(results, layout):
         ws.write_string(r, 0, label)
         ws.write_formula(r, 1, f, st("link", kind), v)  # type: ignore[arg-type]
-        ws.write_string(r, 2, {"date": "", "usd": "$M"}[kind])
+        ws.write_string(r, 2, {"date": "", "usd": "USD"}[kind])
         r += 1
     write_dashboard(ws, st, results, 4, 4)  # beside the headline results
     r += 1
@@ -122,7 +122,7 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
         sheet, row = layout.rows[key]
         ws.write_string(r, 0, label)
         ws.write_formula(r, 1, f"={sheet}!$D${row}", st("link", "usd"), results.total(key))
-        ws.write_string(r, 2, "$M")
+        ws.write_string(r, 2, "USD")
         r += 1
     r += 1
     ws.write_string(r, 0, "Key to the cell styles", st("section"))
@@ -135,15 +135,22 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
     r += 1
     ws.write_string(r, 0, "Charts (they follow the live cells)", st("section"))
     ws.write_string(r, 1, "", st("section"))
-    r += 1
     rows_per_chart = SIZE["height"] // 20 + 1
     charts = dashboard_charts(wb, results, layout)
-    for i, chart in enumerate(charts):
-        ws.insert_chart(r + (i // 2) * rows_per_chart, 0 if i % 2 == 0 else 3, chart,
-                        {"x_offset": 4, "y_offset": 4})
-    # Print: the figures on page 1, then two rows of charts a page.
-    ws.set_h_pagebreaks([r - 1, r + 2 * rows_per_chart])
-    ws.print_area(0, 0, r + (len(charts) + 1) // 2 * rows_per_chart, 12)
+    # Print: the figures with two charts beside them on page 1, the others below.
+    right = 3  # the first column right of the figures
+    place = [(0, right), (rows_per_chart, right)]
+    below = max(r + 2, 2 * rows_per_chart)
+    place += [(below + (i // 2) * rows_per_chart, 0 if i % 2 == 0 else right)
+              for i in range(len(charts) - 2)]
+    for chart, (row, col) in zip(charts, place, strict=True):
+        ws.insert_chart(row, col, chart, {"x_offset": 4, "y_offset": 4})
+    last_row = max(row for row, _ in place) + rows_per_chart
+    ws.set_h_pagebreaks([below])
+    last_col = right + SIZE["width"] // 64 + 1  # default columns are 64 pixels wide
+    ws.print_area(0, 0, last_row, last_col)
+    width = sum(column_pt(w) for w in (62, 22, 8)) + (last_col - right + 1) * column_pt(8.43)
+    ws.set_print_scale(min(100, int(100 * PRINT_WIDTH_PT / width)))
     ws.set_column(0, 0, 62)
     ws.set_column(1, 1, 22)
     ws.set_column(2, 2, 8)

@@ -18,8 +18,16 @@ from model.core.lines import CHECKS, REVENUE, SAME, Line, model_lines
 from model.errors import ModelValueError
 from model.inputs import schema
 from model.inputs.overrides import Target
-from model.workbook import analysis_sheet, comparison, scenario_sheet, sharing, valuation_sheet
-from model.workbook.input_tables import write_optional_sheets
+from model.workbook import (
+    analysis_sheet,
+    asbuilt,
+    comparison,
+    reconcile,
+    scenario_sheet,
+    sharing,
+    valuation_sheet,
+)
+from model.workbook.input_tables import print_distributions, write_optional_sheets
 from model.workbook.inputsheets import InputAddresses, new_workbook, write_input_sheets
 from model.workbook.layout import (
     CALC_SHEETS,
@@ -36,7 +44,7 @@ from model.workbook.layout import (
     Layout,
     plan_layout,
 )
-from model.workbook.printing import page_setup
+from model.workbook.printing import Columns, page_setup, print_in_blocks, year_blocks
 from model.workbook.rollup import write_rollup
 from model.workbook.scenario_sheet import ScenarioAddresses, base_cell
 from model.workbook.sharing import Sharing
@@ -49,6 +57,7 @@ if TYPE_CHECKING:
 TITLE = "OpenAI-Microsoft partnership model"
 DASHBOARD = "Dashboard"
 SELECTOR = f"{DASHBOARD}!$B$4"  # the scenario drop-down
+UNITS_NOTE = "USD cells hold dollars, shown in $M by the number format"
 class _XlRender:
     """Renders expressions for one calculation sheet, columns left as placeholders.
 
@@ -139,6 +148,8 @@ class ModelWriter:
         summary = wb.add_worksheet(DASHBOARD)
         addr = write_input_sheets(wb, st, self.a)
         write_optional_sheets(wb, st, self.a)
+        if (dist := wb.get_worksheet_by_name(schema.DISTRIBUTIONS_SHEET)) is not None:
+            print_distributions(dist)
         if self.a.scenarios is not None:
             scen_ws = wb.add_worksheet(scenario_sheet.SHEET)
             scenario_sheet.write(scen_ws, st, self.a, addr, SELECTOR,
@@ -166,6 +177,7 @@ class ModelWriter:
         write_rollup(quarterly, st, self.results, self.layout, "Quarterly")
         comparison.write(wb.add_worksheet(comparison.SHEET), st, self.results, self.layout)
         write_summary(wb, summary, st, self.results, self.layout, LEGEND)
+        asbuilt.write(wb, st, self.a, SELECTOR if self.a.scenarios is not None else None)
         built = {ws.name for ws in wb.worksheets()}
         for extra in self.extras:
             extra(wb, st, self.layout)
@@ -182,17 +194,21 @@ class ModelWriter:
     # ------------------------------------------------------------ headers
 
     def _master_in_table_header(self, ws: Any, st: Styles) -> None:
-        formula, value = self.layout.master()
         # Column M, or the second column after the table when it is wider (a Schedule
         # with the columns of the streams and costs).
         col = max(12, (ws.dim_colmax or 0) + 2)
-        ws.write_formula(0, col, formula, st("check"), value)
+        last = ws.dim_colmax or 0
+        ws.print_area(0, 0, max(ws.dim_rowmax or 0, 1), last)  # not the check
+        if last >= 12:  # a wide table (the Schedule with streams): two pages, keys repeated
+            ws.repeat_columns(0, 0)
+            ws.fit_to_pages(2, 0)
+        self.layout.write_master(ws, st, 0, col)
 
     def _calc_header(self, ws: Any, st: Styles, name: str) -> None:
         n = self.layout.n
-        ws.write_string(ROW_TITLE, COL_KEY, f"{TITLE}: {name}", st("title"))
-        formula, value = self.layout.master()
-        ws.write_formula(ROW_TITLE, COL_TOTAL, formula, st("check"), value)
+        ws.write_string(ROW_TITLE, COL_LABEL, f"{TITLE}: {name}", st("title"))
+        self.layout.write_master(ws, st, ROW_TITLE, COL_TOTAL)
+        ws.write_string(ROW_TITLE, COL_OPENING, UNITS_NOTE, st("note"))
         for col, text in ((COL_KEY, "key"), (COL_LABEL, "line"), (COL_UNIT, "unit"),
                           (COL_TOTAL, "total"), (COL_OPENING, "opening")):
             ws.write_string(ROW_HEADER, col, text, st("header"))
@@ -203,9 +219,15 @@ class ModelWriter:
         ws.set_column(COL_LABEL, COL_LABEL, 46)
         ws.set_column(COL_UNIT, COL_UNIT, 6)
         ws.set_column(COL_TOTAL, COL_TOTAL, 12)
-        ws.set_column(COL_OPENING, COL_OPENING + n, 10)
-        ws.repeat_rows(ROW_HEADER, ROW_PERIOD)
-        ws.repeat_columns(COL_KEY, COL_TOTAL)
+        ws.set_column(COL_OPENING, COL_OPENING + n, 9)
+        years = [m.year for m in self.results.timeline.months]
+        years[0] = years[1]  # the opening column prints with the first year
+        last_row = max(r for sheet, r in self.layout.rows.values() if sheet == name) - 1
+        if name == CHECKS:  # on paper, each check's count of failing months: one page
+            ws.print_area(0, COL_LABEL, last_row, COL_TOTAL)
+        else:
+            print_in_blocks(ws, Columns(COL_LABEL, (46, 6, 12), COL_OPENING, 9),
+                            year_blocks(years), last_row, (ROW_HEADER, ROW_PERIOD))
 
     # ------------------------------------------------------------ calc sheets
 
@@ -221,9 +243,18 @@ class ModelWriter:
             if section.sheet != name:
                 continue
             ws.write_string(r, COL_KEY, "", st("section"))
-            ws.write_string(r, COL_LABEL, section.title, st("section"))
+            # The Schedule rates in force echo the Schedule sheet: grouped and folded, so
+            # that a year of the Revenue sheet prints on one page (click + to show them).
+            folded = all(ln.key.startswith("sched_") for ln in section.lines)
+            ws.write_string(r, COL_LABEL, section.title + (" (folded: + shows them)"
+                                                           if folded else ""), st("section"))
+            if folded:
+                ws.outline_settings(True, False, True, False)  # the + on the title row
+                ws.set_row(r, None, None, {"collapsed": True})
             r += 1
             for ln in section.lines:
+                if folded:
+                    ws.set_row(r, None, None, {"level": 1, "hidden": True})
                 if ln.key in ("month", "period"):
                     row = ROW_MONTH if ln.key == "month" else ROW_PERIOD
                     self._line(ws, st, ln, row, render)
@@ -282,19 +313,26 @@ class ModelWriter:
             ws.write_number(r, COL_TOTAL, value, st("input", kind if kind != "General" else ""))
         check_rows = [rows[ln.key][1] for s in model_lines(self.a) if s.sheet == CHECKS
                       for ln in s.lines]
+        recs = [rec.key for rec in reconcile.reconciliations(self.results)]
+        reconcile.write(ws, st, self.results, self.layout, rows[recs[0]][1] - 2)
+        recon = reconcile.formulas(self.results, self.layout)
         master_row = rows["master_check"][1] - 1
         ws.write_string(master_row - 1, COL_LABEL, "Master check", st("section"))
         ws.write_string(master_row, COL_KEY, "master_check")
         ws.write_string(master_row, COL_LABEL, "Number of failed checks (0 = all fine)")
         total_col = xl_col_to_name(COL_TOTAL)
-        terms = "+".join(f"{total_col}{r}" for r in check_rows)
-        failed = self.results.headlines()["checks_failed"]
+        terms = "+".join(f"{total_col}{r}" for r in [*check_rows, *(rows[k][1] for k in recs)])
+        failed = float(self.results.headlines()["checks_failed"])  # type: ignore[arg-type]
+        failed += sum(v for _, v in recon.values())
         ws.write_formula(master_row, COL_TOTAL, f"={terms}", st("check", "int"), failed)
         ws.conditional_format(master_row, COL_TOTAL, master_row, COL_TOTAL,
                               {"type": "cell", "criteria": ">", "value": 0,
                                "format": st("bad")})
         last = xl_col_to_name(COL_OPENING + self.layout.n)
         ws.conditional_format(f"{total_col}{min(check_rows)}:{last}{max(check_rows)}",
+                              {"type": "cell", "criteria": ">", "value": 0,
+                               "format": st("bad")})
+        ws.conditional_format(f"{total_col}{rows[recs[0]][1]}:{total_col}{rows[recs[-1]][1]}",
                               {"type": "cell", "criteria": ">", "value": 0,
                                "format": st("bad")})
 
