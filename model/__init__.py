@@ -24,7 +24,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     import pandas as pd
 
-    from model.core.engine import Results
+    from model.core.results import Results
     from model.inputs.assumptions import Assumptions
 
 __all__ = ["InputError", "build", "compute", "default_template", "load", "read_model"]

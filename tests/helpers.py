@@ -9,7 +9,8 @@ from typing import Any
 
 import openpyxl
 
-from model.core.engine import Results, run
+from model.core.engine import run
+from model.core.results import Results
 from model.inputs.assumptions import Assumptions
 from model.inputs.defaults import default_assumptions
 from model.workbook.output import write_atomic

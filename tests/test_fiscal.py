@@ -11,7 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from model.core.engine import Results, run
+from model.core.engine import run
+from model.core.results import Results
 from model.inputs.defaults import default_assumptions
 from model.recalc import recalc_values_ironcalc, recalc_values_libreoffice
 from model.workbook.rollup import periods, rollup_lines

@@ -18,7 +18,8 @@ from dataclasses import replace
 
 import pytest
 
-from model.core.engine import Results, run
+from model.core.engine import run
+from model.core.results import Results
 from model.inputs import schema
 from model.inputs.assumptions import Assumptions, Party, Tier
 from model.inputs.defaults import default_assumptions

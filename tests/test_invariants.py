@@ -25,7 +25,8 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model.core.engine import Results, run
+from model.core.engine import run
+from model.core.results import Results
 from model.inputs.assumptions import Assumptions
 from tests.badinputs import counting, random_assumptions, typed
 

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from model.core.engine import Results, run
+from model.core.engine import run
+from model.core.results import Results
 from model.inputs.assumptions import Assumptions, Cost, Party, Stream, Tier
 from model.inputs.defaults import default_assumptions
 from model.recalc import compare, formula_cells, recalc_values_ironcalc

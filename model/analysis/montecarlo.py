@@ -33,7 +33,8 @@ import numpy as np
 from model.analysis.progress import Progress
 from model.analysis.simulation import Simulation
 from model.core.draws import lines_many, run_many
-from model.core.engine import Compiled, Timeline, compiled_for
+from model.core.engine import Compiled, compiled_for
+from model.core.timeline import Timeline
 from model.errors import ModelValueError
 from model.inputs import schema
 from model.inputs.defaults import DEFAULT_DISTRIBUTIONS

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from model.analysis.valuation import party_values
 
 if TYPE_CHECKING:
-    from model.core.engine import Results
+    from model.core.results import Results
 
 
 def headline_items(results: Results) -> list[tuple[str, object]]:

@@ -20,13 +20,8 @@ import numpy as np
 
 from model.analysis.solve import Metric, Settings, changer, resolve
 from model.core.draws import line_many
-from model.core.engine import (
-    Timeline,
-    compiled_for,
-    inputs_vector,
-    param_vector,
-    schedule_in_force,
-)
+from model.core.engine import compiled_for, inputs_vector, param_vector, schedule_in_force
+from model.core.timeline import Timeline
 from model.inputs import schema
 from model.inputs.assumptions import Assumptions
 from model.inputs.overrides import Target, field_of

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from model.analysis.report import money
-from model.core.engine import Timeline
+from model.core.timeline import Timeline
 from model.inputs.uncertain import Distribution
 
 if TYPE_CHECKING:

@@ -13,7 +13,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from model.core.engine import Results, run
+from model.core.engine import run
+from model.core.results import Results
 from model.errors import ModelValueError
 from model.inputs import schema
 from model.inputs.assumptions import Assumptions

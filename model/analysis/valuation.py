@@ -16,10 +16,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from model.core.engine import serial
+from model.core.timeline import serial
 
 if TYPE_CHECKING:
-    from model.core.engine import Results
+    from model.core.results import Results
     from model.inputs.assumptions import Assumptions
 
 DAYS_PER_YEAR = 365.0  # XIRR's year, whatever the calendar

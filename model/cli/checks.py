@@ -10,7 +10,8 @@ from pathlib import Path
 
 from model.analysis import solve as analysis
 from model.cli.values import did_you_mean
-from model.core.engine import Results, Timeline
+from model.core.results import Results
+from model.core.timeline import Timeline
 from model.errors import InputError, Problem
 from model.inputs import schema
 from model.inputs.assumptions import Assumptions

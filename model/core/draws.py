@@ -18,14 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from model.core.engine import (
-    Compiled,
-    Timeline,
-    compiled_for,
-    inputs_vector,
-    run_vector,
-    schedule_in_force,
-)
+from model.core.engine import Compiled, compiled_for, inputs_vector, run_vector, schedule_in_force
+from model.core.timeline import Timeline
 from model.inputs import schema
 from model.inputs.uncertain import INPUT_KEYS, Distribution
 

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from model.analysis import solve as analysis
 from model.analysis.sensitivity import Bar, Grid, sensitivities
-from model.core.engine import input_number, serial
+from model.core.engine import input_number
 from model.core.expr import Expr, Max, Param, Ref, Sum
+from model.core.timeline import serial
 from model.inputs.overrides import Target, field_of
 from model.inputs.schema import PARTIES_SHEET, TIERS_SHEET
 from model.workbook.asbuilt import write_section_status
@@ -22,8 +23,8 @@ from model.workbook.charts import money_axis
 from model.workbook.printing import PRINT_WIDTH_PT, column_pt
 
 if TYPE_CHECKING:
-    from model.core.engine import Results
     from model.core.expr import XlContext
+    from model.core.results import Results
     from model.inputs.assumptions import Assumptions
     from model.workbook.layout import Layout
     from model.workbook.styles import Styles

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from model.analysis.diff import Diff
-from model.core.engine import serial
+from model.core.timeline import serial
 from model.workbook.asbuilt import write_section_status
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from model.workbook.rollup import FIRST_COL, FISCAL, periods, rollup_rows
 from model.workbook.valuation_sheet import value_chart
 
 if TYPE_CHECKING:
-    from model.core.engine import Results
+    from model.core.results import Results
     from model.workbook.layout import Layout
 
 SIZE = {"width": 620, "height": 320}

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from model.core.engine import Results
+    from model.core.results import Results
 
 ROLLUPS = ("Annual", "Quarterly")
 

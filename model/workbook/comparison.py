@@ -10,11 +10,12 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from model.analysis.report import headline_items
-from model.core.engine import run, serial
+from model.core.engine import run
+from model.core.timeline import serial
 from model.workbook.asbuilt import write_section_status
 
 if TYPE_CHECKING:
-    from model.core.engine import Results
+    from model.core.results import Results
     from model.workbook.layout import Layout
     from model.workbook.styles import Styles
 

@@ -14,7 +14,7 @@ from model.workbook.checklist import reconciliations
 from model.workbook.styles import write_status
 
 if TYPE_CHECKING:
-    from model.core.engine import Results
+    from model.core.results import Results
 
 # Calculation sheet layout (0-based rows and columns).
 COL_KEY, COL_LABEL, COL_UNIT, COL_TOTAL, COL_OPENING = 0, 1, 2, 3, 4

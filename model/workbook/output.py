@@ -22,7 +22,7 @@ from typing import IO, TYPE_CHECKING, Any
 from model.workbook.writer import write_model
 
 if TYPE_CHECKING:
-    from model.core.engine import Results
+    from model.core.results import Results
 
 
 class OutputError(Exception):

@@ -14,7 +14,7 @@ from model.workbook.writer import write_model
 
 if TYPE_CHECKING:
     from model.analysis.solve import Settings
-    from model.core.engine import Results
+    from model.core.results import Results
 
 # In workbook order; a name the model does not have (such as Valuation) is skipped.
 REPORT_SHEETS = ("Dashboard", "Analysis", "Valuation", "Comparison", "Annual")

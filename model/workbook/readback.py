@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from model.analysis.sheetcells import UnreadableWorkbook, read_book
-from model.core.engine import Timeline
 from model.core.lines import all_lines
+from model.core.timeline import Timeline
 from model.errors import InputError, Problem
 from model.inputs.reader import check_container
 from model.inputs.validate import load

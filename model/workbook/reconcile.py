@@ -19,7 +19,7 @@ from model.workbook.checklist import ROLLUPS, corkscrews, reconciliations
 from model.workbook.rollup import periods, rollup_lines, rollup_rows
 
 if TYPE_CHECKING:
-    from model.core.engine import Results
+    from model.core.results import Results
     from model.workbook.layout import Layout
     from model.workbook.styles import Styles
 

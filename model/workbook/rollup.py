@@ -28,7 +28,7 @@ from model.workbook.printing import (
 from model.workbook.styles import Styles
 
 if TYPE_CHECKING:
-    from model.core.engine import Results
+    from model.core.results import Results
     from model.workbook.layout import Layout
 
 BALANCE_KEYS = ("api_arr", "openai_arr", "azure_arr", "ptu_customers",

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from model.core.engine import serial
+from model.core.timeline import serial
 from model.inputs import schema
 from model.inputs.uncertain import number_kind
 from model.workbook.asbuilt import write_section_status

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from model.core.engine import serial
+from model.core.timeline import serial
 from model.inputs.overrides import FIXED_COLUMNS
 from model.workbook.charts import SIZE, dashboard_charts
 from model.workbook.layout import Layout
@@ -14,7 +14,7 @@ from model.workbook.styles import Styles
 from model.workbook.valuation_sheet import write_dashboard
 
 if TYPE_CHECKING:
-    from model.core.engine import Results
+    from model.core.results import Results
     from model.inputs.assumptions import Assumptions
 
 NOT_REACHED = "not within the horizon"

@@ -22,13 +22,13 @@ from model.analysis.valuation import (
     month_end,
     party_values,
 )
-from model.core.engine import serial
 from model.core.lines import MICROSOFT_SOURCES, REVENUE
+from model.core.timeline import serial
 from model.workbook.input_tables import investment_cell
 
 if TYPE_CHECKING:
-    from model.core.engine import Results
     from model.core.expr import XlContext
+    from model.core.results import Results
     from model.inputs.assumptions import Assumptions
     from model.workbook.layout import Layout
     from model.workbook.styles import Styles

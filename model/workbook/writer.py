@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
 
-from model.core.engine import Results, constants
+from model.core.engine import constants
 from model.core.expr import CUR, PREV, Expr, Input, Param
 from model.core.lines import CHECKS, REVENUE, SAME, Line, model_lines
+from model.core.results import Results
 from model.errors import ModelValueError
 from model.inputs import schema
 from model.inputs.overrides import Target
