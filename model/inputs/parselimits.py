@@ -32,22 +32,24 @@ from model.inputs.ziplimits import Part
 
 @dataclass(frozen=True)
 class Limit:
-    what: str
+    what: str  # the kind of part, as the message names it
     size: int  # bytes, inflated
-    elements: int
+    elements: int  # XML elements (start tags)
+    together: int = 0  # elements of all parts of the kind together (0: one part only)
+    plural: str = ""  # the parts of the kind together, as the message names them
 
 
 KB, MB = 2**10, 2**20
-SHEET = Limit("an input sheet", 8 * MB, 160_000)
-SHEETS_TOTAL = 200_000  # elements of all input sheets together
+SHEET = Limit("an input sheet", 8 * MB, 130_000, together=130_000, plural="input sheets")
+STRINGS = Limit("the shared strings (the text of every cell)", 2 * MB, 16_000)
+STYLES = Limit("the styles (cell formats and number formats)", 1 * MB, 4_000)
+OTHER = Limit("a workbook part (the workbook, its relationships, properties)", 512 * KB,
+              2_000, together=4_000, plural="workbook parts")
 # openpyxl builds an object for each element outside a sheet's cells (column widths, data
 # validations, conditional formats, merged cells ...) and for each run of rich text in a
 # cell: 20 to 45 microseconds each, ten times a plain cell. The model's own input sheets
 # hold at most 42 outside their cells, and no rich text.
-SHEETS_EXTRAS = 5_000  # elements outside the cells, and runs of rich text, of all sheets
-STRINGS = Limit("the shared strings (the text of every cell)", 2 * MB, 40_000)
-STYLES = Limit("the styles (cell formats and number formats)", 2 * MB, 20_000)
-OTHER = Limit("a workbook part", 1 * MB, 20_000)
+SHEETS_EXTRAS = 3_000  # elements outside the cells, and runs of rich text, of all sheets
 
 
 class _Archive(zipfile.ZipFile):
@@ -57,34 +59,41 @@ class _Archive(zipfile.ZipFile):
         super().__init__(io.BytesIO(data))
         self.parts = parts
         self.kinds: dict[str, Limit] = {ARC_STYLE: STYLES}
-        self.sheet_elements: dict[str, int] = {}
+        self.labels: dict[str, str] = {}  # part -> how the message names it
+        self.opened: dict[str, tuple[Limit, int]] = {}  # part -> its kind, its elements
         self.sheet_extras: dict[str, int] = {}
 
     def open(self, name: Any, mode: Any = "r", pwd: Any = None, *,  # type: ignore[override]
              force_zip64: bool = False) -> IO[bytes]:
         key = name.filename if isinstance(name, zipfile.ZipInfo) else name
         part = self.parts.get(key)
-        if part is not None:
+        if part is not None and key not in self.opened:
             self.check(part, self.kinds.get(key, OTHER))
         return super().open(name, mode, pwd, force_zip64=force_zip64)
 
     def check(self, part: Part, limit: Limit) -> None:
-        over = part.size > limit.size or part.elements > limit.elements
-        if over:
-            raise _refuse(f"{limit.what} of at most {limit.size // MB} MB and "
+        label = self.labels.get(part.name, part.name)
+        if part.size > limit.size or part.elements > limit.elements:
+            raise _refuse(f"{limit.what} of at most {_size(limit.size)} and "
                           f"{limit.elements:,} XML elements",
-                          f"{part.name} of {part.size:,} bytes and {part.elements:,} elements")
-        if limit is SHEET and part.name not in self.sheet_elements:
-            self.sheet_elements[part.name] = part.elements
+                          f"{label} of {part.size:,} bytes and {part.elements:,} elements")
+        self.opened[part.name] = (limit, part.elements)
+        total = sum(n for kind, n in self.opened.values() if kind is limit)
+        if limit.together and total > limit.together:
+            raise _refuse(f"{limit.plural} of at most {limit.together:,} XML elements "
+                          "together",
+                          f"{total:,} with {label}")
+        if limit is SHEET:
             self.sheet_extras[part.name] = _extras(zipfile.ZipFile.read(self, part.name))
-            total, extras = sum(self.sheet_elements.values()), sum(self.sheet_extras.values())
-            if total > SHEETS_TOTAL:
-                raise _refuse(f"input sheets of at most {SHEETS_TOTAL:,} XML elements "
-                              "together", f"{total:,} with {part.name}")
+            extras = sum(self.sheet_extras.values())
             if extras > SHEETS_EXTRAS:
                 raise _refuse(f"input sheets of at most {SHEETS_EXTRAS:,} XML elements "
                               "outside their cells and runs of rich text together",
-                              f"{extras:,} with {part.name}")
+                              f"{extras:,} with {label}")
+
+
+def _size(n: int) -> str:
+    return f"{n // MB} MB" if n >= MB else f"{n // KB} KB"
 
 
 _CELLS = re.compile(rb"<(?:\w+:)?sheetData[\s>/]")
@@ -142,6 +151,7 @@ class _Reader(ExcelReader):  # type: ignore[misc]
                     or rel.target not in self.valid_files:
                 continue
             self.archive.kinds[rel.target] = SHEET
+            self.archive.labels[rel.target] = f"{rel.target} (sheet {sheet.name})"
             ws = _Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
             ws.sheet_state = sheet.state
             self.wb._sheets.append(ws)

@@ -155,8 +155,9 @@ def _unique_names(infos: list[zipfile.ZipInfo]) -> None:
     for info in infos:
         key = info.filename.replace("\\", "/").lstrip("/").casefold()
         if key in seen:
-            raise refuse("each part of the zip once",
-                         f"two parts named {seen[key]!r} and {info.filename!r} (one could "
+            names = repr(info.filename) if seen[key] == info.filename else \
+                f"{seen[key]!r} and {info.filename!r}"
+            raise refuse("each part of the zip once", f"two parts named {names} (one could "
                          "show a number in Excel and feed another to the model)")
         seen[key] = info.filename
 
