@@ -133,9 +133,11 @@ def _deflate(data: bytes) -> tuple[bytes, int, int]:
 
 def zip64_locator(offset: int) -> bytes:
     """A zip64 end-of-directory locator in front of the end record, pointing at
-    ``offset``."""
+    ``offset``, and the end record's counts set to 0xFFFF as a zip64 archive has them
+    (the previous reader then followed the locator: exit 1 for an offset past 2**63)."""
     data = template_bytes()
     end = data.rindex(b"PK\x05\x06")
+    data = _patched(end + 8, "<2H", 0xFFFF, 0xFFFF)
     return data[:end] + struct.pack("<4sLQL", b"PK\x06\x07", 0, offset, 1) + data[end:]
 
 
@@ -447,3 +449,17 @@ def at_the_limits() -> bytes:
     parts[schedule] = xml.replace(b"</sheetData>", body + b"</sheetData><dataValidations>"
                                   + dv + b"</dataValidations>", 1)
     return rezip(parts)
+
+
+def zip64_end() -> bytes:
+    """The template with a well-formed zip64 end record and locator (as some writers add
+    to every zip), the end record's fields set to 'see the zip64 record'."""
+    data = template_bytes()
+    end = data.rindex(b"PK\x05\x06")
+    count, cd_size, cd_offset = struct.unpack_from("<HLL", data, end + 10)
+    record = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, cd_size,
+                         cd_offset)
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, end, 1)
+    tail = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF,
+                       0xFFFFFFFF, 0)
+    return data[:end] + record + locator + tail
