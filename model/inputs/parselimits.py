@@ -40,7 +40,7 @@ class Limit:
 
 
 KB, MB = 2**10, 2**20
-SHEET = Limit("an input sheet", 8 * MB, 130_000, together=130_000, plural="input sheets")
+SHEET = Limit("an input sheet", 8 * MB, 250_000, together=250_000, plural="input sheets")
 STRINGS = Limit("the shared strings (the text of every cell)", 2 * MB, 12_000)
 STYLES = Limit("the styles (cell formats and number formats)", 1 * MB, 3_000)
 OTHER = Limit("a workbook part (the workbook, its relationships, properties)", 512 * KB,
