@@ -137,10 +137,14 @@ class _Reader(ExcelReader):  # type: ignore[misc]
         super().read_strings()
 
     def read_worksheets(self) -> None:
-        for key in self.named:  # the sheet a defined name points to (a model's drop-down)
-            name = self.wb.defined_names.get(key)
-            for sheet_name, _ in (name.destinations if name is not None else ()):
-                self.wanted.setdefault(sheet_name.casefold(), sheet_name)
+        # the sheet a defined name points to (a model's drop-down); a damaged definition
+        # is as if there were none (the reader then finds no selected scenario)
+        with contextlib.suppress(Exception):
+            names = self.parser.defined_names.by_sheet().get("global", {})  # assigned later
+            for key in self.named:
+                name = names.get(key)
+                for sheet_name, _ in (name.destinations if name is not None else ()):
+                    self.wanted.setdefault(sheet_name.casefold(), sheet_name)
         seen: set[str] = set()
         for sheet, rel in self.parser.find_sheets():
             name = sheet.name.casefold()
