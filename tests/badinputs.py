@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
 from model import default_template
-from model.core.engine import add_months
+from model.core.timeline import add_months
 from model.inputs import schema
 from model.inputs.assumptions import Assumptions, Cost, Party, Stream, Tier
 from model.inputs.defaults import default_assumptions
