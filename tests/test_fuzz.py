@@ -1,10 +1,15 @@
 """Fuzz the command line with mutated workbooks: whatever the input, the answer is a
 model (exit 0) or a clear refusal (exit 2), never an internal error or a traceback.
 
-Three mutators, each a hypothesis strategy over the shipped template (6 months, so that
+Five mutators, each a hypothesis strategy over the shipped template (6 months, so that
 a mutant that is still valid builds quickly):
 
 - bytes of the zip file (headers, compressed data, central directory, truncation);
+- the compression method of some parts (really recompressed with stored, deflate, bzip2
+  or LZMA, or only relabelled with any method number, in the directory, the part's own
+  header or both), and their encryption and data-descriptor flags;
+- fields of the central directory, the end record and a zip64 locator (counts, sizes,
+  offsets, name and extra lengths, disks), entries dropped or repeated;
 - bytes of one XML part inside the zip, re-zipped, so the XML parsers and the
   validator see the damage rather than the zip layer;
 - cell values and rows, columns and sheets, through openpyxl.
@@ -18,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import struct
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
@@ -135,6 +141,126 @@ def test_mutated_xml_part(part: str, data: st.DataObject,
     parts = dict(PARTS)
     parts[part] = mutate(parts[part], data.draw(_edits(len(parts[part]))))
     check(rezip(parts), tmp_path_factory.getbasetemp() / "fuzz-xml", "xml part")
+
+
+# ---------------------------------------------------------------- zip structure
+
+METHODS = [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA]
+METHOD_NUMBERS = st.one_of(st.sampled_from([0, 1, 6, 8, 9, 12, 14, 93, 95, 98, 99]),
+                           st.integers(0, 0xFFFF))
+
+
+def _zip(methods: dict[str, int]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in PARTS.items():
+            z.writestr(name, data, compress_type=methods.get(name, zipfile.ZIP_DEFLATED))
+    return buf.getvalue()
+
+
+def _directory(data: bytes) -> tuple[int, list[int]]:
+    """The end record's offset and the offsets of the central directory's entries."""
+    end = data.rindex(b"PK\x05\x06")
+    count, _, offset = struct.unpack_from("<HLL", data, end + 10)
+    entries = []
+    for _ in range(count):
+        entries.append(offset)
+        n, m, k = struct.unpack_from("<3H", data, offset + 28)
+        offset += 46 + n + m + k
+    return end, entries
+
+
+def _poke(data: bytes, at: int, fmt: str, value: int) -> bytes:
+    buf = bytearray(data)
+    struct.pack_into(fmt, buf, at, value & (256 ** struct.calcsize(fmt) - 1))
+    return bytes(buf)
+
+
+@FUZZ
+@given(methods=st.dictionaries(st.sampled_from(sorted(PARTS)), st.sampled_from(METHODS),
+                               max_size=4),
+       labels=st.lists(st.tuples(st.integers(0, len(PARTS) - 1), METHOD_NUMBERS,
+                                 st.sampled_from(["directory", "header", "both"])),
+                       max_size=3),
+       flags=st.lists(st.tuples(st.integers(0, len(PARTS) - 1), st.sampled_from([1, 8, 64, 0x800])),
+                      max_size=2))
+def test_mutated_compression(methods: dict[str, int], labels: list[tuple[int, int, str]],
+                             flags: list[tuple[int, int]],
+                             tmp_path_factory: pytest.TempPathFactory) -> None:
+    data = _zip(methods)
+    _, entries = _directory(data)
+    for index, number, where in labels:
+        central = entries[index]
+        local = struct.unpack_from("<L", data, central + 42)[0]
+        if where in ("directory", "both"):
+            data = _poke(data, central + 10, "<H", number)
+        if where in ("header", "both"):
+            data = _poke(data, local + 8, "<H", number)
+    for index, bit in flags:
+        central = entries[index]
+        data = _poke(data, central + 8, "<H", struct.unpack_from("<H", data, central + 8)[0]
+                     | bit)
+    _tally["methods: parts recompressed"] += len(methods)
+    check(data, tmp_path_factory.getbasetemp() / "fuzz-method", "compression")
+
+
+BOUNDARY = st.sampled_from([0, 1, 2, 21, 22, 30, 46, 0x7FFF, 0xFFFF, 0xFFFFFFFF,
+                            2**63, 2**64 - 1])
+CENTRAL_FIELDS = {"flags": (8, "<H"), "method": (10, "<H"), "crc": (16, "<L"),
+                  "compressed size": (20, "<L"), "size": (24, "<L"), "name length": (28, "<H"),
+                  "extra length": (30, "<H"), "comment length": (32, "<H"),
+                  "disk": (34, "<H"), "offset": (42, "<L")}
+END_FIELDS = {"disk": (4, "<H"), "directory disk": (6, "<H"), "entries on disk": (8, "<H"),
+              "entries": (10, "<H"), "directory size": (12, "<L"),
+              "directory offset": (16, "<L"), "comment length": (20, "<H")}
+
+
+@st.composite
+def _directory_edit(draw: st.DrawFn) -> tuple[str, str, int, int]:
+    """(where, field, which entry, value), the value near the original or anywhere."""
+    where = draw(st.sampled_from(["entry", "entry", "end", "zip64", "drop", "repeat"]))
+    fields = {"entry": CENTRAL_FIELDS, "end": END_FIELDS}.get(where, {"": (0, "")})
+    name = draw(st.sampled_from(sorted(fields)))
+    value = draw(st.one_of(BOUNDARY, st.integers(-64, 64), st.integers(0, 2**32 - 1)))
+    return where, name, draw(st.integers(0, len(PARTS) - 1)), value
+
+
+def _edit_directory(data: bytes, edit: tuple[str, str, int, int]) -> bytes:
+    where, name, index, value = edit
+    end, entries = _directory(data)
+    if where == "entry":
+        at, fmt = CENTRAL_FIELDS[name]
+        old = struct.unpack_from(fmt, data, entries[index] + at)[0]
+        return _poke(data, entries[index] + at, fmt, old + value if -64 <= value <= 64 else value)
+    if where == "end":
+        at, fmt = END_FIELDS[name]
+        old = struct.unpack_from(fmt, data, end + at)[0]
+        return _poke(data, end + at, fmt, old + value if -64 <= value <= 64 else value)
+    start = entries[index]
+    length = (entries + [end])[index + 1] - start
+    if where == "drop":
+        return data[:start] + data[start + length:]
+    if where == "repeat":
+        return data[:start + length] + data[start:start + length] + data[start + length:]
+    record = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, len(entries),
+                         len(entries), end - entries[0], entries[0])
+    offset = end + value if -64 <= value <= 64 else value
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, offset % 2**64, 1)
+    return data[:end] + (record if index % 2 else b"") + locator + data[end:]
+
+
+@FUZZ
+@given(edits=st.lists(_directory_edit(), min_size=1, max_size=3))
+def test_mutated_central_directory(edits: list[tuple[str, str, int, int]],
+                                   tmp_path_factory: pytest.TempPathFactory) -> None:
+    data = TEMPLATE
+    for edit in edits:
+        try:
+            data = _edit_directory(data, edit)
+        except (ValueError, IndexError, struct.error):  # the directory no longer parses
+            break
+        _tally[f"directory: {edit[0]} edits"] += 1
+    check(data, tmp_path_factory.getbasetemp() / "fuzz-directory", "directory")
 
 
 # ---------------------------------------------------------------- cell mutations

@@ -1,30 +1,29 @@
 """Read an assumptions workbook into raw tables. Knows openpyxl, nothing about revenue.
 
-The file may come from an email or a shared drive, so it is treated as
-untrusted: its size and the declared sizes of its zip members are checked
-before any XML is parsed, XML is parsed through defusedxml, formulas are never
-evaluated and macros are never run or carried over.
+The file may come from an email or a shared drive, so it is treated as untrusted: it
+is read once, its zip container is checked and every part inflated and measured before
+any XML is parsed (``ziplimits``), openpyxl parses only the parts the input sheets need,
+each within a limit of its kind (``parselimits``), XML is parsed through defusedxml,
+formulas are never evaluated and macros are never run or carried over.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
-import struct
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from model.errors import InputError, Problem
-from model.inputs import schema
+from model.inputs import parselimits, schema, ziplimits
+from model.inputs.ziplimits import Part
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-MAX_MEMBER_RATIO = 200  # a member may expand at most this many times
-MAX_MEMBERS = 10_000  # parts in the zip; a workbook has a few dozen
 MAX_ROWS = 5000  # rows below the header of each input sheet
 MAX_COLUMNS = 200
 
@@ -71,120 +70,91 @@ def _fail(path: Path, expected: str, found: str = "") -> InputError:
     return InputError(str(path), [Problem(None, None, expected, found)])
 
 
-def check_container(path: Path) -> bool:
-    """Refuse anything but a plausible .xlsx before parsing. Returns True if it has macros."""
+@dataclass
+class Container:
+    """A workbook file as checked: its bytes (read once, so what is checked is what is
+    parsed), and each of its parts as really inflated."""
+
+    data: bytes
+    parts: dict[str, Part]
+    had_macros: bool
+
+
+def check_container(path: Path) -> Container:
+    """Refuse anything but a plausible .xlsx before any XML is parsed."""
     try:
+        if path.is_dir():
+            raise _fail(path, "an .xlsx file", "a folder")
         size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _fail(path, f"a file of at most {MAX_FILE_BYTES // 2**20} MB",
+                        f"{size:,} bytes")
+        with path.open("rb") as fh:
+            data = fh.read(size + 1)  # read(n) allocates n bytes first
     except OSError as e:
         raise _fail(path, "a readable file", e.strerror or str(e)) from None
-    if path.is_dir():
-        raise _fail(path, "an .xlsx file", "a folder")
-    if size > MAX_FILE_BYTES:
-        raise _fail(path, f"a file of at most {MAX_FILE_BYTES // 2**20} MB", f"{size:,} bytes")
-    if size == 0:
+    if len(data) > size:
+        raise _fail(path, "a file that stays the same while it is read", "a growing file")
+    if not data:
         raise _fail(path, "an .xlsx workbook", "an empty file")
-    with path.open("rb") as fh:
-        head = fh.read(8)
-        members = _declared_members(fh, size)
+    head = data[:8]
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise _fail(path, "an .xlsx workbook",
                     "a legacy .xls (or encrypted) file; save it as .xlsx in Excel")
     if not head.startswith(b"PK"):
         kind = "a text file (CSV?)" if _looks_like_text(head) else "a file that is not a zip"
         raise _fail(path, "an .xlsx workbook (a zip of XML parts)", kind)
-    if members is not None and members > MAX_MEMBERS:
-        raise _fail(path, f"a zip of at most {MAX_MEMBERS:,} parts",
-                    f"{members:,} parts declared")
     try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-            names = {i.filename for i in infos}
-            if "mimetype" in names and b"opendocument" in z.read("mimetype")[:100]:
-                raise _fail(path, "an .xlsx workbook",
-                            "an OpenDocument (.ods) file; save it as .xlsx")
-    except zipfile.BadZipFile as e:
-        raise _fail(path, "an .xlsx workbook", f"a damaged or truncated zip ({e})") from None
-    except (OSError, EOFError, ValueError, NotImplementedError) as e:
-        raise _fail(path, "an .xlsx workbook", f"an unreadable zip ({e})") from None
-    if "xl/workbook.xml" not in names:
+        parts = ziplimits.inspect(data)
+    except InputError as e:
+        raise InputError(str(path), e.problems) from None
+    if "mimetype" in parts and b"opendocument" in _member(data, "mimetype")[:100]:
+        raise _fail(path, "an .xlsx workbook", "an OpenDocument (.ods) file; save it as .xlsx")
+    if "xl/workbook.xml" not in parts:
         raise _fail(path, "an .xlsx workbook", "a zip without xl/workbook.xml")
-    total = 0
-    for info in infos:
-        total += info.file_size
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > 1_000_000 and ratio > MAX_MEMBER_RATIO:
-            raise _fail(path, "an ordinary workbook",
-                        f"a zip bomb: {info.filename} expands {ratio:,.0f} times "
-                        f"to {info.file_size:,} bytes")
-    if total > MAX_UNPACKED_BYTES:
-        raise _fail(path, f"at most {MAX_UNPACKED_BYTES // 2**20} MB once unpacked",
-                    f"{total:,} bytes declared")
-    return any(n.lower().endswith("vbaproject.bin") for n in names)
+    return Container(data, parts, any(n.lower().endswith("vbaproject.bin") for n in parts))
+
+
+def _member(data: bytes, name: str) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return z.read(name)
 
 
 def _looks_like_text(head: bytes) -> bool:
     return all(32 <= b < 127 or b in (9, 10, 13) for b in head)
 
 
-def _declared_members(fh: BinaryIO, size: int) -> int | None:
-    """How many parts the zip's end record declares, read before zipfile builds an
-    object for each of them (hundreds of thousands fit in 25 MB). None if there is
-    no end record: zipfile then reports the damage."""
-    tail_size = min(size, 22 + 65_535)  # the end record, and a comment of at most 64 KB
-    fh.seek(size - tail_size)
-    tail = fh.read(tail_size)
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or at + 22 > len(tail):
-        return None
-    count: int = struct.unpack_from("<H", tail, at + 10)[0]
-    locator = at - 20  # a zip64 archive keeps the true count in a record of its own
-    if count == 0xFFFF and locator >= 0 and tail[locator:locator + 4] == b"PK\x06\x07":
-        fh.seek(struct.unpack_from("<Q", tail, locator + 8)[0])
-        record = fh.read(56)
-        if len(record) == 56 and record.startswith(b"PK\x06\x06"):
-            count = struct.unpack_from("<Q", record, 32)[0]
-    return count
-
-
 def read_workbook(path: Path) -> RawWorkbook:
-    """Read the four input sheets of an assumptions or model workbook."""
-    had_macros = check_container(path)
+    """Read the input sheets of an assumptions or model workbook."""
+    box = check_container(path)
     import warnings
 
     import openpyxl
     if not openpyxl.DEFUSEDXML:  # defusedxml missing, or OPENPYXL_DEFUSEDXML=False
         raise RuntimeError("defusedxml is needed to read untrusted workbooks safely")
-    # openpyxl gets an open file, not a name: it judges the content, whatever the extension.
-    # Its warnings (a date out of range, an unknown extension) are not for the user: what
-    # matters comes back as a value the validator describes.
-    with warnings.catch_warnings(), path.open("rb") as fh:
+    # openpyxl's warnings (a date out of range, an unknown extension) are not for the user:
+    # what matters comes back as a value the validator describes.
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            wb = openpyxl.load_workbook(fh, read_only=True, data_only=True,
-                                        keep_links=False, keep_vba=False)
+            wb = parselimits.load(box.data, box.parts, (*schema.SHEETS, *schema.OPTIONAL_SHEETS),
+                                  named=(SELECTED_NAME,))
+        except InputError as e:
+            raise InputError(str(path), e.problems) from None
         except Exception as e:  # openpyxl raises many types on damaged parts
             raise _fail(path, "a workbook openpyxl can read", _damage(e)) from None
         try:
             version = _schema_version(wb)
             saved = _saved(wb)
             selected = _selected_scenario(wb)
-            tables: dict[str, RawTable] = {}
-            formulas = False
-            for name in (*schema.SHEETS, *schema.OPTIONAL_SHEETS):
-                if name in wb.sheetnames:
-                    tables[name] = _read_table(wb[name], name)
-                    formulas = formulas or _may_hold_formulas(wb, wb[name])
+            tables = {name: _read_table(wb[name], name)
+                      for name in (*schema.SHEETS, *schema.OPTIONAL_SHEETS)
+                      if name in wb.sheetnames}
         except InputError as e:
             raise InputError(str(path), e.problems) from None
         finally:
             wb.close()
-        if formulas and any(None in row for t in tables.values() for _, row in t.rows):
-            fh.seek(0)
-            try:
-                _find_formulas(fh, tables)
-            except Exception as e:  # the formulas pass parses shared formulas too
-                raise _fail(path, "a workbook openpyxl can read", _damage(e)) from None
-    return RawWorkbook(str(path), tables, version, had_macros, saved, selected)
+    return RawWorkbook(str(path), tables, version, box.had_macros, saved, selected)
 
 
 def _damage(e: BaseException) -> str:
@@ -237,12 +207,17 @@ def _schema_version(wb: object) -> int | None:
     return None
 
 
-def _read_table(ws: object, name: str) -> RawTable:
+def _read_table(ws: Any, name: str) -> RawTable:
     """One sheet's table. Its declared size is checked first; then what is really there
     is read, so a declared size that is too small cannot hide rows."""
     table = RawTable(name, {})
     try:
         _read_rows(ws, table)
+        if any(None in row for _, row in table.rows) and _FORMULA_TAG.search(
+                ws.parent._archive.read(ws._worksheet_path)):
+            last = table.rows[-1][0] if table.rows else 1
+            table.formulas = {xl_rowcol_to_cell(r - 1, c - 1) for r, c in
+                              parselimits.formula_cells(ws, last, MAX_COLUMNS)}
     except InputError:
         raise
     except Exception as e:  # a damaged or hostile sheet part, or a chart sheet
@@ -260,12 +235,14 @@ def _read_rows(ws: Any, table: RawTable) -> None:
                                       f"a declared size of {rows:,} rows and {cols:,} columns "
                                       "(delete the rows and columns beyond the table)")])
     ws.reset_dimensions()
-    rows_iter = ws.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS, values_only=True)
-    for col, value in enumerate(next(rows_iter, ())):
+    # Without a width, openpyxl returns each row up to its last cell, not padded with
+    # blanks to MAX_COLUMNS: cleaning a million blanks took most of a 5,000-row read.
+    rows_iter = ws.iter_rows(max_row=MAX_ROWS + 2, values_only=True)
+    for col, value in enumerate(next(rows_iter, ())[:MAX_COLUMNS]):
         if isinstance(value, str) and value.strip() and value.strip() not in table.header:
             table.header[value.strip()] = col
     for excel_row, values in enumerate(rows_iter, start=2):
-        vals = [_clean(v) for v in values]
+        vals = [_clean(v) for v in values[:MAX_COLUMNS]]
         if all(v is None for v in vals):
             continue
         if excel_row > MAX_ROWS + 1:
@@ -284,33 +261,3 @@ def _clean(v: object) -> object:
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
-
-
-def _may_hold_formulas(wb: Any, ws: Any) -> bool:
-    """False only when the sheet's XML has no formula element at all, so the second,
-    formulas pass can be skipped (it is a third of the read). Looks at openpyxl's
-    private attributes; if they are not there, assumes the sheet may hold formulas."""
-    try:
-        return _FORMULA_TAG.search(wb._archive.read(ws._worksheet_path)) is not None
-    except Exception:
-        return True
-
-
-def _find_formulas(fh: BinaryIO, tables: dict[str, RawTable]) -> None:
-    """Mark blank-looking cells that really hold a formula with no saved result."""
-    import openpyxl
-    wb = openpyxl.load_workbook(fh, read_only=True, data_only=False, keep_links=False)
-    try:
-        for name, table in tables.items():
-            ws = wb[name]
-            for r, values in enumerate(ws.iter_rows(min_row=1, max_row=MAX_ROWS + 1,
-                                                    max_col=MAX_COLUMNS, values_only=True),
-                                       start=1):
-                for c, v in enumerate(values):
-                    if isinstance(v, str) and v.startswith("="):
-                        table.formulas.add(xl_rowcol_to_cell(r - 1, c))
-                if r > (table.rows[-1][0] if table.rows else 1):
-                    break
-    finally:
-        wb.close()
-
