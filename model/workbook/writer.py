@@ -13,12 +13,10 @@ from typing import TYPE_CHECKING, Any
 from xlsxwriter.utility import xl_col_to_name
 
 from model.core.engine import constants
-from model.core.expr import CUR, PREV, Expr, Input, Param
+from model.core.expr import CUR, PREV, Expr
 from model.core.lines import CHECKS, REVENUE, SAME, Line, model_lines
 from model.core.results import Results
-from model.errors import ModelValueError
 from model.inputs import schema
-from model.inputs.overrides import Target
 from model.workbook import (
     analysis_sheet,
     asbuilt,
@@ -46,8 +44,9 @@ from model.workbook.layout import (
     plan_layout,
 )
 from model.workbook.printing import Columns, page_setup, print_in_blocks, year_blocks
+from model.workbook.render import XlRender, finite
 from model.workbook.rollup import write_rollup
-from model.workbook.scenario_sheet import ScenarioAddresses, base_cell
+from model.workbook.scenario_sheet import ScenarioAddresses
 from model.workbook.sharing import Sharing
 from model.workbook.styles import LEGEND, Styles
 from model.workbook.summary import write_summary
@@ -59,66 +58,6 @@ TITLE = "OpenAI-Microsoft partnership model"
 DASHBOARD = "Dashboard"
 SELECTOR = f"{DASHBOARD}!$B$4"  # the scenario drop-down
 UNITS_NOTE = "USD cells hold dollars, shown in $M by the number format"
-class _XlRender:
-    """Renders expressions for one calculation sheet, columns left as placeholders.
-
-    Inputs that a scenario overrides are read from the Scenario layer, the rest
-    straight from the input sheets."""
-
-    def __init__(self, layout: Layout, addr: InputAddresses, scen: ScenarioAddresses,
-                 sheet: str) -> None:
-        self.layout = layout
-        self.addr = addr
-        self.scen = scen
-        self.sheet = sheet
-
-    def line(self, key: str, prev: bool) -> str:
-        col = PREV if prev else CUR
-        if key in ("month", "period"):
-            return f"{col}${(ROW_MONTH if key == 'month' else ROW_PERIOD) + 1}"
-        sheet, row = self.layout.rows[key]
-        return f"{col}{row}" if sheet == self.sheet else f"{sheet}!{col}{row}"
-
-    def input(self, key: str) -> str:
-        live = self.scen.of(Target(schema.INPUTS_SHEET, key, "value"))
-        return live[2] if live else self.addr.inputs[key]
-
-    def param(self, table: str, row: str, column: str) -> str:
-        live = self.scen.of(Target(table, row, column))
-        return live[2] if live else self.addr.params[(table, row, column)]
-
-    def const(self, name: str) -> str:
-        sheet, row = self.layout.rows["const_" + name]
-        return f"{sheet}!${xl_col_to_name(COL_TOTAL)}${row}"
-
-    def blank(self, node: Expr) -> str:
-        """A test that is TRUE when an optional input is blank (and not overridden)."""
-        if isinstance(node, Input):
-            target = Target(schema.INPUTS_SHEET, node.key, "value")
-        else:
-            assert isinstance(node, Param)
-            target = Target(node.table, node.row, node.column)
-        base = base_cell(target, self.addr)
-        live = self.scen.of(target)
-        return f"AND({live[0]}=0,ISBLANK({base}))" if live else f"ISBLANK({base})"
-
-    def lookup(self, key: str) -> str:
-        month_col = self.addr.schedule_columns["from_month"]
-        a = self.addr
-        months = (f"{schema.SCHEDULE_SHEET}!${month_col}${a.schedule_first_row}"
-                  f":${month_col}${a.schedule_last_row}")
-        base = f"INDEX({a.schedule_range(key)},MATCH({CUR}${ROW_MONTH + 1},{months},1),1)"
-        live = self.scen.of(Target(schema.SCHEDULE_SHEET, key, key))
-        if live is None:
-            return base
-        active, start, value = live
-        return f"IF(AND({active}=1,{CUR}${ROW_MONTH + 1}>={start}),{value},{base})"
-
-
-def _finite(value: float, where: str) -> float:
-    if not math.isfinite(value):
-        raise ModelValueError(f"{where} is {value}: the inputs make it overflow")
-    return value
 
 
 ExtraSheet = Callable[[Any, Styles, Layout], None]
@@ -168,11 +107,11 @@ class ModelWriter:
         for name, ws in calc.items():
             self._calc_sheet(ws, st, name, addr, scen)
         analysis_sheet.write(wb, wb.add_worksheet(analysis_sheet.SHEET), st, self.results,
-                             self.layout, _XlRender(self.layout, addr, scen, analysis_sheet.SHEET),
+                             self.layout, XlRender(self.layout, addr, scen, analysis_sheet.SHEET),
                              self.analysis)
         self._checks_extras(checks, st)
         valuation_sheet.write(valuation, st, self.results, self.layout,
-                              _XlRender(self.layout, addr, scen, valuation_sheet.SHEET))
+                              XlRender(self.layout, addr, scen, valuation_sheet.SHEET))
         write_rollup(annual, st, self.results, self.layout, "Annual")
         write_rollup(fiscal, st, self.results, self.layout, "Fiscal")
         write_rollup(quarterly, st, self.results, self.layout, "Quarterly")
@@ -235,7 +174,7 @@ class ModelWriter:
     def _calc_sheet(self, ws: Any, st: Styles, name: str, addr: InputAddresses,
                     scen: ScenarioAddresses) -> None:
         self._calc_header(ws, st, name)
-        render = _XlRender(self.layout, addr, scen, name)
+        render = XlRender(self.layout, addr, scen, name)
         if name != REVENUE:
             for key, row in (("month", ROW_MONTH), ("period", ROW_PERIOD)):
                 self._link_row(ws, st, key, row)
@@ -265,7 +204,7 @@ class ModelWriter:
                 r += 1
             r += 1
 
-    def _line(self, ws: Any, st: Styles, ln: Line, row: int, render: _XlRender) -> None:
+    def _line(self, ws: Any, st: Styles, ln: Line, row: int, render: XlRender) -> None:
         res = self.results
         values = res.raw[res.index[ln.key]]
         role = "check" if ln.sheet == CHECKS else "calc"
@@ -279,18 +218,18 @@ class ModelWriter:
             assert isinstance(opening, Expr)
             text = "=" + opening.xl(render).replace(CUR, cols[0])
             ws.write_formula(row, COL_OPENING, text, fmt,
-                             _finite(values[0], f"{ln.key} (opening)"))
+                             finite(values[0], f"{ln.key} (opening)"))
         template = "=" + ln.expr.xl(render)
         write, isfinite = ws.write_formula, math.isfinite
         for t in range(1, self.layout.n + 1):
             if not isfinite(values[t]):  # the message only when needed: it costs 5 us a cell
-                _finite(values[t], f"{ln.key} in {res.timeline.months[t]:%Y-%m}")
+                finite(values[t], f"{ln.key} in {res.timeline.months[t]:%Y-%m}")
             write(row, COL_OPENING + t,
                   template.replace(CUR, cols[t]).replace(PREV, cols[t - 1]), fmt, values[t])
         if ln.total:
             total = math.fsum(values[1:])
             ws.write_formula(row, COL_TOTAL, f"=SUM({cols[1]}{row + 1}:{cols[-1]}{row + 1})",
-                             st("total", ln.fmt), _finite(total, f"{ln.key} total"))
+                             st("total", ln.fmt), finite(total, f"{ln.key} total"))
 
     def _link_row(self, ws: Any, st: Styles, key: str, row: int) -> None:
         values = self.results.raw[self.results.index[key]]

@@ -1,0 +1,77 @@
+"""Rendering the model's expressions as the formulas of one calculation sheet."""
+
+from __future__ import annotations
+
+import math
+
+from xlsxwriter.utility import xl_col_to_name
+
+from model.core.expr import CUR, PREV, Expr, Input, Param
+from model.errors import ModelValueError
+from model.inputs import schema
+from model.inputs.overrides import Target
+from model.workbook.inputsheets import InputAddresses
+from model.workbook.layout import COL_TOTAL, ROW_MONTH, ROW_PERIOD, Layout
+from model.workbook.scenario_sheet import ScenarioAddresses, base_cell
+
+
+class XlRender:
+    """Renders expressions for one calculation sheet, columns left as placeholders.
+
+    Inputs that a scenario overrides are read from the Scenario layer, the rest
+    straight from the input sheets."""
+
+    def __init__(self, layout: Layout, addr: InputAddresses, scen: ScenarioAddresses,
+                 sheet: str) -> None:
+        self.layout = layout
+        self.addr = addr
+        self.scen = scen
+        self.sheet = sheet
+
+    def line(self, key: str, prev: bool) -> str:
+        col = PREV if prev else CUR
+        if key in ("month", "period"):
+            return f"{col}${(ROW_MONTH if key == 'month' else ROW_PERIOD) + 1}"
+        sheet, row = self.layout.rows[key]
+        return f"{col}{row}" if sheet == self.sheet else f"{sheet}!{col}{row}"
+
+    def input(self, key: str) -> str:
+        live = self.scen.of(Target(schema.INPUTS_SHEET, key, "value"))
+        return live[2] if live else self.addr.inputs[key]
+
+    def param(self, table: str, row: str, column: str) -> str:
+        live = self.scen.of(Target(table, row, column))
+        return live[2] if live else self.addr.params[(table, row, column)]
+
+    def const(self, name: str) -> str:
+        sheet, row = self.layout.rows["const_" + name]
+        return f"{sheet}!${xl_col_to_name(COL_TOTAL)}${row}"
+
+    def blank(self, node: Expr) -> str:
+        """A test that is TRUE when an optional input is blank (and not overridden)."""
+        if isinstance(node, Input):
+            target = Target(schema.INPUTS_SHEET, node.key, "value")
+        else:
+            assert isinstance(node, Param)
+            target = Target(node.table, node.row, node.column)
+        base = base_cell(target, self.addr)
+        live = self.scen.of(target)
+        return f"AND({live[0]}=0,ISBLANK({base}))" if live else f"ISBLANK({base})"
+
+    def lookup(self, key: str) -> str:
+        month_col = self.addr.schedule_columns["from_month"]
+        a = self.addr
+        months = (f"{schema.SCHEDULE_SHEET}!${month_col}${a.schedule_first_row}"
+                  f":${month_col}${a.schedule_last_row}")
+        base = f"INDEX({a.schedule_range(key)},MATCH({CUR}${ROW_MONTH + 1},{months},1),1)"
+        live = self.scen.of(Target(schema.SCHEDULE_SHEET, key, key))
+        if live is None:
+            return base
+        active, start, value = live
+        return f"IF(AND({active}=1,{CUR}${ROW_MONTH + 1}>={start}),{value},{base})"
+
+
+def finite(value: float, where: str) -> float:
+    if not math.isfinite(value):
+        raise ModelValueError(f"{where} is {value}: the inputs make it overflow")
+    return value
