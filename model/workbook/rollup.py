@@ -156,8 +156,8 @@ def write_rollup(ws: Any, st: Styles, results: Results, layout: Layout, grouping
     ws.set_column(1, 1, 46)
     ws.set_column(2, 2, 6)
     ws.set_column(3, 3, 12)
-    width = max(8.5 if grouping == "Quarterly" else 11.0,  # room for "FY2024 (3 months)"
-                *(len(label) + 1.0 for label, _, _ in groups if grouping != "Quarterly"))
+    width = max([8.5 if grouping == "Quarterly" else 11.0,  # room for "FY2024 (3 months)"
+                 *(len(label) + 1.0 for label, _, _ in groups if grouping != "Quarterly")])
     ws.set_column(FIRST_COL, FIRST_COL + len(groups), width)
     _print_setup(ws, groups, results, width, r - 1)
 
