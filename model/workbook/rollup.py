@@ -138,7 +138,7 @@ def write_rollup(ws: Any, st: Styles, results: Results, layout: Layout, grouping
     for i, (label, _, last) in enumerate(groups):
         col = FIRST_COL + i
         ws.write_string(1, col, "", st("header"))
-        ws.write_string(2, col, label, st("header"))
+        ws.write_string(2, col, label, st("header_wrap"))
         ws.write_formula(3, col, f"={REVENUE}!{layout.col(last)}$3", st("link", "date"),
                          results.raw[results.index["month"]][last])
     r = FIRST_ROW
@@ -156,8 +156,8 @@ def write_rollup(ws: Any, st: Styles, results: Results, layout: Layout, grouping
     ws.set_column(1, 1, 46)
     ws.set_column(2, 2, 6)
     ws.set_column(3, 3, 12)
-    width = max([8.5 if grouping == "Quarterly" else 11.0,  # room for "FY2024 (3 months)"
-                 *(len(label) + 1.0 for label, _, _ in groups if grouping != "Quarterly")])
+    width = 8.5 if grouping == "Quarterly" else 11.0  # a partial period's label wraps
+    ws.set_row(2, 30)  # two lines: "FY2024" over "(3 months)"
     ws.set_column(FIRST_COL, FIRST_COL + len(groups), width)
     _print_setup(ws, groups, results, width, r - 1)
 

@@ -112,7 +112,6 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
         ws.write_formula(r, 1, f, st("link", kind), v)  # type: ignore[arg-type]
         ws.write_string(r, 2, {"date": "", "usd": "USD"}[kind])
         r += 1
-    write_dashboard(ws, st, results, 4, 4)  # beside the headline results
     r += 1
     ws.write_string(r, 0, "Totals over the horizon", st("section"))
     ws.write_string(r, 1, "", st("section"))
@@ -125,32 +124,32 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
         ws.write_string(r, 2, "USD")
         r += 1
     r += 1
-    ws.write_string(r, 0, "Key to the cell styles", st("section"))
-    ws.write_string(r, 1, "", st("section"))
-    r += 1
-    for role, text in legend:
-        ws.write_string(r, 0, text)
-        ws.write_string(r, 1, "example", st(role))
-        r += 1
-    r += 1
+    r = write_dashboard(ws, st, results, r, 0) + 1  # what the receipts are worth
     ws.write_string(r, 0, "Charts (they follow the live cells)", st("section"))
     ws.write_string(r, 1, "", st("section"))
     rows_per_chart = SIZE["height"] // 20 + 1
     charts = dashboard_charts(wb, results, layout)
     # Print: the figures with two charts beside them on page 1, the others below.
-    right = 3  # the first column right of the figures
+    right = 4  # the first column right of the figures (D holds the valuation's shares)
     place = [(0, right), (rows_per_chart, right)]
     below = max(r + 2, 2 * rows_per_chart)
     place += [(below + (i // 2) * rows_per_chart, 0 if i % 2 == 0 else right)
               for i in range(len(charts) - 2)]
     for chart, (row, col) in zip(charts, place, strict=True):
         ws.insert_chart(row, col, chart, {"x_offset": 4, "y_offset": 4})
+    key_row = 2 * rows_per_chart + 1  # the key to the styles, under the two charts
+    ws.write_string(key_row, right, "Key to the cell styles", st("section"))
+    for i in range(1, 4):
+        ws.write_string(key_row, right + i, "", st("section"))
+    for i, (role, text) in enumerate(legend, start=1):
+        ws.write_string(key_row + i, right, "example", st(role))
+        ws.write_string(key_row + i, right + 1, text)
     last_row = max(row for row, _ in place) + rows_per_chart
     ws.set_h_pagebreaks([below])
     last_col = right + SIZE["width"] // 64 + 1  # default columns are 64 pixels wide
     ws.print_area(0, 0, last_row, last_col)
-    width = sum(column_pt(w) for w in (62, 22, 8)) + (last_col - right + 1) * column_pt(8.43)
+    width = sum(column_pt(w) for w in (62, 22, 8, 8)) + (last_col - right + 1) * column_pt(8.43)
     ws.set_print_scale(min(100, int(100 * PRINT_WIDTH_PT / width)))
     ws.set_column(0, 0, 62)
     ws.set_column(1, 1, 22)
-    ws.set_column(2, 2, 8)
+    ws.set_column(2, 3, 8)

@@ -225,9 +225,10 @@ def _write_flows(ws: Any, st: Styles, results: Results, layout: Layout, pl: Plan
 _UNITS = {"usd": "$M", "multiple": "x", "rate": "% a year"}
 
 
-def write_dashboard(ws: Any, st: Styles, results: Results, r: int, c: int) -> None:
+def write_dashboard(ws: Any, st: Styles, results: Results, r: int, c: int) -> int:
     """The Dashboard's valuation block, its top left corner at (r, c), 0-based: links to
-    this sheet's cells, in four columns (label, value, unit, share)."""
+    this sheet's cells, in four columns (label, value, unit, share). Returns the first
+    row below it; the caller sets the column widths."""
     a = results.assumptions
     pl = plan(a)
     rate = float(a.effective().inputs["discount_rate"])  # type: ignore[arg-type]
@@ -270,9 +271,7 @@ def write_dashboard(ws: Any, st: Styles, results: Results, r: int, c: int) -> No
         ws.write_formula(r, c + 3, f"={SHEET}!$F${row}", st(role, "rate"),
                          0.0 if total == 0 else pv / total)
         r += 1
-    ws.set_column(c, c, 54)
-    ws.set_column(c + 1, c + 1, 14)
-    ws.set_column(c + 2, c + 3, 8)
+    return r
 
 
 def value_chart(wb: Any, results: Results) -> Any:
