@@ -123,9 +123,10 @@ def write_rollup(ws: Any, st: Styles, results: Results, layout: Layout, grouping
     flows, balances = rollup_lines(results)
     planned = rollup_rows(results)
     end = int(results.assumptions.inputs["fiscal_year_end_month"])  # type: ignore[call-overload]
-    what = (f"totals over fiscal years ending in {dt.date(2000, end, 1):%B}"
-            if grouping == FISCAL else f"{grouping.lower()} totals")
-    ws.write_string(0, 1, f"Model rollup: {what} and period-end balances", st("title"))
+    # short enough for column B: the master check sits in the next cell
+    title = (f"Fiscal years (ending in {dt.date(2000, end, 1):%B})" if grouping == FISCAL
+             else f"{grouping} totals and balances")
+    ws.write_string(0, 1, title, st("title"))
     layout.write_master(ws, st)
     ws.write_string(0, FIRST_COL, "USD cells hold dollars, shown in $M by the number format",
                     st("note"))
