@@ -152,7 +152,9 @@ def test_dashboard_charts_share_pages(printed: list[Page]) -> None:
     assert "Headline results" in dashboard[0].text
     assert "Annualized revenue" in dashboard[0].text  # a chart beside the figures
     assert dashboard[1].text.count("by party and year") == 1
-    assert "Microsoft's total take by source and year" in dashboard[1].text
+    assert "Microsoft's total take by source and Microsoft fiscal year" in dashboard[1].text
+    assert "What the receipts are worth" in dashboard[0].text  # the valuation on page 1
+    assert "Microsoft's value by source: total and present value" in dashboard[1].text
 
 
 def test_scenario_sheet_shows_the_values_in_force(printed: list[Page]) -> None:

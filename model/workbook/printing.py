@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from xlsxwriter.utility import xl_cell_to_rowcol
 
 if TYPE_CHECKING:
     from model.inputs.assumptions import Assumptions
@@ -50,6 +53,24 @@ def column_pt(width: float) -> float:
     return int(width * 7 + 5) * 0.8
 
 
+def _printed_columns(ws: Any) -> tuple[int, int]:
+    """The first and last column printed: the print area's, else the used range's."""
+    area = re.search(r"\$([A-Z]+)\$\d+:\$([A-Z]+)\$\d+", ws.print_area_range or "")
+    if area:
+        return xl_cell_to_rowcol(area[1] + "1")[1], xl_cell_to_rowcol(area[2] + "1")[1]
+    return ws.dim_colmin or 0, ws.dim_colmax or 0
+
+
+def one_page_wide_scale(ws: Any) -> int:
+    """The print scale (%) at which the printed columns fit one page wide."""
+    first, last = _printed_columns(ws)
+    pixels = 0.0
+    for col in range(first, last + 1):
+        info = ws.col_info.get(col)
+        pixels += 64 if info is None or info.width is None else info.width
+    return int(100 * min(1.0, PRINT_WIDTH_PT / max(pixels * 0.8, 1.0)))
+
+
 def page_setup(ws: Any, a: Assumptions, title: str) -> None:
     """Landscape, a header with the model and scenario, a footer with the inputs' date.
 
@@ -61,7 +82,13 @@ def page_setup(ws: Any, a: Assumptions, title: str) -> None:
     ws.set_margins(left=MARGIN_SIDE_IN, right=MARGIN_SIDE_IN, top=MARGIN_TOP_IN,
                    bottom=MARGIN_TOP_IN)
     if ws.print_scale == 100 and not ws.fit_page:
-        ws.fit_to_pages(1, 0)
+        scale = one_page_wide_scale(ws)
+        if scale >= MIN_SCALE:
+            ws.fit_to_pages(1, 0)
+        else:  # a wide table: readable, on as many pages wide as it takes
+            ws.set_print_scale(MIN_SCALE)
+            first, _ = _printed_columns(ws)
+            ws.repeat_columns(first)
     scenario = f"Scenario: {a.selected}" if a.selected else ""
     ws.set_header(f"&L&\"-,Bold\"{_esc(title)}&C{_esc(ws.name)}&R{_esc(scenario)}",
                   margin=0.15)

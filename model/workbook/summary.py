@@ -148,8 +148,9 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
     ws.set_h_pagebreaks([below])
     last_col = right + SIZE["width"] // 64 + 1  # default columns are 64 pixels wide
     ws.print_area(0, 0, last_row, last_col)
-    width = sum(column_pt(w) for w in (62, 22, 8, 8)) + (last_col - right + 1) * column_pt(8.43)
+    width = sum(column_pt(w) for w in (62, 20, 5, 7)) + (last_col - right + 1) * column_pt(8.43)
     ws.set_print_scale(min(100, int(100 * PRINT_WIDTH_PT / width)))
     ws.set_column(0, 0, 62)
-    ws.set_column(1, 1, 22)
-    ws.set_column(2, 3, 8)
+    ws.set_column(1, 1, 20)
+    ws.set_column(2, 2, 5)
+    ws.set_column(3, 3, 7)

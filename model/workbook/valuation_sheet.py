@@ -139,7 +139,7 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContex
     ws.set_column(6, 6 + pl.investment_count + layout.n, 11)
     ws.freeze_panes(4, 0)
     # Print the figures; the cash-flow block, a column a month, stays on screen.
-    ws.print_area(0, 0, pl.rows[_source_key("microsoft_total_take")], 5)
+    ws.print_area(0, 1, pl.rows[_source_key("microsoft_total_take")], 5)  # not the keys
 
 
 def _write_sources(ws: Any, st: Styles, results: Results, layout: Layout, pl: Plan) -> None:
