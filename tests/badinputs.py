@@ -39,6 +39,7 @@ from model.core.timeline import add_months
 from model.inputs import schema
 from model.inputs.assumptions import Assumptions, Cost, Party, Stream, Tier
 from model.inputs.defaults import default_assumptions
+from model.inputs.reader import MAX_ROWS
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 OUT_NAME = "model.xlsx"
@@ -363,9 +364,9 @@ def schedule_rows(count: int) -> Callable[[Any], None]:
 
 
 def _rows_hidden() -> bytes:
-    """5,001 Schedule rows under a <dimension> that declares two: openpyxl would stop
-    at the declared size, so the reader must not trust it."""
-    parts = members(edited_bytes(schedule_rows(5001)))
+    """MAX_ROWS + 1 Schedule rows under a <dimension> that declares two: openpyxl would
+    stop at the declared size, so the reader must not trust it."""
+    parts = members(edited_bytes(schedule_rows(MAX_ROWS + 1)))
     part = sheet_part(S)
     parts[part], found = re.subn(rb'<dimension ref="[A-Z0-9:]+"', b'<dimension ref="A1:K2"',
                                  parts[part])
@@ -405,6 +406,7 @@ STREAM_COLUMNS = ("_growth", "_gross_margin")
 V = schema.INVESTMENTS_SHEET
 SC, D = schema.SCENARIOS_SHEET, schema.DISTRIBUTIONS_SHEET
 XLSX = "an .xlsx workbook"
+TOO_BIG = f"a table of at most {MAX_ROWS:,} rows and 200 columns"
 NO_DTD = "XML without a document type declaration"
 
 
@@ -457,11 +459,11 @@ def _cases() -> list[BadInput]:
               _replace_in(sheet_part(I),
                           f'<dimension ref="A1:E{len(schema.INPUT_FIELDS) + 1}"/>'.encode(),
                           b'<dimension ref="A1:XFD1048576"/>'),
-              "a table of at most 5,000 rows and 200 columns", I),
-        edit("too_many_rows", schedule_rows(5001),
-             "a table of at most 5,000 rows and 200 columns", S),
+              TOO_BIG, I),
+        edit("too_many_rows", schedule_rows(MAX_ROWS + 1),
+             TOO_BIG, S),
         BadInput("too_many_rows_behind_a_small_dimension", _write("bad.xlsx", _rows_hidden),
-                 "a table of at most 5,000 rows and 200 columns", S, "row 5002"),
+                 TOO_BIG, S, f"row {MAX_ROWS + 2}"),
         BadInput("xlsm_with_a_bad_value", _write("bad.xlsm", lambda: with_macros(
             edited_bytes(_set(I, inp("api_arr_opening"), "lots")))),
             "an amount in USD", I, inp("api_arr_opening")),
@@ -623,7 +625,7 @@ def _cases() -> list[BadInput]:
 def _rename_party(old: str, new: str) -> Callable[[Any], None]:
     """A party's key changed everywhere it is used, so that only the new key is wrong."""
     def edit(wb: Any) -> None:
-        for ws in (wb[P], wb[T], wb[SC]):
+        for ws in (wb[P], wb[T], wb[SC], wb[V]):
             for row in ws.iter_rows():
                 for c in row:
                     if c.value == old:

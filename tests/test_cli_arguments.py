@@ -62,10 +62,11 @@ def test_solve_refuses_what_it_cannot_answer(args: list[str], words: list[str]) 
 
 
 def test_solve_the_model_that_overflows_is_refused(tmp_path: Path) -> None:
-    """A range so wide that the model overflows: exit 2 naming the input, not an answer."""
+    """A range so wide that the model would overflow: exit 2 naming the input's bounds (the
+    schema's ranges keep every value the model can reach finite), not an answer."""
     r = run_cli("solve", "--vary", "api_growth", "--mode", "set", "--hi", "1e300", "--result",
                 "api_revenue")
-    refused(r, "Schedule:api_growth at 1e+300", "narrower --lo/--hi")
+    refused(r, "--hi within what Schedule:api_growth allows", "between -1 and 1000")
 
 
 def test_solve_takes_amounts_and_prints_money() -> None:
@@ -84,7 +85,7 @@ def test_simulate_with_an_absurd_standard_deviation(tmp_path: Path) -> None:
     wb.save(path)
     r = run_cli("simulate", str(path), "--draws", "100", "-o", str(tmp_path / "o.xlsx"))
     col = openpyxl.utils.get_column_letter(header.index("sd") + 1)
-    refused(r, f"sheet Distributions, cell {col}{row}", "between -1e+300 and 1e+300")
+    refused(r, f"sheet Distributions, cell {col}{row}", "a number between 0 and 1e+15")
     assert not (tmp_path / "o.xlsx").exists()
 
 

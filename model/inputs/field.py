@@ -48,4 +48,6 @@ class Field:
             return f"{'above' if self.lo_open else 'at least'} {self.lo:g}"
         if self.lo is None:
             return f"at most {self.hi:g}"
+        if self.lo_open:
+            return f"above {self.lo:g} and at most {self.hi:g}"
         return f"between {self.lo:g} and {self.hi:g}"
