@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
+
 from model.analysis.sheetcells import Cell, Sheet
 
 HEADER_ROWS = 6  # the rows whose contents tell one column from another
@@ -149,21 +151,6 @@ def normalise(formula: str) -> str:
     return "".join(pieces)
 
 
-def _col_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def _col_letters(n: int) -> str:
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
 def to_file(formula: str, own: str, sheets: dict[str, str], matches: dict[str, SheetMatch]
             ) -> str:
     """A built formula as it reads in the file: each cell reference moved to where the
@@ -191,11 +178,11 @@ def _mover(own: str, sheets: dict[str, str],
             dc, col, dr, row = ends[k:k + 4]
             if col is None:
                 break
-            r, c = int(row), _col_number(col)
+            r, c = int(row), column_index_from_string(col)
             if match is not None:
                 r = match.rows.to_file.get(r, r)
                 c = match.cols.to_file.get(c, c)
-            out.append(("" if k == 0 else ":") + f"{dc}{_col_letters(c)}{dr}{r}")
+            out.append(("" if k == 0 else ":") + f"{dc}{get_column_letter(c)}{dr}{r}")
         return "".join(out)
     return move
 

@@ -19,6 +19,8 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from openpyxl.utils.cell import get_column_letter
+
 from model.analysis.align import SheetMatch, match_sheet, normalise, similarity, to_file
 from model.analysis.sheetcells import Book, Cell, Sheet, cell_position
 from model.inputs.reader import SELECTED_NAME
@@ -164,7 +166,7 @@ def _links(found: Book, audit: Audit) -> None:
 
 def _structure(m: SheetMatch, audit: Audit) -> None:
     name = m.found.name
-    for what, axis, show in (("row", m.rows, str), ("column", m.cols, _letters)):
+    for what, axis, show in (("row", m.rows, str), ("column", m.cols, get_column_letter)):
         for first, last in axis.inserted:
             span = show(first) if first == last else f"{show(first)}-{show(last)}"
             plural = "s" if last > first else ""
@@ -191,7 +193,7 @@ def _label(sheet: Sheet, pos: int, what: str) -> str:
     if what == "row":
         key = _row_key(sheet, pos)
         return f"row {pos}" + (f" ({key})" if key else "")
-    return f"column {_letters(pos)}"
+    return f"column {get_column_letter(pos)}"
 
 
 def _row_key(sheet: Sheet, row: int) -> str:
@@ -331,12 +333,4 @@ def _key(sheet: Sheet, r: int, c: int) -> str:
 
 
 def _ref(sheet: str, r: int, c: int) -> str:
-    return f"{sheet}!{_letters(c)}{r}"
-
-
-def _letters(n: int) -> str:
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+    return f"{sheet}!{get_column_letter(c)}{r}"
