@@ -183,9 +183,9 @@ def _deflated_zeros(blocks: int) -> tuple[bytes, int]:
     return first + again * (blocks - 1) + c.flush(), crc
 
 
-def raw_zip(entries: list[tuple[str, bytes, int, int]]) -> bytes:
-    """A zip from (name, raw deflate data, CRC-32, declared size) entries, written by hand
-    so that the declared sizes can be anything."""
+def write_entries(entries: list[tuple[str, bytes, int, int]]) -> tuple[io.BytesIO, io.BytesIO]:
+    """The local parts and the central directory entries of (name, raw deflate data,
+    CRC-32, declared size) entries, written by hand; the caller adds the end record."""
     out = io.BytesIO()
     central = io.BytesIO()
     for name, data, crc, size in entries:
@@ -195,6 +195,13 @@ def raw_zip(entries: list[tuple[str, bytes, int, int]]) -> bytes:
         out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", *fields, 0) + encoded + data)
         central.write(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, *fields, 0, 0, 0, 0, 0,
                                   offset) + encoded)
+    return out, central
+
+
+def raw_zip(entries: list[tuple[str, bytes, int, int]]) -> bytes:
+    """A zip from (name, raw deflate data, CRC-32, declared size) entries, written by hand
+    so that the declared sizes can be anything."""
+    out, central = write_entries(entries)
     cd = central.getvalue()
     end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(cd),
                       out.tell(), 0)

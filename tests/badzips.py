@@ -34,6 +34,7 @@ from tests.badinputs import (
     rezip,
     sheet_part,
     template_bytes,
+    write_entries,
 )
 
 I = schema.INPUTS_SHEET  # noqa: E741 (as in badinputs)
@@ -159,15 +160,7 @@ def overlapping() -> bytes:
                                             len(b_data), len(b_data), 14, 0)
                + b"xl/media/b.bin" + b_data)
     entries = _template_entries()
-    out = io.BytesIO()
-    central = io.BytesIO()
-    for name, data, crc, size in entries:
-        offset = out.tell()
-        encoded = name.encode()
-        fields = (20, 0, 8, 0, 0x21, crc, len(data), size, len(encoded))
-        out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", *fields, 0) + encoded + data)
-        central.write(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, *fields, 0, 0, 0, 0, 0,
-                                  offset) + encoded)
+    out, central = write_entries(entries)
     a_at = out.tell()
     a_fields = (20, 0, 0, 0, 0, zlib.crc32(b_local), len(b_local), len(b_local), 14)
     out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", *a_fields, 0) + b"xl/media/a.bin"
