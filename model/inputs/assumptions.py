@@ -76,6 +76,21 @@ class Investment:
 
 
 @dataclass(frozen=True)
+class Actual:
+    """One row of the Actuals sheet: a reported figure, to show beside the model's value
+    for the same line, period and measure (``fit``: calibrate fits the model to it)."""
+
+    line: str
+    period: str  # as written: 2025, FY2026, 2025-H1, 2026-Q1 or 2025-12
+    measure: str  # total, annualized or balance
+    value: float
+    source: str = ""
+    confidence: str = ""
+    fit: bool = False
+    cell: str = field(default="", compare=False)  # the row's line cell, for messages
+
+
+@dataclass(frozen=True)
 class Assumptions:
     """One complete, valid set of inputs.
 
@@ -102,6 +117,8 @@ class Assumptions:
     # The Investments sheet's rows; None when the workbook has no such sheet (made
     # before it existed): the valuation then shows present values alone.
     investments: tuple[Investment, ...] | None = None
+    # The Actuals sheet's rows (reported figures); None when the workbook has no such sheet.
+    actuals: tuple[Actual, ...] | None = None
     notes: tuple[str, ...] = ()  # said in the build summary (e.g. a sheet that can be added)
     # Where the inputs were read, for messages: the file, and (sheet, row key, column)
     # -> cell, with Schedule rows keyed by their index ("0", "1", ...) and Scenarios

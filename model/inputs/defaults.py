@@ -10,6 +10,7 @@ import datetime as dt
 
 from model.inputs import schema
 from model.inputs.assumptions import Assumptions, Cost, Investment, Party, Stream, Tier
+from model.inputs.reported import DEFAULT_ACTUALS
 from model.inputs.overrides import (
     OverrideRow,
     Scenarios,
@@ -118,7 +119,7 @@ def default_assumptions() -> Assumptions:
                        parties=parties, tiers=tiers, scenarios=DEFAULT_SCENARIOS,
                        selected=DEFAULT_SCENARIOS.names[0],
                        distributions=DEFAULT_DISTRIBUTIONS, streams=streams, costs=costs,
-                       investments=investments)
+                       investments=investments, actuals=DEFAULT_ACTUALS)
 
 
 def _opt_float(v: object) -> float | None:

@@ -9,6 +9,8 @@ and their sources are here too, next to the columns they fill.
 
 from __future__ import annotations
 
+from model.inputs.calibrated import GROWTH as CALIBRATED_GROWTH
+from model.inputs.calibrated import OPENING
 from model.inputs.schema import (
     COSTS_SHEET,
     DEFAULT_SCHEDULE,
@@ -114,48 +116,40 @@ def _arr(key: str) -> float:
 
 
 DEFAULT_STREAMS: tuple[dict[str, object], ...] = (
-    {"stream": "chatgpt_plus", "label": "ChatGPT Plus", "arr_opening": _arr("chatgpt_plus"),
+    {"stream": "chatgpt_plus", "label": "ChatGPT Plus", "arr_opening": OPENING["chatgpt_plus"],
      "pays_revshare": True, "unit": "subscriptions at $20 a month",
      "description": "Consumer subscriptions to ChatGPT",
      "source": _SOURCE.format("$1.9B: 7.7M subscribers at $20 a month")},
     {"stream": "chatgpt_enterprise", "label": "ChatGPT Enterprise",
-     "arr_opening": _arr("chatgpt_enterprise"), "pays_revshare": True, "unit": "seats",
+     "arr_opening": OPENING["chatgpt_enterprise"], "pays_revshare": True, "unit": "seats",
      "description": "ChatGPT for large organisations",
      "source": _SOURCE.format("$714M: 1.2M seats")},
-    {"stream": "chatgpt_team", "label": "ChatGPT Team", "arr_opening": _arr("chatgpt_team"),
+    {"stream": "chatgpt_team", "label": "ChatGPT Team", "arr_opening": OPENING["chatgpt_team"],
      "pays_revshare": True, "unit": "seats", "description": "ChatGPT for small teams",
      "source": _SOURCE.format("$290M: 980k seats")},
 )
 
 DEFAULT_COSTS: tuple[dict[str, object], ...] = (
-    {"cost": "training_compute", "label": "Training compute", "monthly_opening": 3e9 / 12,
+    {"cost": "training_compute", "label": "Training compute", "monthly_opening": OPENING["training_compute"],
      "description": "Compute to train new models (the API's and the streams' running "
      "compute is in their gross margins)",
      "source": "The Information, July 2024 (reported): about $3B projected for 2024; "
      "growth " + ILLUSTRATIVE},
-    {"cost": "staff", "label": "Staff", "monthly_opening": 1.5e9 / 12,
+    {"cost": "staff", "label": "Staff", "monthly_opening": OPENING["staff"],
      "description": "Salaries and other staff costs",
      "source": "The Information, July 2024 (reported): about $1.5B projected for 2024; "
      "growth " + ILLUSTRATIVE},
 )
-
-# Illustrative, one value per calendar year 2024-2034 (rows of DEFAULT_SCHEDULE): training
-# compute doubles in 2024 and its growth fades; staff grows half as fast at first.
-_COST_GROWTH: dict[str, tuple[float, ...]] = {
-    "training_compute": (1.00, 0.50, 0.30, 0.20, 0.10, 0.05, 0.05, 0.03, 0.03, 0.03, 0.03),
-    "staff": (0.50, 0.35, 0.25, 0.15, 0.10, 0.08, 0.06, 0.05, 0.05, 0.05, 0.05),
-}
-
 
 def _with_streams_and_costs(i: int, row: dict[str, object]) -> dict[str, object]:
     """A default Schedule row with the columns of the default streams (the API's growth
     and margin) and costs."""
     out = dict(row)
     for s in DEFAULT_STREAMS:
-        out[f"{s['stream']}{GROWTH}"] = row["api_growth"]
+        out[f"{s['stream']}{GROWTH}"] = CALIBRATED_GROWTH[f"{s['stream']}{GROWTH}"][i]
         out[f"{s['stream']}{MARGIN}"] = row["api_gross_margin"]
     for c in DEFAULT_COSTS:
-        out[f"{c['cost']}{GROWTH}"] = _COST_GROWTH[str(c["cost"])][i]
+        out[f"{c['cost']}{GROWTH}"] = CALIBRATED_GROWTH[f"{c['cost']}{GROWTH}"][i]
     return out
 
 

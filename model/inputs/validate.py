@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from model.errors import InputError
-from model.inputs import investments, schema, stream_tables
+from model.inputs import actuals, investments, schema, stream_tables
 from model.inputs.assumptions import Assumptions, Party, Tier
 from model.inputs.distributions import parse_distributions
 from model.inputs.problems import (
@@ -291,6 +291,7 @@ def validate(raw: RawWorkbook) -> Assumptions:
                     missing_sheets=stream_tables.missing_sheets(v), source=raw.path,
                     cells=cells_read(raw, v.input_cells))
     a = investments.attach(raw, a, v)
+    a = actuals.attach(raw, a, v)
     table = raw.tables.get(schema.SCENARIOS_SHEET)
     if table is not None:
         scenarios = parse_scenarios(table, a, v)

@@ -1,0 +1,202 @@
+"""Calibration: the smallest move of chosen inputs that makes the model match the fitted
+figures of the Actuals sheet.
+
+The residuals are each fitted figure's relative error, (model - reported) / |reported|,
+and one per moved input, ``weight`` x its move (relative for an amount, in rate points
+for a rate), so the fit is regularised toward the workbook's own values: with more
+inputs than figures the answer is still one, the smallest move that fits. The solver is
+``scipy.optimize.least_squares`` (trust-region reflective, within each input's bounds).
+
+By default the inputs moved are the opening ARRs (the API's, Azure OpenAI's and each
+stream's) and the Schedule growth rates of the API, Azure OpenAI
+pay-as-you-go, each stream and each cost, one rate per Schedule row; a Schedule row
+that starts after the last fitted month cannot move a fitted figure and is left alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from model.analysis.solve import resolve
+from model.core.actuals import Comparison, compare
+from model.core.engine import run
+from model.errors import ModelValueError
+from model.inputs import schema
+from model.inputs.assumptions import Assumptions
+from model.inputs.overrides import Target, field_of
+
+# Regularisation: a move of p (log of the ratio, for an amount or 1 + a growth rate) costs as
+# much as WEIGHT x p of relative error in a fitted figure.
+WEIGHT = 0.02
+STEP = 1e-4  # the move that tells whether an input moves a fitted figure at all
+
+
+class CalibrationError(ValueError):
+    """A calibration that cannot be asked: the message says why (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Knob:
+    """One input calibration may move: a cell, or one row of a Schedule rate."""
+
+    target: Target
+    row: int | None = None  # the Schedule row (0-based), for a Schedule rate
+
+    def name(self, a: Assumptions) -> str:
+        if self.row is None:
+            return self.target.text()
+        month = a.schedule[self.row]["from_month"]
+        return f"{self.target.column} from {month:%Y-%m}"  # type: ignore[str-format]
+
+    def scale(self, a: Assumptions) -> str:
+        """How a move is measured: 'amount' (x = x0 * e^p, for a positive amount), 'growth'
+        (1 + x = (1 + x0) * e^p, for a growth rate) or 'points' (x = x0 + p)."""
+        f = field_of(self.target)
+        x = self.get(a)
+        if f is not None and f.kind == "usd" and x > 0:
+            return "amount"
+        if self.target.column.endswith("_growth") and x > -1:
+            return "growth"
+        return "points"
+
+    def get(self, a: Assumptions) -> float:
+        t = self.target
+        if self.row is not None:
+            return float(a.schedule[self.row][t.column])  # type: ignore[arg-type]
+        return float(a.cell(t.sheet, t.row, t.column))  # type: ignore[arg-type]
+
+    def set(self, a: Assumptions, x: float) -> Assumptions:
+        t = self.target
+        if self.row is not None:
+            rows = list(a.schedule)
+            rows[self.row] = {**rows[self.row], t.column: x}
+            return dataclasses.replace(a, schedule=tuple(rows))
+        return a.with_cell(t.sheet, t.row, t.column, x)
+
+    def mover(self, a: Assumptions) -> tuple[Callable[[float], float], float, float]:
+        """x as a function of the move p, and the allowed range of p: an amount within
+        1/100 and 100 times its value, a growth rate above -99 % and below +5,000 %, any
+        input within its own bounds."""
+        f = field_of(self.target)
+        lo = -math.inf if f is None or f.lo is None else f.lo
+        hi = math.inf if f is None or f.hi is None else f.hi
+        x0 = self.get(a)
+        kind = self.scale(a)
+        if kind == "amount":
+            top = math.log(hi / x0) if math.isfinite(hi) else math.log(100)
+            return (lambda p: x0 * math.exp(p)), -math.log(100), max(min(top, math.log(100)),
+                                                                     0.0)
+        if kind == "growth":
+            return ((lambda p: (1 + x0) * math.exp(p) - 1),
+                    min(math.log((1 + max(lo, -0.99)) / (1 + x0)), 0.0),
+                    max(math.log((1 + min(hi, 50.0)) / (1 + x0)), 0.0))
+        return (lambda p: x0 + p), min(max(lo, -1e15) - x0, 0.0), max(min(hi, 1e15) - x0, 0.0)
+
+
+@dataclass(frozen=True)
+class Moved:
+    knob: Knob
+    name: str
+    before: float
+    after: float
+
+
+@dataclass(frozen=True)
+class Calibration:
+    assumptions: Assumptions  # with the moved inputs
+    before: list[Comparison]
+    after: list[Comparison]
+    moved: list[Moved]
+    cost: float  # half the sum of squared residuals at the answer
+
+
+def default_knobs(a: Assumptions) -> list[Knob]:
+    """The opening ARRs and the growth rates, one per Schedule row."""
+    cells = [Target(schema.INPUTS_SHEET, "api_arr_opening", "value"),
+             Target(schema.INPUTS_SHEET, "azure_arr_opening", "value"),
+             *(Target(schema.STREAMS_SHEET, s.key, "arr_opening") for s in a.streams)]
+    rates = ["api_growth", "azure_payg_growth", *(f"{s.key}_growth" for s in a.streams),
+             *(f"{c.key}_growth" for c in a.costs)]
+    return [*(Knob(t) for t in cells), *(k for r in rates for k in knobs_of(
+        Target(schema.SCHEDULE_SHEET, "", r), a))]
+
+
+def knobs_of(target: Target, a: Assumptions) -> list[Knob]:
+    """A Schedule rate's knobs (one per row), or the one knob of a cell."""
+    if target.sheet == schema.SCHEDULE_SHEET:
+        return [Knob(target, i) for i in range(len(a.schedule))]
+    return [Knob(target)]
+
+
+def named_knobs(names: list[str], a: Assumptions) -> list[tuple[str, list[Knob]]]:
+    """Each --vary name with its knobs (ValueError for a name that is no input)."""
+    return [(n, knobs_of(resolve(n, a), a)) for n in names]
+
+
+def fitted(comparisons: list[Comparison]) -> list[Comparison]:
+    return [c for c in comparisons if c.actual.fit]
+
+
+def check_fittable(a: Assumptions) -> list[Comparison]:
+    """The fitted comparisons; CalibrationError when there are none, or when one lies
+    outside the horizon (in whole or in part)."""
+    rows = fitted(compare(run(a)))
+    if not rows:
+        raise CalibrationError("at least one row of the Actuals sheet with fit TRUE (found "
+                               "none: nothing to calibrate to)")
+    outside = [c for c in rows if c.model is None]
+    if outside:
+        raise CalibrationError(
+            "fitted figures the horizon covers; these are not: " + "; ".join(
+                f"{c.actual.cell or '?'} {c.where()} ({c.span.note})" for c in outside)
+            + " (set fit FALSE or widen start_month and horizon_months)")
+    return rows
+
+
+def movers(a: Assumptions, knobs: list[Knob]) -> list[bool]:
+    """For each knob, whether a small move changes any fitted figure."""
+    base = [c.model for c in fitted(compare(run(a)))]
+    out = []
+    for k in knobs:
+        x = k.get(a)
+        step = STEP * max(abs(x), 1.0) if k.scale(a) == "amount" else STEP
+        moved = [c.model for c in fitted(compare(run(k.set(a, x + step))))]
+        out.append(any(abs(m - b) > 1e-12 * max(abs(b), 1.0)  # type: ignore[operator]
+                       for m, b in zip(moved, base, strict=True)))
+    return out
+
+
+def calibrate(a: Assumptions, knobs: list[Knob], weight: float = WEIGHT) -> Calibration:
+    """Move ``knobs`` to fit the fitted actuals (see the module's docstring)."""
+    from scipy.optimize import least_squares
+
+    before = compare(run(a))
+    x0 = [k.get(a) for k in knobs]
+    movers_ = [k.mover(a) for k in knobs]
+    lo = [m[1] for m in movers_]
+    hi = [m[2] for m in movers_]
+    n_fitted = len(fitted(before))
+
+    def apply(p: Sequence[float]) -> Assumptions:
+        out = a
+        for k, m, d in zip(knobs, movers_, p, strict=True):
+            out = k.set(out, m[0](float(d)))
+        return out
+
+    def residuals(p: Sequence[float]) -> list[float]:
+        try:
+            rows = fitted(compare(run(apply(p))))
+        except (ArithmeticError, ModelValueError, ValueError):
+            return [1e6] * (n_fitted + len(p))
+        return [*(c.variance_pct for c in rows),  # type: ignore[misc]
+                *(weight * float(d) for d in p)]
+
+    fit = least_squares(residuals, [0.0] * len(knobs), bounds=(lo, hi), method="trf",
+                        xtol=1e-10, ftol=1e-10, gtol=1e-10, max_nfev=100)
+    new = apply(fit.x)
+    moved = [Moved(k, k.name(a), x, k.get(new)) for k, x in zip(knobs, x0, strict=True)
+             if abs(k.get(new) - x) > 1e-12 * max(abs(x), 1.0)]
+    return Calibration(new, before, compare(run(new)), moved, float(fit.cost))
