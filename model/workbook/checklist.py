@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from model.core.results import Results
 
 ROLLUPS = ("Annual", "Quarterly")
+ACTUALS_CHECK = "actuals_beyond_tolerance"
 
 
 @dataclass(frozen=True)
@@ -32,4 +33,6 @@ def reconciliations(results: Results) -> list[Reconciliation]:
     out += [Reconciliation(f"corkscrew_{bal}",
                            f"{results.lines[results.index[bal]].label} = opening + flows")
             for bal, _ in corkscrews(results)]
+    out.append(Reconciliation(ACTUALS_CHECK, "Fitted actuals further off than "
+                              "actuals_tolerance (a count: the Variances sheet)"))
     return out

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
 
+from model.core.actuals import compare
 from model.core.engine import constants
 from model.core.lines import CHECKS, REVENUE, WATERFALL, model_lines
 from model.workbook.checklist import reconciliations
@@ -96,4 +97,5 @@ def plan_layout(results: Results) -> Layout:
     rows["master_check"] = (CHECKS, master_row)
     return Layout(rows, results.timeline.n,
                   f"{CHECKS}!${xl_col_to_name(COL_TOTAL)}${master_row}",
-                  results.headlines()["checks_failed"] == 0)
+                  results.headlines()["checks_failed"] == 0
+                  and not any(c.beyond for c in compare(results)))

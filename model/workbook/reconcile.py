@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from model.core.engine import constants
 from model.core.lines import CHECKS
-from model.workbook.checklist import ROLLUPS, corkscrews, reconciliations
+from model.core.actuals import compare
+from model.workbook import actuals_sheet
+from model.workbook.checklist import ACTUALS_CHECK, ROLLUPS, corkscrews, reconciliations
 from model.workbook.rollup import periods, rollup_lines, rollup_rows
 
 if TYPE_CHECKING:
@@ -67,6 +69,8 @@ def formulas(results: Results, layout: Layout) -> dict[str, tuple[str, float]]:
         flows_total = math.fsum(results.raw[results.index[flow]][1:])
         out[f"corkscrew_{bal}"] = (formula, _bad(values[-1] - (values[0] + flows_total),
                                                  values[-1], results))
+    out[ACTUALS_CHECK] = ("=" + actuals_sheet.BEYOND_CELL,
+                          actuals_sheet.beyond_count(compare(results)))
     return out
 
 

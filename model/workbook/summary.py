@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from model.core.actuals import compare
 from model.core.timeline import serial
 from model.inputs.overrides import FIXED_COLUMNS
+from model.workbook import actuals_sheet
 from model.workbook.charts import SIZE, dashboard_charts
 from model.workbook.layout import Layout
 from model.workbook.printing import PRINT_WIDTH_PT, column_pt
@@ -77,6 +79,21 @@ def headline_rows(results: Results, layout: Layout) -> list[tuple[str, str, str,
     return rows
 
 
+def _worst_variance(ws: Any, st: Styles, results: Results, r: int) -> int:
+    """The worst variance of a fitted reported figure, and where (the Variances sheet)."""
+    top = actuals_sheet.worst(compare(results))
+    ws.write_string(r, 0, "Worst variance of a fitted reported figure (Variances sheet)")
+    ws.write_string(r + 1, 0, "... where")
+    if top is None:
+        for i in (0, 1):
+            ws.write_string(r + i, 1, actuals_sheet.NONE_FITTED, st("note"))
+    else:
+        ws.write_formula(r, 1, "=" + actuals_sheet.WORST_CELL, st("link", "rate"),
+                         top.variance_pct)
+        ws.write_formula(r + 1, 1, "=" + actuals_sheet.WHERE_CELL, st("link"), top.where())
+    return r + 2
+
+
 def _month_value(month: dt.date | None) -> object:
     return NOT_REACHED if month is None else serial(month)
 
@@ -112,6 +129,7 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
         ws.write_formula(r, 1, f, st("link", kind), v)  # type: ignore[arg-type]
         ws.write_string(r, 2, {"date": "", "usd": "USD"}[kind])
         r += 1
+    r = _worst_variance(ws, st, results, r)
     r += 1
     ws.write_string(r, 0, "Totals over the horizon", st("section"))
     ws.write_string(r, 1, "", st("section"))

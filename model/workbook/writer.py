@@ -18,6 +18,7 @@ from model.core.lines import CHECKS, REVENUE, SAME, Line, model_lines
 from model.core.results import Results
 from model.inputs import schema
 from model.workbook import (
+    actuals_sheet,
     analysis_sheet,
     asbuilt,
     comparison,
@@ -100,6 +101,7 @@ class ModelWriter:
         annual = wb.add_worksheet("Annual")
         fiscal = wb.add_worksheet("Fiscal")
         quarterly = wb.add_worksheet("Quarterly")
+        variances = wb.add_worksheet(actuals_sheet.SHEET)
         checks = wb.add_worksheet(CHECKS)
         calc[CHECKS] = checks
         for name in (*schema.SHEETS, schema.STREAMS_SHEET, schema.COSTS_SHEET):
@@ -115,6 +117,7 @@ class ModelWriter:
         write_rollup(annual, st, self.results, self.layout, "Annual")
         write_rollup(fiscal, st, self.results, self.layout, "Fiscal")
         write_rollup(quarterly, st, self.results, self.layout, "Quarterly")
+        actuals_sheet.write(variances, st, self.results, self.layout, addr)
         comparison.write(wb.add_worksheet(comparison.SHEET), st, self.results, self.layout)
         write_summary(wb, summary, st, self.results, self.layout, LEGEND)
         asbuilt.write(wb, st, self.a, SELECTOR if self.a.scenarios is not None else None)
