@@ -20,6 +20,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from model.analysis.report import money
 from model.analysis.solve import resolve
 from model.core.actuals import Comparison, compare
 from model.core.engine import run
@@ -31,11 +32,16 @@ from model.inputs.overrides import Target, field_of
 # Regularisation: a move of p (log of the ratio, for an amount or 1 + a growth rate) costs as
 # much as WEIGHT x p of relative error in a fitted figure.
 WEIGHT = 0.02
+MOVED = 1e-6  # a change smaller than this (relative, or in rate points) is not a move
 STEP = 1e-4  # the move that tells whether an input moves a fitted figure at all
 
 
 class CalibrationError(ValueError):
-    """A calibration that cannot be asked: the message says why (exit 2)."""
+    """A calibration that cannot be asked: what would do, and what was found (exit 2)."""
+
+    def __init__(self, expected: str, found: str) -> None:
+        super().__init__(f"expected {expected}, found {found}")
+        self.expected, self.found = expected, found
 
 
 @dataclass(frozen=True)
@@ -145,14 +151,16 @@ def check_fittable(a: Assumptions) -> list[Comparison]:
     outside the horizon (in whole or in part)."""
     rows = fitted(compare(run(a)))
     if not rows:
-        raise CalibrationError("at least one row of the Actuals sheet with fit TRUE (found "
-                               "none: nothing to calibrate to)")
+        raise CalibrationError("at least one row of the Actuals sheet with fit TRUE",
+                               "none (nothing to calibrate to)" if a.actuals is not None
+                               else "no Actuals sheet")
     outside = [c for c in rows if c.model is None]
     if outside:
         raise CalibrationError(
-            "fitted figures the horizon covers; these are not: " + "; ".join(
-                f"{c.actual.cell or '?'} {c.where()} ({c.span.note})" for c in outside)
-            + " (set fit FALSE or widen start_month and horizon_months)")
+            "fitted figures whose periods the horizon covers (set fit FALSE, or move "
+            "start_month or horizon_months)", "; ".join(
+                f"Actuals!{c.actual.cell or '?'} {c.where()}: {c.span.note}"
+                for c in outside))
     return rows
 
 
@@ -198,5 +206,31 @@ def calibrate(a: Assumptions, knobs: list[Knob], weight: float = WEIGHT) -> Cali
                         xtol=1e-10, ftol=1e-10, gtol=1e-10, max_nfev=100)
     new = apply(fit.x)
     moved = [Moved(k, k.name(a), x, k.get(new)) for k, x in zip(knobs, x0, strict=True)
-             if abs(k.get(new) - x) > 1e-12 * max(abs(x), 1.0)]
+             if abs(k.get(new) - x) > MOVED * max(abs(x), 1.0)]
     return Calibration(new, before, compare(run(new)), moved, float(fit.cost))
+
+
+def noted(c: Calibration) -> Assumptions:
+    """The calibrated assumptions, each moved input's source saying it was calibrated,
+    from what, and to which reported figures."""
+    a = c.assumptions
+    figures = ", ".join(f"{x.where()} {money(x.actual.value)}" for x in fitted(c.after))
+    sources = dict(a.sources)
+    streams, costs = list(a.streams), list(a.costs)
+    for m in c.moved:
+        t = m.knob.target
+        text = (f"calibrated by finmodel calibrate (from {m.before:.6g} to {m.after:.6g}) to "
+                f"the Actuals sheet's fitted figures: {figures}")
+        if m.knob.row is not None:
+            sources[(schema.SCHEDULE_SHEET, str(m.knob.row), t.column)] = text
+        elif t.sheet == schema.INPUTS_SHEET:
+            sources[(schema.INPUTS_SHEET, t.row, "value")] = text
+        elif t.sheet == schema.STREAMS_SHEET:
+            streams = [dataclasses.replace(x, source=f"{t.column} {text}. Before: {x.source}")
+                       if x.key == t.row else x for x in streams]
+        elif t.sheet == schema.COSTS_SHEET:
+            costs = [dataclasses.replace(x, source=f"{t.column} {text}. Before: {x.source}")
+                     if x.key == t.row else x for x in costs]
+        else:
+            sources[(t.sheet, t.row, t.column)] = text
+    return dataclasses.replace(a, sources=sources, streams=tuple(streams), costs=tuple(costs))

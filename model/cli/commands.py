@@ -17,7 +17,7 @@ from model.analysis import diff, montecarlo
 from model.analysis import solve as analysis
 from model.analysis.report import headline_table
 from model.analysis.simulation import report_text
-from model.cli import audit, solve
+from model.cli import audit, calibrate, solve
 from model.cli.checks import default_by, line_key, output, refuse, resolve, select_scenario
 from model.core import engine
 from model.errors import InputError, ModelValueError
@@ -184,4 +184,4 @@ def run(args: argparse.Namespace) -> int:
 
 COMMANDS = {"init": cmd_init, "check": cmd_check, "build": cmd_build,
             "solve": solve.cmd_solve, "diff": cmd_diff, "simulate": cmd_simulate,
-            "audit": audit.cmd_audit}
+            "audit": audit.cmd_audit, "calibrate": calibrate.cmd_calibrate}

@@ -119,6 +119,9 @@ class Assumptions:
     investments: tuple[Investment, ...] | None = None
     # The Actuals sheet's rows (reported figures); None when the workbook has no such sheet.
     actuals: tuple[Actual, ...] | None = None
+    # Sources that differ from the schema's, by (sheet, row key, column): an Inputs row's
+    # source column (``(Inputs, key, "value")``) or a Schedule cell's note (row index).
+    sources: dict[tuple[str, str, str], str] = field(default_factory=dict, compare=False)
     notes: tuple[str, ...] = ()  # said in the build summary (e.g. a sheet that can be added)
     # Where the inputs were read, for messages: the file, and (sheet, row key, column)
     # -> cell, with Schedule rows keyed by their index ("0", "1", ...) and Scenarios

@@ -41,6 +41,10 @@ TIER_COLUMNS = tuple(f.key for f in schema.TIER_FIELDS)
 class WorkbookValidator(Validator):
     """The rules of the Inputs, Schedule, Parties and Tiers sheets."""
 
+    def __init__(self, raw: RawWorkbook) -> None:
+        super().__init__(raw)
+        self.sources: dict[tuple[str, str, str], str] = {}  # an Inputs row's own source
+
     def inputs(self) -> dict[str, object]:
         table = self.table(schema.INPUTS_SHEET, ("key", "value"))
         if table is None:
@@ -62,6 +66,9 @@ class WorkbookValidator(Validator):
             f = fields[key]
             moved = Field(**{**f.__dict__, "key": "value"})
             out[key] = self.convert(table, excel_row, values, moved, key=key)
+            source = table.value(values, "source") if "source" in table.header else None
+            if isinstance(source, str) and source.strip() and source != f.source:
+                self.sources[(schema.INPUTS_SHEET, key, "value")] = source
         for key in (k for k in fields if k not in seen):
             if key in schema.ADDED_INPUTS:  # a workbook made before the key existed
                 out[key] = schema.DEFAULT_INPUTS[key]
@@ -289,6 +296,7 @@ def validate(raw: RawWorkbook) -> Assumptions:
     a = Assumptions(inputs=clean, schedule=schedule, parties=parties, tiers=tiers,
                     name=raw.model_name, as_of=raw.saved, streams=streams, costs=costs,
                     missing_sheets=stream_tables.missing_sheets(v), source=raw.path,
+                    sources=v.sources,
                     cells=cells_read(raw, v.input_cells))
     a = investments.attach(raw, a, v)
     a = actuals.attach(raw, a, v)

@@ -126,7 +126,8 @@ def _inputs_sheet(wb: Any, st: Styles, a: Assumptions, addr: InputAddresses) -> 
         _validate_cell(ws, i, 1, i, f)
         ws.write_string(i, 2, f.unit, st("label"))
         ws.write_string(i, 3, f.description, st("label"))
-        ws.write_string(i, 4, f.source, st("note"))
+        ws.write_string(i, 4, a.sources.get((schema.INPUTS_SHEET, f.key, "value"), f.source),
+                        st("note"))
         addr.inputs[f.key] = _abs(schema.INPUTS_SHEET, i, 1)
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 16)
@@ -142,6 +143,9 @@ def _schedule_sheet(wb: Any, st: Styles, a: Assumptions, addr: InputAddresses) -
     for r, row in enumerate(a.schedule, start=1):
         for c, f in enumerate(fields):
             write_value(ws, st, r, c, f, row.get(f.key))
+            note = a.sources.get((schema.SCHEDULE_SHEET, str(r - 1), f.key))
+            if note:
+                ws.write_comment(r, c, note, {"x_scale": 3, "y_scale": 2})
     last = len(a.schedule)
     for c, f in enumerate(fields):
         _validate_cell(ws, 1, c, last, f)
