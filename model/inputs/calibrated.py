@@ -21,7 +21,7 @@ ROW_MONTHS: tuple[dt.date, ...] = (
 
 # One value per row of ROW_MONTHS. The API's path is also each default stream's.
 _API = (0.554, 1.9641, 5.365, 0.7313, 10.0747, 0.4342,  # fitted to the history
-        1.1253, 1.0628, 0.2603, 0.244, 0.9206,  # 2026-2030: fitted to the projections
+        1.1253, 1.0698, 0.2603, 0.244, 0.9206,  # 2026-2030: fitted to the projections
         0.2, 0.15, 0.12, 0.1)  # illustrative fade
 GROWTH: dict[str, tuple[float, ...]] = {
     "api_growth": _API,
