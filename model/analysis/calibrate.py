@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from model.analysis.fitvector import FittedFigures
 from model.analysis.report import money
 from model.analysis.solve import resolve
 from model.core.actuals import Comparison, compare
@@ -165,20 +166,27 @@ def check_fittable(a: Assumptions) -> list[Comparison]:
 
 
 def movers(a: Assumptions, knobs: list[Knob]) -> list[bool]:
-    """For each knob, whether a small move changes any fitted figure."""
-    base = [c.model for c in fitted(compare(run(a)))]
-    out = []
-    for k in knobs:
-        x = k.get(a)
-        step = STEP * max(abs(x), 1.0) if k.scale(a) == "amount" else STEP
-        moved = [c.model for c in fitted(compare(run(k.set(a, x + step))))]
-        out.append(any(abs(m - b) > 1e-12 * max(abs(b), 1.0)  # type: ignore[operator]
-                       for m, b in zip(moved, base, strict=True)))
-    return out
+    """For each knob, whether a small move changes any fitted figure (one vectorised run:
+    the workbook's values, then each knob moved alone)."""
+    import numpy as np
+
+    if not knobs:
+        return []
+    figures = FittedFigures(a, [k.set for k in knobs], [c.actual for c in
+                                                          fitted(compare(run(a)))])
+    x0 = np.array([k.get(a) for k in knobs])
+    steps = np.array([STEP * max(abs(x), 1.0) if k.scale(a) == "amount" else STEP
+                      for k, x in zip(knobs, x0, strict=True)])
+    got = figures.figures(np.vstack([x0, x0 + np.diag(steps)]))
+    changed = np.abs(got[1:] - got[0]) > 1e-12 * np.maximum(np.abs(got[0]), 1.0)
+    return [bool(row.any()) for row in changed]
 
 
 def calibrate(a: Assumptions, knobs: list[Knob], weight: float = WEIGHT) -> Calibration:
-    """Move ``knobs`` to fit the fitted actuals (see the module's docstring)."""
+    """Move ``knobs`` to fit the fitted actuals (see the module's docstring). The solver's
+    evaluations, and the steps of its Jacobian, run as draws of the vectorised engine
+    (``fitvector``); the answer is then computed again by the ordinary engine."""
+    import numpy as np
     from scipy.optimize import least_squares
 
     before = compare(run(a))
@@ -186,24 +194,39 @@ def calibrate(a: Assumptions, knobs: list[Knob], weight: float = WEIGHT) -> Cali
     movers_ = [k.mover(a) for k in knobs]
     lo = [m[1] for m in movers_]
     hi = [m[2] for m in movers_]
-    n_fitted = len(fitted(before))
+    figures = FittedFigures(a, [k.set for k in knobs], [c.actual for c in fitted(before)])
+    n = len(knobs)
 
-    def apply(p: Sequence[float]) -> Assumptions:
+    def settings(moves: np.ndarray) -> np.ndarray:
+        return np.array([[m[0](float(d)) for m, d in zip(movers_, row, strict=True)]
+                         for row in moves])
+
+    def errors(moves: np.ndarray) -> np.ndarray:
+        e = figures.relative_errors(settings(moves))
+        return np.where(np.isfinite(e), e, 1e6)
+
+    def apply(p: np.ndarray) -> Assumptions:
         out = a
         for k, m, d in zip(knobs, movers_, p, strict=True):
             out = k.set(out, m[0](float(d)))
         return out
 
-    def residuals(p: Sequence[float]) -> list[float]:
+    def residuals(p: np.ndarray) -> np.ndarray:  # one run: the ordinary engine is faster
         try:
-            rows = fitted(compare(run(apply(p))))
+            e = [c.variance_pct for c in fitted(compare(run(apply(p))))]
         except (ArithmeticError, ModelValueError, ValueError):
-            return [1e6] * (n_fitted + len(p))
-        return [*(c.variance_pct for c in rows),  # type: ignore[misc]
-                *(weight * float(d) for d in p)]
+            e = [1e6] * len(figures.figures_of)
+        return np.concatenate([np.array(e, dtype=float), weight * p])
 
-    fit = least_squares(residuals, [0.0] * len(knobs), bounds=(lo, hi), method="trf",
-                        xtol=1e-10, ftol=1e-10, gtol=1e-10, max_nfev=100)
+    def jacobian(p: np.ndarray) -> np.ndarray:
+        steps = np.where(p + STEP <= np.array(hi), STEP, -STEP)
+        moves = np.vstack([p, p + np.diag(steps)])
+        e = errors(moves)
+        fit_part = ((e[1:] - e[0]) / steps[:, None]).T
+        return np.vstack([fit_part, weight * np.eye(n)])
+
+    fit = least_squares(residuals, np.zeros(n), jac=jacobian, bounds=(lo, hi), method="trf",
+                        tr_solver="lsmr", xtol=1e-10, ftol=1e-10, gtol=1e-10, max_nfev=200)
     new = apply(fit.x)
     moved = [Moved(k, k.name(a), x, k.get(new)) for k, x in zip(knobs, x0, strict=True)
              if abs(k.get(new) - x) > MOVED * max(abs(x), 1.0)]
