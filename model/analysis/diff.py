@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from model.inputs.reader import RawTable, RawWorkbook
 
 # The column (or columns) whose value identifies a row, per sheet.
-ROW_KEYS: dict[str, str | tuple[str, ...]] = {schema.INPUTS_SHEET: "key", schema.SCHEDULE_SHEET: "from_month",
+ROW_KEYS: dict[str, str | tuple[str, ...]] = {
+            schema.INPUTS_SHEET: "key", schema.SCHEDULE_SHEET: "from_month",
             schema.PARTIES_SHEET: "party", schema.TIERS_SHEET: "tier",
             schema.SCENARIOS_SHEET: "target", schema.STREAMS_SHEET: "stream",
             schema.COSTS_SHEET: "cost", schema.ACTUALS_SHEET: ("line", "period", "measure")}

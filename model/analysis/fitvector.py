@@ -84,13 +84,13 @@ class FittedFigures:
         inputs: list[Any] = list(self.inputs)
         params: list[Any] = list(self.params)
         schedule: list[list[Any]] = [list(col) for col in self.schedule]
-        for j, s in enumerate(self.slots):
+        for j, slots in enumerate(self.slots):
             x = settings[:, j]
-            for i in s.inputs:
+            for i in slots.inputs:
                 inputs[i] = x
-            for i in s.params:
+            for i in slots.params:
                 params[i] = x
-            for f, t in s.schedule:
+            for f, t in slots.schedule:
                 schedule[f][t] = x
         n = self.timeline.n
         rows = [np.empty((n + 1, draws)) for _ in self.compiled.lines]

@@ -10,7 +10,6 @@ import datetime as dt
 
 from model.inputs import schema
 from model.inputs.assumptions import Assumptions, Cost, Investment, Party, Stream, Tier
-from model.inputs.reported import DEFAULT_ACTUALS
 from model.inputs.overrides import (
     OverrideRow,
     Scenarios,
@@ -18,6 +17,7 @@ from model.inputs.overrides import (
     party_target,
     schedule_target,
 )
+from model.inputs.reported import DEFAULT_ACTUALS
 from model.inputs.streams import DEFAULT_COSTS, DEFAULT_SCHEDULE_WITH_STREAMS, DEFAULT_STREAMS
 from model.inputs.uncertain import Distribution
 

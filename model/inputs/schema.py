@@ -53,16 +53,20 @@ INPUTS_COLUMNS = ("key", "value", "unit", "description", "source")
 INPUT_FIELDS: tuple[Field, ...] = (
     Field("start_month", "month", "date",
           "First modelled month. The opening figures describe the month before it",
-          SEED + " (figures 'as of March 2024')", structural=True),
+          "January 2024, so that every reported figure since (the Actuals sheet) compares "
+          "like for like: the seed article's March 2024 figures are its rows",
+          structural=True),
     Field("horizon_months", "months", "months",
           "Number of modelled months, 1 to 1200", ILLUSTRATIVE + " (ten years)",
           lo=1, hi=1200, structural=True),
     Field("api_arr_opening", "usd", "USD",
           "OpenAI API annualized revenue (monthly x 12) in the month before start",
-          SEED + " (about $1B annualized by March 2024)", lo=0),
+          "calibrated (December 2023) to the seed article's about $1B annualized in March "
+          "2024 and the reported history of the Actuals sheet", lo=0),
     Field("azure_arr_opening", "usd", "USD",
           "Azure OpenAI Service annualized revenue in the month before start",
-          SEED + " (about $1B annualized, reached recently)", lo=0),
+          "calibrated (December 2023) to the seed article's about $1B annualized in March "
+          "2024 (the Actuals sheet)", lo=0),
     Field("ptu_customers_opening", "count", "customers",
           "Customers on reserved peak-time capacity (PTU) in the month before start",
           ILLUSTRATIVE + " (not published; about a fifth of Azure OpenAI revenue)", lo=0),
@@ -116,11 +120,13 @@ SCHEDULE_MONTH = Field("from_month", "month", "date",
 SCHEDULE_FIELDS: tuple[Field, ...] = (
     Field("api_growth", "rate", "% a year",
           "Annual growth rate of OpenAI API revenue. A month grows by (1+g)^(1/12)",
-          SEED + " for 2024 (more than 3x in the prior year); " + ILLUSTRATIVE
-          + " decay after", lo=-1),
+          "calibrated to the reported history of the Actuals sheet to March 2026; to 2030 "
+          "following The Information's projections ($100B of revenue in 2028, $125B in "
+          "2029, $200B in 2030); " + ILLUSTRATIVE + " fade after", lo=-1),
     Field("azure_payg_growth", "rate", "% a year",
           "Annual growth rate of Azure OpenAI pay-as-you-go revenue",
-          "calibrated to the seed article's $2B Azure OpenAI ARR twelve months in; "
+          "calibrated with the API's growth (its 20 % share reaches OpenAI's operating "
+          "profit); the seed article's expected $2B a year on is shown on the Actuals sheet; "
           + ILLUSTRATIVE + " from 2026", lo=-1),
     Field("ptu_customer_growth", "rate", "% a year",
           "Annual growth rate of the number of PTU customers", ILLUSTRATIVE, lo=-1),

@@ -94,25 +94,21 @@ def schedule_field(key: str) -> Field | None:
 
 # ---------------------------------------------------------------- defaults
 #
-# OpenAI's whole ARR was about $3.4B in June 2024 (Sam Altman to staff, reported by The
-# Information and Bloomberg), $0.2B of it its share of Azure OpenAI revenue, which the
-# model counts apart (revshare_azure_to_openai): about $3.2B from its own products and the
-# API. The seed article's $1B for the API stays. FutureSearch's split of ChatGPT (June
-# 2024: Plus $1.9B, Enterprise $714M, Team $290M, with the API at only $510M) keeps its
-# proportions and is scaled to the $2.2B left, so the whole company opens at $3.2B.
+# OpenAI's whole ARR was about $3.2B in June 2024 from its own products and the API (Sam
+# Altman to staff, reported by The Information and Bloomberg; plus about $0.2B, its share
+# of Azure OpenAI revenue, which the model counts apart as revshare_azure_to_openai). The
+# split of ChatGPT is FutureSearch's (June 2024: Plus $1.9B, Enterprise $714M, Team $290M).
+# The openings, December 2023's, and the growth are calibrated to the reported history
+# (model/inputs/calibrated.py; the Actuals sheet), keeping those proportions.
 
-CHATGPT_ARR = 3.2e9 - 1e9
-_FUTURESEARCH = {"chatgpt_plus": 1.9e9, "chatgpt_enterprise": 714e6, "chatgpt_team": 290e6}
-_SOURCE = ("FutureSearch estimate, June 2024 ({}; an estimate), scaled with the other ChatGPT "
-           "plans to Sam Altman's $3.2B of own revenue (The Information and Bloomberg, June "
-           "2024, reported) less the seed article's $1B API. pays_revshare: the 20 % is "
-           "reported on OpenAI's whole revenue, as net payments to Microsoft of about $494M "
-           "in 2024 suggest (leaked documents, Nov 2025). Growth and gross margin: "
-           + ILLUSTRATIVE + " (the API's paths)")
-
-
-def _arr(key: str) -> float:
-    return round(CHATGPT_ARR * _FUTURESEARCH[key] / sum(_FUTURESEARCH.values()), -6)
+_SOURCE = ("FutureSearch estimate, June 2024 ({}; an estimate): the proportions between the "
+           "ChatGPT plans. The openings (December 2023) and the growth are calibrated to the "
+           "reported history of the Actuals sheet (Sam Altman's $3.2B of June 2024, $3.7B of "
+           "revenue in 2024, $13.1B in 2025, ...), with the API's path; after March 2026 the "
+           "growth follows The Information's projections for 2028-2030. pays_revshare: the "
+           "20 % is reported on OpenAI's whole revenue, as net payments to Microsoft of about "
+           "$494M in 2024 suggest (leaked documents, Nov 2025). Gross margin: "
+           + ILLUSTRATIVE + " (the API's path)")
 
 
 DEFAULT_STREAMS: tuple[dict[str, object], ...] = (
@@ -130,15 +126,18 @@ DEFAULT_STREAMS: tuple[dict[str, object], ...] = (
 )
 
 DEFAULT_COSTS: tuple[dict[str, object], ...] = (
-    {"cost": "training_compute", "label": "Training compute", "monthly_opening": OPENING["training_compute"],
+    {"cost": "training_compute", "label": "Training compute",
+     "monthly_opening": OPENING["training_compute"],
      "description": "Compute to train new models (the API's and the streams' running "
      "compute is in their gross margins)",
-     "source": "The Information, July 2024 (reported): about $3B projected for 2024; "
-     "growth " + ILLUSTRATIVE},
+     "source": "The Information, July 2024 (reported): about $3B projected for 2024, a twelfth "
+     "of it a month at the opening; growth calibrated to OpenAI's operating loss of $7.8B in "
+     "the first half of 2025 (The Information, Sep 2025), then " + ILLUSTRATIVE},
     {"cost": "staff", "label": "Staff", "monthly_opening": OPENING["staff"],
      "description": "Salaries and other staff costs",
-     "source": "The Information, July 2024 (reported): about $1.5B projected for 2024; "
-     "growth " + ILLUSTRATIVE},
+     "source": "The Information, July 2024 (reported): about $1.5B projected for 2024, a "
+     "twelfth of it a month at the opening; growth calibrated to OpenAI's operating loss of "
+     "$7.8B in the first half of 2025 (The Information, Sep 2025), then " + ILLUSTRATIVE},
 )
 
 def _with_streams_and_costs(i: int, row: dict[str, object]) -> dict[str, object]:

@@ -115,8 +115,8 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout,
                          st("calc", "rate"), top.variance_pct)
         ws.write_formula(ROW_WHERE, 1, f"=INDEX({col_range(C_WHERE)},{match},1)",
                          st("calc"), top.where())
-    for c, text in enumerate(COLUMNS):
-        ws.write_string(ROW_HEADER, c, text, st("header"))
+    for col, text in enumerate(COLUMNS):
+        ws.write_string(ROW_HEADER, col, text, st("header"))
     for i, c in enumerate(comparisons):
         r = FIRST_ROW + i
         a = c.actual

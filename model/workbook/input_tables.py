@@ -10,12 +10,12 @@ from typing import Any
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from model.inputs import schema
-from model.inputs.schema import ACTUALS_SHEET
 from model.inputs.actuals import CONFIDENCE, MEASURES
 from model.inputs.actuals import FIELDS as ACTUAL_FIELDS
 from model.inputs.assumptions import Actual, Assumptions, Investment
 from model.inputs.defaults import DEFAULT_DISTRIBUTIONS
 from model.inputs.overrides import FIXED_COLUMNS, TARGET_HELP, Scenarios, field_of
+from model.inputs.schema import ACTUALS_SHEET
 from model.inputs.uncertain import (
     APPLY_MODES,
     DISTRIBUTION_FIELDS,

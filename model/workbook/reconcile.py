@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from model.core.actuals import compare
 from model.core.engine import constants
 from model.core.lines import CHECKS
-from model.core.actuals import compare
 from model.workbook import actuals_sheet
 from model.workbook.checklist import ACTUALS_CHECK, ROLLUPS, corkscrews, reconciliations
 from model.workbook.rollup import periods, rollup_lines, rollup_rows
