@@ -76,6 +76,7 @@ class Validator:
         self.input_cells: dict[str, str] = {}  # Inputs key -> the cell of its value
         self.party_keys: list[str] = []  # every party key on the Parties sheet
         self.notes: list[str] = []  # for the build summary: what an older workbook lacks
+        self.sources: dict[tuple[str, str, str], str] = {}  # Inputs rows' own sources
 
     def problem(self, sheet: str | None, cell: str | None, expected: str, found: str = "",
                 key: str | None = None) -> None:

@@ -41,10 +41,6 @@ TIER_COLUMNS = tuple(f.key for f in schema.TIER_FIELDS)
 class WorkbookValidator(Validator):
     """The rules of the Inputs, Schedule, Parties and Tiers sheets."""
 
-    def __init__(self, raw: RawWorkbook) -> None:
-        super().__init__(raw)
-        self.sources: dict[tuple[str, str, str], str] = {}  # an Inputs row's own source
-
     def inputs(self) -> dict[str, object]:
         table = self.table(schema.INPUTS_SHEET, ("key", "value"))
         if table is None:
@@ -296,8 +292,7 @@ def validate(raw: RawWorkbook) -> Assumptions:
     a = Assumptions(inputs=clean, schedule=schedule, parties=parties, tiers=tiers,
                     name=raw.model_name, as_of=raw.saved, streams=streams, costs=costs,
                     missing_sheets=stream_tables.missing_sheets(v), source=raw.path,
-                    sources=v.sources,
-                    cells=cells_read(raw, v.input_cells))
+                    cells=cells_read(raw, v.input_cells), sources=v.sources)
     a = investments.attach(raw, a, v)
     a = actuals.attach(raw, a, v)
     table = raw.tables.get(schema.SCENARIOS_SHEET)
