@@ -202,8 +202,8 @@ def test_a_workbook_without_the_sheet_still_builds(tmp_path: Path) -> None:
     assert any("no Actuals sheet" in n for n in a.notes)
     out, _ = build(tmp_path, a)
     wb = openpyxl.load_workbook(out, data_only=True, read_only=True)
-    assert wb["Variances"]["B4"].value == 0
-    assert wb["Variances"]["B5"].value == actuals_sheet.NONE_FITTED
+    assert wb["Variances"]["F4"].value == 0
+    assert wb["Variances"]["F5"].value == actuals_sheet.NONE_FITTED
 
 
 # ---------------------------------------------------------------- the section, live
@@ -212,7 +212,7 @@ def test_the_section_in_the_model(tmp_path: Path) -> None:
     path, r = build(tmp_path)
     wb = openpyxl.load_workbook(path)
     ws = wb["Variances"]
-    rows = {ws.cell(i, 12).value: i for i in range(9, ws.max_row + 1)}
+    rows = {ws.cell(i, 14).value: i for i in range(9, ws.max_row + 1)}
     i = rows["openai_revenue, 2025 total"]
     # January to December 2025 are months 13 to 24: F is month 1 (E the opening column),
     # so columns R (the 18th letter, 6 + 12) to AC (the 29th, 6 + 23) of the Revenue sheet.
@@ -225,18 +225,18 @@ def test_the_section_in_the_model(tmp_path: Path) -> None:
     # December 2024 is month 12: column Q (the 17th letter)
     assert ws.cell(rows["openai_arr, 2024-12 balance"], 6).value == f"=Revenue!$Q${arr}"
     assert ws.cell(rows["openai_arr, 2023-12 balance"], 6).value == "not compared"
-    assert ws["B3"].value.startswith("=Inputs!$B$")
+    assert ws["F3"].value.startswith("=Inputs!$B$")
     dash = wb["Dashboard"]
     links = [c.value for row in dash.iter_rows(max_col=2) for c in row
              if isinstance(c.value, str) and c.value.startswith("=Variances!")]
-    assert links == ["=Variances!$B$5", "=Variances!$B$6"]
+    assert links == ["=Variances!$F$5", "=Variances!$F$6"]
     wb.close()
     cached = openpyxl.load_workbook(path, data_only=True, read_only=True)
     v = cached["Variances"]
-    assert v["B4"].value == 0  # the calibrated default is within its tolerance
+    assert v["F4"].value == 0  # the calibrated default is within its tolerance
     top = actuals_sheet.worst(compare(r))
-    assert top is not None and v["B6"].value == top.where()
-    assert abs(v["B5"].value) < 0.05
+    assert top is not None and v["F6"].value == top.where()
+    assert abs(v["F5"].value) < 0.05
 
 
 def _edit_schedule(a: Assumptions, key: str, month: dt.date, value: float) -> Assumptions:
@@ -274,5 +274,5 @@ def test_an_edited_growth_rate_moves_the_variances_and_trips_the_check(
     assert compared > 60
     beyond = [c.where() for c in compare(expected) if c.beyond]
     assert "openai_revenue, 2025 total" in beyond
-    assert values[("Variances", "B4")] == len(beyond) >= 1
+    assert values[("Variances", "F4")] == len(beyond) >= 1
     assert values[("Dashboard", "B3")] == "CHECKS FAIL"

@@ -26,18 +26,19 @@ if TYPE_CHECKING:
     from model.workbook.styles import Styles
 
 SHEET = "Variances"
-ROW_TOLERANCE, ROW_BEYOND, ROW_WORST, ROW_WHERE = 2, 3, 4, 5  # 0-based, value in column B
+ROW_TOLERANCE, ROW_BEYOND, ROW_WORST, ROW_WHERE = 2, 3, 4, 5  # 0-based, value in column F
 ROW_HEADER = 7
 FIRST_ROW = ROW_HEADER + 1
 NONE_FITTED = "no fitted figure compared"
 COLUMNS = ("line", "period", "measure", "months compared", "reported", "model",
-           "variance", "variance %", "fit (1/0)", "|variance| if fitted",
-           "beyond tolerance (1/0)", "where", "confidence", "source")
+           "variance", "variance %", "fit (1/0)", "|var. %| if fit", "beyond (1/0)", "conf.",
+           "source", "where (for the Dashboard)")
 (C_LINE, C_PERIOD, C_MEASURE, C_MONTHS, C_REPORTED, C_MODEL, C_VAR, C_PCT, C_FIT, C_ABS,
- C_BEYOND, C_WHERE, C_CONF, C_SOURCE) = range(len(COLUMNS))
+ C_BEYOND, C_CONF, C_SOURCE, C_WHERE) = range(len(COLUMNS))
+C_VALUE = C_MODEL  # the column of the values above the table (labels in column A)
 
 
-def cell(row: int, col: int = 1) -> str:
+def cell(row: int, col: int = C_VALUE) -> str:
     """Absolute reference of a cell of this sheet (0-based row and column)."""
     return f"{SHEET}!{xl_rowcol_to_cell(row, col, True, True)}"
 
@@ -85,7 +86,8 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout,
     layout.write_master(ws, st, 0, 4)
     ws.write_string(1, 0, "Each row of the Actuals sheet beside the model's figure for the "
                     "same line, period and measure. Variance = model - reported; % of the "
-                    "reported figure. A period the horizon covers in part is not compared.",
+                    "reported figure. A period the horizon covers in part is not compared. "
+                    "Line, period and measure are structural: rebuild after changing them.",
                     st("note"))
     tol = comparisons[0].tolerance if comparisons else 0.1
     n = len(comparisons)
@@ -96,24 +98,24 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout,
                f"{xl_rowcol_to_cell(last - 1, c, True, True)}"
 
     ws.write_string(ROW_TOLERANCE, 0, "actuals_tolerance (the Inputs sheet)")
-    ws.write_formula(ROW_TOLERANCE, 1, "=" + addr.inputs["actuals_tolerance"],
+    ws.write_formula(ROW_TOLERANCE, C_VALUE, "=" + addr.inputs["actuals_tolerance"],
                      st("link", "rate"), tol)
     ws.write_string(ROW_BEYOND, 0, "Fitted figures further off than the tolerance (0 = fine)")
-    ws.write_formula(ROW_BEYOND, 1, f"=SUM({col_range(C_BEYOND)})", st("check", "int"),
+    ws.write_formula(ROW_BEYOND, C_VALUE, f"=SUM({col_range(C_BEYOND)})", st("check", "int"),
                      beyond_count(comparisons))
-    ws.conditional_format(ROW_BEYOND, 1, ROW_BEYOND, 1, {
+    ws.conditional_format(ROW_BEYOND, C_VALUE, ROW_BEYOND, C_VALUE, {
         "type": "cell", "criteria": ">", "value": 0, "format": st("bad")})
     top = worst(comparisons)
     ws.write_string(ROW_WORST, 0, "Worst variance of a fitted figure")
     ws.write_string(ROW_WHERE, 0, "... where")
     if top is None:
-        ws.write_string(ROW_WORST, 1, NONE_FITTED, st("note"))
-        ws.write_string(ROW_WHERE, 1, NONE_FITTED, st("note"))
+        ws.write_string(ROW_WORST, C_VALUE, NONE_FITTED, st("note"))
+        ws.write_string(ROW_WHERE, C_VALUE, NONE_FITTED, st("note"))
     else:
         match = f"MATCH(MAX({col_range(C_ABS)}),{col_range(C_ABS)},0)"
-        ws.write_formula(ROW_WORST, 1, f"=INDEX({col_range(C_PCT)},{match},1)",
+        ws.write_formula(ROW_WORST, C_VALUE, f"=INDEX({col_range(C_PCT)},{match},1)",
                          st("calc", "rate"), top.variance_pct)
-        ws.write_formula(ROW_WHERE, 1, f"=INDEX({col_range(C_WHERE)},{match},1)",
+        ws.write_formula(ROW_WHERE, C_VALUE, f"=INDEX({col_range(C_WHERE)},{match},1)",
                          st("calc"), top.where())
     for col, text in enumerate(COLUMNS):
         ws.write_string(ROW_HEADER, col, text, st("header"))
@@ -152,13 +154,10 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout,
         ws.conditional_format(FIRST_ROW, C_BEYOND, last - 1, C_BEYOND, {
             "type": "cell", "criteria": ">", "value": 0, "format": st("bad")})
     ws.freeze_panes(FIRST_ROW, 1)
-    ws.set_column(0, 0, 46)
-    ws.set_column(1, 2, 12)
-    ws.set_column(3, 3, 22)
-    ws.set_column(4, 6, 12)
-    ws.set_column(7, 10, 10)
-    ws.set_column(11, 11, 34)
-    ws.set_column(12, 12, 6)
-    ws.set_column(13, 13, 60)
-    ws.print_area(0, 0, last - 1, C_SOURCE)
+    for col, width in ((C_LINE, 24), (C_PERIOD, 8), (C_MEASURE, 10), (C_MONTHS, 24),
+                       (C_REPORTED, 11), (C_MODEL, 11), (C_VAR, 10), (C_PCT, 9), (C_FIT, 7),
+                       (C_ABS, 11), (C_BEYOND, 10), (C_CONF, 5), (C_SOURCE, 60),
+                       (C_WHERE, 34)):
+        ws.set_column(col, col, width)
+    ws.print_area(0, 0, last - 1, C_SOURCE)  # the last column only feeds the Dashboard
     ws.repeat_rows(ROW_HEADER)

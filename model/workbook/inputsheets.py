@@ -152,7 +152,7 @@ def _schedule_sheet(wb: Any, st: Styles, a: Assumptions, addr: InputAddresses) -
         addr.schedule_columns[f.key] = xl_col_to_name(c)
     addr.schedule_first_row, addr.schedule_last_row = 2, last + 1
     ws.set_column(0, 0, 12)
-    ws.set_column(1, len(fields) - 1, 14)
+    ws.set_column(1, len(fields) - 1, 11)  # the default Schedule prints one page wide
 
 
 def _parties_sheet(wb: Any, st: Styles, a: Assumptions, addr: InputAddresses) -> None:

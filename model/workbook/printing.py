@@ -147,7 +147,15 @@ def print_in_blocks(ws: Any, cols: Columns, blocks: list[tuple[int, int]], last_
 
     ``blocks`` are (first, last) period indexes, 0 being ``cols.first_period``."""
     widest = max(last - first + 1 for first, last in blocks)
-    ws.set_print_scale(scale_for(cols, widest, last_row + 1 if one_page_tall else None))
+    scale = scale_for(cols, widest, last_row + 1 if one_page_tall else None)
+    # A page fewer down each block when it stays readable (a year of the Waterfall prints
+    # on two pages, not three, whether the horizon starts in January or in April).
+    tall, usable = (last_row + 1) * ROW_PT, 0.9 * PRINT_HEIGHT_PT  # room for the headers
+    pages = math.ceil(tall * scale / 100 / usable)
+    if pages > 1 and not one_page_tall:
+        fewer = int(100 * usable * (pages - 1) / tall)
+        scale = fewer if fewer >= MIN_SCALE else scale
+    ws.set_print_scale(scale)
     last_label = cols.first_label + len(cols.label_widths) - 1
     ws.repeat_columns(cols.first_label, last_label)
     ws.repeat_rows(*header_rows)

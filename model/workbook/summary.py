@@ -80,18 +80,20 @@ def headline_rows(results: Results, layout: Layout) -> list[tuple[str, str, str,
 
 
 def _worst_variance(ws: Any, st: Styles, results: Results, r: int) -> int:
-    """The worst variance of a fitted reported figure, and where (the Variances sheet)."""
+    """The worst variance of a fitted reported figure, and where, on one row: the label
+    names the figure (live, from the Variances sheet), column B the variance."""
     top = actuals_sheet.worst(compare(results))
-    ws.write_string(r, 0, "Worst variance of a fitted reported figure (Variances sheet)")
-    ws.write_string(r + 1, 0, "... where")
+    label = "Worst variance of a fitted reported figure (Variances sheet)"
     if top is None:
-        for i in (0, 1):
-            ws.write_string(r + i, 1, actuals_sheet.NONE_FITTED, st("note"))
+        ws.write_string(r, 0, label)
+        ws.write_string(r, 1, actuals_sheet.NONE_FITTED, st("note"))
     else:
+        ws.write_formula(r, 0, f'="Worst variance of a fitted figure: "&'
+                         f'{actuals_sheet.WHERE_CELL}', None,
+                         f"Worst variance of a fitted figure: {top.where()}")
         ws.write_formula(r, 1, "=" + actuals_sheet.WORST_CELL, st("link", "rate"),
                          top.variance_pct)
-        ws.write_formula(r + 1, 1, "=" + actuals_sheet.WHERE_CELL, st("link"), top.where())
-    return r + 2
+    return r + 1
 
 
 def _month_value(month: dt.date | None) -> object:
@@ -129,8 +131,9 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
         ws.write_formula(r, 1, f, st("link", kind), v)  # type: ignore[arg-type]
         ws.write_string(r, 2, {"date": "", "usd": "USD"}[kind])
         r += 1
+    # In place of the blank row before the next section (the Dashboard's first page is
+    # full): the worst variance of a fitted reported figure.
     r = _worst_variance(ws, st, results, r)
-    r += 1
     ws.write_string(r, 0, "Totals over the horizon", st("section"))
     ws.write_string(r, 1, "", st("section"))
     ws.write_string(r, 2, "", st("section"))

@@ -44,7 +44,14 @@ from model.workbook.layout import (
     Layout,
     plan_layout,
 )
-from model.workbook.printing import Columns, page_setup, print_in_blocks, year_blocks
+from model.workbook.printing import (
+    MIN_SCALE,
+    Columns,
+    one_page_wide_scale,
+    page_setup,
+    print_in_blocks,
+    year_blocks,
+)
 from model.workbook.render import XlRender, finite
 from model.workbook.rollup import write_rollup
 from model.workbook.scenario_sheet import ScenarioAddresses
@@ -142,7 +149,9 @@ class ModelWriter:
         col = max(12, (ws.dim_colmax or 0) + 2)
         last = ws.dim_colmax or 0
         ws.print_area(0, 0, max(ws.dim_rowmax or 0, 1), last)  # not the check
-        if last >= 12:  # a wide table (the Schedule with streams): two pages, keys repeated
+        # a table too wide for one readable page (a Schedule with many streams): two pages
+        # wide, the keys repeated
+        if last >= 12 and one_page_wide_scale(ws) < MIN_SCALE:
             ws.repeat_columns(0, 0)
             ws.fit_to_pages(2, 0)
         self.layout.write_master(ws, st, 0, col)
@@ -168,6 +177,7 @@ class ModelWriter:
         last_row = max(r for sheet, r in self.layout.rows.values() if sheet == name) - 1
         if name == CHECKS:  # on paper, each check's count of failing months: one page
             ws.print_area(0, COL_LABEL, last_row, COL_TOTAL)
+            ws.fit_to_pages(1, 1)
         else:
             print_in_blocks(ws, Columns(COL_LABEL, (46, 6, 12), COL_OPENING, 9),
                             year_blocks(years), last_row, (ROW_HEADER, ROW_PERIOD))
