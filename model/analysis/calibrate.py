@@ -2,15 +2,17 @@
 figures of the Actuals sheet.
 
 The residuals are each fitted figure's relative error, (model - reported) / |reported|,
-and one per moved input, ``weight`` x its move (relative for an amount, in rate points
-for a rate), so the fit is regularised toward the workbook's own values: with more
-inputs than figures the answer is still one, the smallest move that fits. The solver is
-``scipy.optimize.least_squares`` (trust-region reflective, within each input's bounds).
+and one per moved input, ``weight`` x its move (the log of the ratio for an amount or for
+1 + a growth rate, the move itself for any other rate), so the fit is regularised toward
+the workbook's own values: with more inputs than figures the answer is still one, the
+smallest move that fits. The solver is ``scipy.optimize.least_squares`` (trust-region
+reflective, within each input's bounds); its Jacobian is one vectorised run of the model
+(``fitvector``).
 
 By default the inputs moved are the opening ARRs (the API's, Azure OpenAI's and each
-stream's) and the Schedule growth rates of the API, Azure OpenAI
-pay-as-you-go, each stream and each cost, one rate per Schedule row; a Schedule row
-that starts after the last fitted month cannot move a fitted figure and is left alone.
+stream's) and the Schedule growth rates of the API, Azure OpenAI pay-as-you-go, each
+stream and each cost, one rate per Schedule row; a Schedule row that starts after the
+last fitted month cannot move a fitted figure and is left alone.
 """
 
 from __future__ import annotations
