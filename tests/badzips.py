@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import io
 import random
+import re
 import struct
 import zipfile
 import zlib
@@ -121,7 +122,8 @@ def duplicate(name: str, copy_name: str) -> bytes:
     """A second copy of a part, with another number in it: zipfile takes the last copy,
     Excel the first."""
     parts = members(template_bytes())
-    second = parts[name].replace(b"<v>1000000000</v>", b"<v>9000000000</v>", 1)
+    # the first amount of six digits or more (an opening ARR) with a 9 in front
+    second = re.sub(rb"<v>(\d{6,})</v>", rb"<v>9\1</v>", parts[name], count=1)
     assert second != parts[name]
     entries = [(n, *_deflate(d)) for n, d in parts.items()]
     return raw_zip([*entries, (copy_name, *_deflate(second))])

@@ -204,6 +204,7 @@ def test_a_workbook_without_the_sheet_still_builds(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(out, data_only=True, read_only=True)
     assert wb["Variances"]["F4"].value == 0
     assert wb["Variances"]["F5"].value == actuals_sheet.NONE_FITTED
+    assert wb["Variances"]["G5"].value == actuals_sheet.NONE_FITTED
 
 
 # ---------------------------------------------------------------- the section, live
@@ -212,7 +213,7 @@ def test_the_section_in_the_model(tmp_path: Path) -> None:
     path, r = build(tmp_path)
     wb = openpyxl.load_workbook(path)
     ws = wb["Variances"]
-    rows = {ws.cell(i, 14).value: i for i in range(9, ws.max_row + 1)}
+    rows = {ws.cell(i, 14).value: i for i in range(7, ws.max_row + 1)}
     i = rows["openai_revenue, 2025 total"]
     # January to December 2025 are months 13 to 24: F is month 1 (E the opening column),
     # so columns R (the 18th letter, 6 + 12) to AC (the 29th, 6 + 23) of the Revenue sheet.
@@ -220,22 +221,23 @@ def test_the_section_in_the_model(tmp_path: Path) -> None:
     n, arr = keys["openai_revenue"], keys["openai_arr"]
     assert ws.cell(i, 4).value == "Jan 2025 to Dec 2025"
     assert ws.cell(i, 6).value == f"=SUM(Revenue!$R${n}:$AC${n})"
-    assert ws.cell(i, 5).value == f"=Actuals!$D${i - 7}"  # Variances row 9 is Actuals row 2
-    assert wb["Actuals"].cell(i - 7, 2).value == "2025"
+    assert ws.cell(i, 5).value == f"=Actuals!$D${i - 5}"  # Variances row 7 is Actuals row 2
+    assert wb["Actuals"].cell(i - 5, 2).value == "2025"
     # December 2024 is month 12: column Q (the 17th letter)
     assert ws.cell(rows["openai_arr, 2024-12 balance"], 6).value == f"=Revenue!$Q${arr}"
     assert ws.cell(rows["openai_arr, 2023-12 balance"], 6).value == "not compared"
     assert ws["F3"].value.startswith("=Inputs!$B$")
     dash = wb["Dashboard"]
     links = [c.value for row in dash.iter_rows(max_col=2) for c in row
-             if isinstance(c.value, str) and c.value.startswith("=Variances!")]
-    assert links == ["=Variances!$F$5", "=Variances!$F$6"]
+             if isinstance(c.value, str) and "Variances!" in c.value]
+    assert links == ['="Worst variance of a fitted figure: "&Variances!$G$5',
+                     "=Variances!$F$5"]
     wb.close()
     cached = openpyxl.load_workbook(path, data_only=True, read_only=True)
     v = cached["Variances"]
     assert v["F4"].value == 0  # the calibrated default is within its tolerance
     top = actuals_sheet.worst(compare(r))
-    assert top is not None and v["F6"].value == top.where()
+    assert top is not None and v["G5"].value == top.where()
     assert abs(v["F5"].value) < 0.05
 
 

@@ -26,8 +26,10 @@ if TYPE_CHECKING:
     from model.workbook.styles import Styles
 
 SHEET = "Variances"
-ROW_TOLERANCE, ROW_BEYOND, ROW_WORST, ROW_WHERE = 2, 3, 4, 5  # 0-based, value in column F
-ROW_HEADER = 7
+# 0-based rows, the values in column F (and where the worst is, beside it). The column
+# headers sit in the first six rows, which is how `finmodel audit` tells columns apart.
+ROW_TOLERANCE, ROW_BEYOND, ROW_WORST = 2, 3, 4
+ROW_HEADER = 5
 FIRST_ROW = ROW_HEADER + 1
 NONE_FITTED = "no fitted figure compared"
 COLUMNS = ("line", "period", "measure", "months compared", "reported", "model",
@@ -45,7 +47,7 @@ def cell(row: int, col: int = C_VALUE) -> str:
 
 BEYOND_CELL = cell(ROW_BEYOND)
 WORST_CELL = cell(ROW_WORST)
-WHERE_CELL = cell(ROW_WHERE)
+WHERE_CELL = cell(ROW_WORST, C_VAR)
 
 
 def _input_cell(i: int, key: str) -> str:
@@ -106,16 +108,15 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout,
     ws.conditional_format(ROW_BEYOND, C_VALUE, ROW_BEYOND, C_VALUE, {
         "type": "cell", "criteria": ">", "value": 0, "format": st("bad")})
     top = worst(comparisons)
-    ws.write_string(ROW_WORST, 0, "Worst variance of a fitted figure")
-    ws.write_string(ROW_WHERE, 0, "... where")
+    ws.write_string(ROW_WORST, 0, "Worst variance of a fitted figure, and where")
     if top is None:
         ws.write_string(ROW_WORST, C_VALUE, NONE_FITTED, st("note"))
-        ws.write_string(ROW_WHERE, C_VALUE, NONE_FITTED, st("note"))
+        ws.write_string(ROW_WORST, C_VAR, NONE_FITTED, st("note"))
     else:
         match = f"MATCH(MAX({col_range(C_ABS)}),{col_range(C_ABS)},0)"
         ws.write_formula(ROW_WORST, C_VALUE, f"=INDEX({col_range(C_PCT)},{match},1)",
                          st("calc", "rate"), top.variance_pct)
-        ws.write_formula(ROW_WHERE, C_VALUE, f"=INDEX({col_range(C_WHERE)},{match},1)",
+        ws.write_formula(ROW_WORST, C_VAR, f"=INDEX({col_range(C_WHERE)},{match},1)",
                          st("calc"), top.where())
     for col, text in enumerate(COLUMNS):
         ws.write_string(ROW_HEADER, col, text, st("header"))
