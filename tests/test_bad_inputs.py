@@ -1,20 +1,28 @@
-"""Every bad input of the corpus gets a clear answer from the real command line.
+"""Every bad input of the corpus gets a clear answer from the command line.
 
 For each case of ``tests/badinputs.py`` and ``tests/badzips.py``: exit code 2; a message
 that names the file, the sheet and the cell (where there is one) and says what was
 expected; no traceback; the earlier output at the target path byte-for-byte intact and
 nothing else written beside it. Refusing a hostile file, and reading a file at every
 parsing limit at once, is measured: CPU time and peak memory.
+
+The everyday run takes the whole corpus through the command line's ``main()`` in this
+process (a whole process costs about 0.1 s of interpreter and imports a case), and one
+case of each class of failure through the real command line in a whole process; the
+whole corpus as whole processes, and most of the hostile files' measurements (two
+processes each), are marked slow.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
 import os
 import subprocess
 import sys
+import traceback
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -67,30 +75,70 @@ def _snapshot(path: Path) -> bytes | None:
     return path.read_bytes() if path.is_file() else None
 
 
-def _run(case: BadInput, folder: Path) -> Run:
+def _run(case: BadInput, folder: Path, whole_process: bool) -> Run:
     folder.mkdir()
     bad = case.make(folder)
     out = folder / OUT_NAME
     out.write_bytes(EARLIER_OUTPUT)
     before = {p.name for p in folder.iterdir()}
     input_before = _snapshot(bad)
-    r = subprocess.run([sys.executable, "-m", "model", "build", str(bad), "-o", str(out)],
-                       capture_output=True, text=True, env=ENV, cwd=folder, timeout=120)
-    return Run(bad, r.returncode, r.stdout, r.stderr, out.read_bytes(), before,
+    args = ["build", str(bad), "-o", str(out)]
+    if whole_process:
+        r = subprocess.run([sys.executable, "-m", "model", *args],
+                           capture_output=True, text=True, env=ENV, cwd=folder, timeout=120)
+        code, stdout, stderr = r.returncode, r.stdout, r.stderr
+    else:
+        stdout_buf, stderr_buf = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(stdout_buf), contextlib.redirect_stderr(stderr_buf):
+            try:
+                code = main(args)
+            except BaseException:  # noqa: BLE001 - an escaping exception is a failure to show
+                code, _ = -1, stderr_buf.write(traceback.format_exc())
+        stdout, stderr = stdout_buf.getvalue(), stderr_buf.getvalue()
+    return Run(bad, code, stdout, stderr, out.read_bytes(), before,
                {p.name for p in folder.iterdir()}, input_before, _snapshot(bad))
 
 
 @pytest.fixture(scope="module")
-def runs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-         ) -> dict[str, Run]:
-    """The command line run on every selected case, a few at a time."""
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    """``main()`` run in this process on every case of the corpus, one after another."""
+    base = tmp_path_factory.mktemp("bad")
+    return {c.id: _run(c, base / c.id, whole_process=False) for c in ALL}
+
+
+# One case of each class of failure, through a whole process in the everyday run: what
+# happens between the interpreter and main() (the exit code, stderr, no traceback, no file
+# left) is the same within a class. The whole corpus as whole processes is marked slow.
+ONE_PER_CLASS = {
+    "not_a_zip": "not a workbook at all",
+    "input_missing": "no file at the path",
+    "zip_bomb": "a hostile container, refused before any XML is parsed",
+    "zip_overlapping_parts": "a zip whose directory lies",
+    "entity_bomb_in_sheet": "an XML attack",
+    "million_shared_strings": "a part over its parsing limit",
+    "missing_sheet": "a missing sheet, key or column",
+    "text_in_number": "a wrong type in a cell",
+    "negative": "a number out of range",
+    "tier_shares_not_summing_to_one": "a rule between cells",
+    "stream_key_is_a_party": "streams and costs",
+    "growth_compounding_past_1e300": "found only by running the model",
+    "growth_compounding_in_a_scenario": "found only by running a scenario",
+}
+assert set(ONE_PER_CLASS) <= {c.id for c in ALL}, "every class names a case of the corpus"
+
+
+@pytest.fixture(scope="module")
+def process_runs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+                 ) -> dict[str, Run]:
+    """The real command line, in a whole process, on every selected case, a few at a time."""
     selected = {item.callspec.params["case"].id: item.callspec.params["case"]
                 for item in request.session.items
-                if getattr(item, "originalname", "") == "test_bad_input_gets_a_clear_answer"
-                } or {c.id: c for c in ALL}
-    base = tmp_path_factory.mktemp("bad")
+                if getattr(item, "originalname", "") == "test_a_whole_process_gives_it_too"
+                } or {c.id: c for c in ALL if c.id in ONE_PER_CLASS}
+    base = tmp_path_factory.mktemp("bad_processes")
     with ThreadPoolExecutor(4) as pool:
-        done = pool.map(lambda c: (c.id, _run(c, base / c.id)), selected.values())
+        done = pool.map(lambda c: (c.id, _run(c, base / c.id, whole_process=True)),
+                        selected.values())
         return dict(done)
 
 
@@ -110,9 +158,20 @@ def _expected(line: str) -> str:
 
 @pytest.mark.parametrize("case", ALL, ids=[c.id for c in ALL])
 def test_bad_input_gets_a_clear_answer(case: BadInput, runs: dict[str, Run]) -> None:
-    r = runs[case.id]
-    _tally["cases run"] += 1
-    _tally[f"exit {r.code}"] += 1
+    _tally["cases run in-process"] += 1
+    _tally[f"exit {runs[case.id].code}"] += 1
+    _assert_clear_answer(case, runs[case.id])
+
+
+@pytest.mark.parametrize("case", [
+    pytest.param(c, id=c.id, marks=() if c.id in ONE_PER_CLASS else pytest.mark.slow)
+    for c in ALL])
+def test_a_whole_process_gives_it_too(case: BadInput, process_runs: dict[str, Run]) -> None:
+    _tally["cases run as whole processes"] += 1
+    _assert_clear_answer(case, process_runs[case.id])
+
+
+def _assert_clear_answer(case: BadInput, r: Run) -> None:
     assert r.code == 2, r.stderr
     assert "Traceback" not in r.stderr + r.stdout
     prefix = f"{r.bad}: {_where(case)}"
