@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 
 from model.core.engine import run
 from model.core.results import Results
@@ -68,3 +70,9 @@ def row_values(path: Path, sheet: str, data_only: bool = True) -> dict[str, list
         return out
     finally:
         wb.close()
+
+
+def slow_after_the_first(values: Sequence[Any]) -> list[Any]:
+    """Parameters for ``parametrize``: the first in the everyday run, the rest marked slow
+    (e.g. the default scenario everyday, every scenario in the full run)."""
+    return [values[0], *(pytest.param(v, marks=pytest.mark.slow) for v in values[1:])]

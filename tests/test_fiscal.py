@@ -85,6 +85,7 @@ def test_fiscal_year_end_in_december_is_the_calendar_year(tmp_path: Path) -> Non
         [(f, t) for _, f, t in periods(r, "Annual")]
 
 
+@pytest.mark.slow
 def test_changing_the_fiscal_year_end_in_excel_fails_the_checks(tmp_path: Path,
                                                                 libreoffice: None) -> None:
     """The month is structural (it shapes the Fiscal columns): changed in the model

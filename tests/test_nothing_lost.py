@@ -94,6 +94,7 @@ def test_killed_while_writing_leaves_the_earlier_output(sig: signal.Signals, sou
         assert all(name.startswith(".model.xlsx.") for name in _temp_files(tmp_path))
 
 
+@pytest.mark.slow
 def test_killed_at_random_moments_leaves_old_or_new_never_half(source: Path,
                                                                tmp_path: Path) -> None:
     """The real command line, killed at random moments across a whole run: the target
