@@ -3,6 +3,7 @@ table, and every test file the table names exists and holds tests."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -39,3 +40,25 @@ def test_every_test_file_named_exists_and_holds_tests() -> None:
             assert path.is_file(), f"{module}: tests/{name} does not exist"
             assert re.search(r"^def test_", path.read_text(), re.M), \
                 f"{module}: tests/{name} holds no test"
+
+
+def _has_everyday_tests(path: Path) -> bool:
+    """A test function without ``@pytest.mark.slow``, in a module not marked slow as a
+    whole (a parametrized test with some slow parameters still counts: its first ones run)."""
+    tree = ast.parse(path.read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "pytestmark" for t in node.targets) \
+                and "slow" in ast.unparse(node.value):
+            return False
+    return any(isinstance(node, ast.FunctionDef) and node.name.startswith("test_")
+               and not any(ast.unparse(d).endswith("mark.slow") for d in node.decorator_list)
+               for node in tree.body)
+
+
+def test_the_everyday_run_touches_every_module() -> None:
+    """Each module has a test file with tests that are not all slow, so that
+    `python -m pytest` (which leaves the slow ones out) still runs some of its tests."""
+    lacking = [module for module, files in _table().items()
+               if not any(_has_everyday_tests(TESTS / f) for f in files)]
+    assert not lacking, f"only slow tests name these modules in tests/README.md: {lacking}"
