@@ -8,10 +8,8 @@ formula what Python computes for it (taken from model.compute, not from the audi
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -23,14 +21,13 @@ from lo_edit import edit_in_libreoffice
 import model
 from model import default_template
 from model.cli import main
+from tests.helpers import run_main
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def audit(path: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "model", "audit", str(path)],
-                          capture_output=True, text=True, env=env, timeout=300)
+    return run_main("audit", str(path))  # in-process: tests/test_cli.py runs whole processes
 
 
 @pytest.fixture(scope="module")
@@ -221,6 +218,7 @@ def test_protection_removed(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- through LibreOffice
 
 
+@pytest.mark.slow
 def test_edited_and_recalculated_in_libreoffice_is_intact(
         libreoffice: None, built: Path, tmp_path: Path) -> None:
     """An input changed in a real spreadsheet program, which recalculates: the model is
@@ -234,6 +232,7 @@ def test_edited_and_recalculated_in_libreoffice_is_intact(
     assert "Build-time results out of date" in r.stdout  # Comparison, Analysis grid
 
 
+@pytest.mark.slow
 def test_a_row_inserted_in_libreoffice_is_one_finding(
         libreoffice: None, built: Path, tmp_path: Path) -> None:
     """LibreOffice moves every reference to the rows below; the audit follows them, so

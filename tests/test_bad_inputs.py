@@ -184,6 +184,7 @@ def _assert_clear_answer(case: BadInput, r: Run) -> None:
     assert r.input_after == r.input_before, "the input was changed"
 
 
+@pytest.mark.slow
 def test_no_output_file_appears_and_no_exception_escapes(runs: dict[str, Run], tmp_path: Path,
                                                         capsys: pytest.CaptureFixture[str]
                                                         ) -> None:
