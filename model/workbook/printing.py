@@ -142,12 +142,16 @@ def scale_for(cols: Columns, widest: int, rows: int | None = None) -> int:
 
 
 def print_in_blocks(ws: Any, cols: Columns, blocks: list[tuple[int, int]], last_row: int,
-                    header_rows: tuple[int, int], one_page_tall: bool = False) -> None:
+                    header_rows: tuple[int, int], one_page_tall: bool = False,
+                    hidden_rows: int = 0) -> None:
     """Print ``ws`` one block of period columns a page wide, the labels repeated.
 
-    ``blocks`` are (first, last) period indexes, 0 being ``cols.first_period``."""
+    ``blocks`` are (first, last) period indexes, 0 being ``cols.first_period``; with
+    ``one_page_tall``, the ``last_row + 1 - hidden_rows`` rows that print fit one page
+    tall when that stays readable."""
     widest = max(last - first + 1 for first, last in blocks)
-    ws.set_print_scale(scale_for(cols, widest, last_row + 1 if one_page_tall else None))
+    printed = last_row + 1 - hidden_rows
+    ws.set_print_scale(scale_for(cols, widest, printed if one_page_tall else None))
     last_label = cols.first_label + len(cols.label_widths) - 1
     ws.repeat_columns(cols.first_label, last_label)
     ws.repeat_rows(*header_rows)

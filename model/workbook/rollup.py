@@ -25,7 +25,7 @@ from model.workbook.printing import (
     scale_for,
     year_blocks,
 )
-from model.workbook.styles import Styles
+from model.workbook.styles import Styles, unit
 
 if TYPE_CHECKING:
     from model.core.results import Results
@@ -128,7 +128,7 @@ def write_rollup(ws: Any, st: Styles, results: Results, layout: Layout, grouping
              else f"{grouping} totals and balances")
     ws.write_string(0, 1, title, st("title"))
     layout.write_master(ws, st)
-    ws.write_string(0, FIRST_COL, "USD cells hold dollars, shown in $M by the number format",
+    ws.write_string(0, FIRST_COL, "Amounts are in dollars, shown as the unit column says",
                     st("note"))
     for col, text in enumerate(("key", "line", "unit", "total")):
         ws.write_string(1, col, text, st("header"))
@@ -183,7 +183,7 @@ def _rollup_row(ws: Any, st: Styles, results: Results, layout: Layout, ln: Line,
     sheet, row = layout.rows[ln.key]
     ws.write_string(r, 0, ln.key)
     ws.write_string(r, 1, ln.label)
-    ws.write_string(r, 2, ln.unit)
+    ws.write_string(r, 2, unit(ln.fmt))
     fmt = st("calc", ln.fmt)
     for i, (_, first, last) in enumerate(groups):
         if is_flow:

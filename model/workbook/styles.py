@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-# Number formats by kind. Amounts show in $M with negatives in parentheses.
+# Number formats by kind. Amounts show in $M with negatives in parentheses; a small
+# amount (a fee a month) in $K.
 NUMBER_FORMATS = {
     "usd": '#,##0.0,,;(#,##0.0,,);"-"',
+    "usd_k": '#,##0.0,;(#,##0.0,);"-"',
     "usd_full": '#,##0;(#,##0);"-"',
     "rate": '0.0%;(0.0%);"-"',
+    "rate_zero": "0.0%;(0.0%);0.0%",  # a rate whose 0 means something (an IRR of 0)
     "count": '#,##0.0;(#,##0.0);"-"',
     "date": "mmm yyyy",
     "day": "yyyy-mm-dd",
@@ -26,6 +29,21 @@ NUMBER_FORMATS = {
     "text": "@",
     "bool": "General",  # a custom TRUE/FALSE format makes LibreOffice save the cell as 1
 }
+
+# What the reader sees in a cell of each number format: the unit column says this, so the
+# unit is defined once, by the format (a USD amount formatted in $M is "$M", not "USD").
+UNITS = {
+    "usd": "$M", "usd_k": "$K", "usd_full": "$", "rate": "%", "rate_zero": "%",
+    "count": "#", "date": "", "day": "", "day_or_blank": "", "months": "months",
+    "flag": "1/0", "int": "#", "factor": "x", "multiple": "x", "year": "", "text": "",
+    "bool": "TRUE/FALSE",
+}
+
+
+def unit(kind: str) -> str:
+    """The unit a reader sees in a cell of number format ``kind`` ("$M", "%"...)."""
+    return UNITS[kind]
+
 
 BLUE = "#0000FF"
 INPUT_FILL = "#FFF2CC"

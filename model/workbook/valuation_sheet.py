@@ -128,8 +128,8 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContex
             "multiple", v.moic)
         flows, dates = _flow_range(pl, layout, p.key)
         row(f"irr_{p.key}", f"{p.label}: IRR (annual, XIRR)", "% a year",
-            f'=IF({rec}>0,IFERROR(XIRR({flows},{dates}),"{NO_IRR}"),"{NO_RECEIPTS}")',
-            "calc", "rate", v.irr)
+            f'=IF({rec}>0,IFERROR(ROUND(XIRR({flows},{dates}),12),"{NO_IRR}"),'
+            f'"{NO_RECEIPTS}")', "calc", "rate_zero", _no_minus_zero(v.irr))
     _write_sources(ws, st, results, layout, pl)
     _write_flows(ws, st, results, layout, pl)
     ws.set_column(0, 0, 30, st("key"))
@@ -222,7 +222,13 @@ def _write_flows(ws: Any, st: Styles, results: Results, layout: Layout, pl: Plan
                              st("link", "usd"), dist[t - 1])
 
 
-_UNITS = {"usd": "$M", "multiple": "x", "rate": "% a year"}
+_UNITS = {"usd": "$M", "multiple": "x", "rate_zero": "% a year"}
+
+
+def _no_minus_zero(irr: object) -> object:
+    """The IRR as the cell's ROUND(..., 12) gives it: capital returned exactly is an IRR of
+    0, not -2e-17 printed "(0.0%)"."""
+    return round(irr, 12) + 0.0 if isinstance(irr, float) else irr
 
 
 def write_dashboard(ws: Any, st: Styles, results: Results, r: int, c: int) -> int:
@@ -251,10 +257,10 @@ def write_dashboard(ws: Any, st: Styles, results: Results, r: int, c: int) -> in
                       ("moic", "multiple on invested capital", v.moic),
                       ("irr", "IRR", v.irr)]
         for k, text, value in items:
-            kind = {"moic": "multiple", "irr": "rate"}.get(k, "usd")
+            kind = {"moic": "multiple", "irr": "rate_zero"}.get(k, "usd")
             ws.write_string(r, c, f"{p.label}: {text}")
             ws.write_formula(r, c + 1, "=" + pl.ref(f"{k}_{p.key}"), st("link", kind),
-                             value)  # type: ignore[arg-type]
+                             _no_minus_zero(value))  # type: ignore[arg-type]
             ws.write_string(r, c + 2, _UNITS[kind])
             r += 1
     r += 1
