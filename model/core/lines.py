@@ -219,7 +219,7 @@ MICROSOFT_SOURCES = (
 
 def microsoft() -> Section:
     return _section(
-        WATERFALL, "Microsoft's total take",
+        WATERFALL, "Microsoft's take from all sources",
         _flow("microsoft_azure_margin", MICROSOFT_SOURCES[0][1],
               Ref("azure_gross_profit") - Ref("revshare_azure_to_openai")),
         _flow("microsoft_total_take", "Microsoft's total take",
@@ -246,8 +246,7 @@ def checks(a: Assumptions) -> Section:
              total=True),
     ]
     lines.append(Line(
-        "check_structure", "start_month, horizon_months and fiscal_year_end_month as built "
-        "(else run finmodel build)",
+        "check_structure", "Start month, horizon, fiscal year end as built",
         "flag", Cmp(">", Abs(Input("start_month") - K("built_start_month"))
                     + Abs(Input("horizon_months") - K("built_horizon"))
                     + Abs(Input("fiscal_year_end_month") - K("built_fiscal_year_end_month")),

@@ -8,6 +8,7 @@ with the same nodes as the line items: each gives its Excel formula and its valu
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,14 @@ from model.core.engine import input_number
 from model.core.expr import Expr, Max, Param, Ref, Sum
 from model.core.timeline import serial
 from model.inputs.overrides import Target, field_of
-from model.inputs.schema import PARTIES_SHEET, TIERS_SHEET
+from model.inputs.schema import (
+    COSTS_SHEET,
+    PARTIES_SHEET,
+    SCHEDULE_SHEET,
+    STREAMS_SHEET,
+    TIERS_SHEET,
+    Field,
+)
 from model.workbook.asbuilt import write_section_status
 from model.workbook.charts import money_axis
 from model.workbook.printing import PRINT_WIDTH_PT, column_pt
@@ -71,7 +79,8 @@ def breakpoints(a: Assumptions) -> list[Breakpoint]:
             if p.capped and last.shares.get(p.key, 0.0) > 0:
                 room = Max(0, Param(PARTIES_SHEET, p.key, "cap_usd") - received(p.key))
                 out.append(Breakpoint(f"breakpoint_cap_{p.key}",
-                                      f"Cap of {p.label} binds (at cap_usd, in tier "
+                                      f"Cap of {p.label} binds (at the cap before any "
+                                      "rise, in tier "
                                       f"{last.number})", before + room / share(last.number, p.key)))
     return out
 
@@ -131,14 +140,34 @@ class _ScalarXl:
 
 
 def target_label(a: Assumptions, t: Target) -> str:
-    """What a finance user calls an input: its description, with the party or tier."""
-    f = field_of(t)
+    """What a finance user calls an input: its description, naming the stream, cost,
+    party or tier it belongs to (never a key), so that no two inputs read alike."""
+    if t.sheet == SCHEDULE_SHEET:  # a stream's or cost's column names its stream or cost
+        f: Field | None = next((g for g in a.schedule_fields if g.key == t.column), None)
+    else:
+        f = field_of(t)
     text = f.description.split(".")[0] if f is not None else t.text()
+    text = _words(text)
+    items = {s.key: s.label for s in (*a.streams, *a.costs)}
+    if t.sheet in (STREAMS_SHEET, COSTS_SHEET):
+        return f"{items.get(t.row, t.row)}: " + text.replace("The stream's ", "").replace(
+            "The cost in", "cost in")
     if t.sheet == PARTIES_SHEET:
         return f"{a.party(t.row).label}: {text}"
     if t.sheet == TIERS_SHEET:
         return f"Tier {t.row}: {text}"
     return text
+
+
+def _words(text: str) -> str:
+    """A description with any input key in it (start_month) said in words (start month)."""
+    return re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", lambda m: m[0].replace("_", " "),
+                  text)
+
+
+def schedule_label(a: Assumptions, key: str) -> str:
+    """What a finance user calls a Schedule column."""
+    return target_label(a, Target(SCHEDULE_SHEET, key, key))
 
 
 def breakpoint_values(results: Results) -> dict[str, float]:
@@ -211,9 +240,14 @@ def _write_grid(ws: Any, st: Styles, results: Results, r: int,
     ws.write_string(r, 1, "Sensitivity grid: computed in Python when the file was built "
                     "(does not recalculate)", st("section"))
     write_section_status(ws, st, r, 4)
-    ws.write_string(r + 1, 1, f"{metric.label(results)} ($M), with every Schedule row of "
-                    f"{y_key} (down) and {x_key} (across) shifted by:", st("note"))
-    ws.write_string(r + 2, 1, f"{y_key} \\ {x_key}", st("header"))
+    a = results.assumptions
+    down, across = schedule_label(a, y_key), schedule_label(a, x_key)
+    ws.write_string(r + 1, 1, f"{metric.label(results)} ($M), with every Schedule row "
+                    "shifted by the amounts down and across:", st("note"))
+    ws.write_string(r + 2, 1, f"Down: {down}", st("note"))
+    ws.write_string(r + 3, 1, f"Across: {across}", st("note"))
+    r += 2
+    ws.write_string(r + 2, 1, "down \\ across", st("header"))
     for j, dx in enumerate(x_steps):
         ws.write_number(r + 2, 2 + j, dx, st("header", "rate"))
     for i, dy in enumerate(y_steps):

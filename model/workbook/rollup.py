@@ -36,6 +36,7 @@ BALANCE_KEYS = ("api_arr", "openai_arr", "azure_arr", "ptu_customers",
 
 FIRST_COL = 4
 FIRST_ROW = 5
+LABEL_WIDTH = 48  # the longest label: "PV of Azure OpenAI gross profit after the share..."
 
 
 def _year(m: dt.date) -> str:
@@ -154,7 +155,7 @@ def write_rollup(ws: Any, st: Styles, results: Results, layout: Layout, grouping
         r += 1
     ws.freeze_panes(4, FIRST_COL)
     ws.set_column(0, 0, 26, st("key"))
-    ws.set_column(1, 1, 46)
+    ws.set_column(1, 1, LABEL_WIDTH)
     ws.set_column(2, 2, 6)
     ws.set_column(3, 3, 12)
     width = 8.5 if grouping == "Quarterly" else 11.0  # a partial period's label wraps
@@ -166,7 +167,7 @@ def write_rollup(ws: Any, st: Styles, results: Results, layout: Layout, grouping
 def _print_setup(ws: Any, groups: list[tuple[str, int, int]], results: Results,
                  width: float, last_row: int) -> None:
     """Whole years a page wide, as many as stay readable; one page tall if readable."""
-    cols = Columns(1, (46, 6, 12), FIRST_COL, width)
+    cols = Columns(1, (LABEL_WIDTH, 6, 12), FIRST_COL, width)
     months = results.timeline.months
     blocks = year_blocks([months[last].year for _, _, last in groups], merge_short=0)
     for per_page in range(len(blocks), 0, -1):

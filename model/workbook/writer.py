@@ -21,6 +21,7 @@ from model.workbook import (
     analysis_sheet,
     asbuilt,
     comparison,
+    executive,
     reconcile,
     scenario_sheet,
     sharing,
@@ -85,6 +86,7 @@ class ModelWriter:
         wb = new_workbook(target, self.a, TITLE)
         st = Styles(wb)
         sharing.start(wb, self.sharing)
+        front = wb.add_worksheet(executive.SHEET)  # the first printed page
         summary = wb.add_worksheet(DASHBOARD)
         addr = write_input_sheets(wb, st, self.a)
         write_optional_sheets(wb, st, self.a)
@@ -117,6 +119,8 @@ class ModelWriter:
         write_rollup(quarterly, st, self.results, self.layout, "Quarterly")
         comparison.write(wb.add_worksheet(comparison.SHEET), st, self.results, self.layout)
         write_summary(wb, summary, st, self.results, self.layout, LEGEND)
+        executive.write(front, st, self.results, self.layout,
+                        SELECTOR if self.a.scenarios is not None else None)
         asbuilt.write(wb, st, self.a, SELECTOR if self.a.scenarios is not None else None)
         built = {ws.name for ws in wb.worksheets()}
         for extra in self.extras:
@@ -127,8 +131,8 @@ class ModelWriter:
                 ws.hide()
         sharing.finish(wb, st, summary, self.a, SELECTOR, self.analysis, self.sharing,
                        [ws.name for ws in wb.worksheets() if ws.name not in built])
-        summary.activate()
-        summary.set_first_sheet()
+        front.activate()
+        front.set_first_sheet()
         wb.close()
 
     # ------------------------------------------------------------ headers
