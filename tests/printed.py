@@ -8,6 +8,10 @@ What a reader sees is measured on the PDF itself:
   a clipped text still has all its glyphs in the PDF: it shows as a run that overlaps the
   next run on its line, or that reaches past the printable part of the page;
 - the row labels: the runs that start at the left edge of a page's label column.
+
+LibreOffice draws a clipped cell's glyphs up to the cell's edge, so a clipped text also
+shows as a run that is the start of a cell's text but not all of it (``cut_texts``,
+against the texts of the workbook that was printed).
 """
 
 from __future__ import annotations
@@ -69,6 +73,23 @@ class Page:
         left = min(ln[0].x0 for ln in lines)
         return [ln[0].text.strip() for ln in lines
                 if abs(ln[0].x0 - left) < 3 and re.search(r"[A-Za-z]{2}", ln[0].text)]
+
+    def cut_texts(self, texts: set[str]) -> list[str]:
+        """Runs that print only the start of one of ``texts`` (the sheet's cell texts,
+        from ``cell_texts``): cut off at the edge of the cell."""
+        out = []
+        for r in self.body:
+            t = r.text.strip()
+            if len(t) < 4 or t in texts:
+                continue
+            # cut in the middle of a word, or a long text cut anywhere (a chart's short
+            # legend may rightly repeat the start of a cell's text)
+            whole = next((x for x in texts if x.startswith(t) and len(x) > len(t)
+                          and (len(t) >= 40 or (t[-1].isalnum() and x[len(t)].isalnum()))),
+                         None)
+            if whole is not None:
+                out.append(f"{t!r} is cut from {whole!r}")
+        return out
 
     def clipped(self) -> list[str]:
         """Texts that run past the printable part of the page, or into the next text on
@@ -146,6 +167,21 @@ def read_pages(pdf: Path) -> list[Page]:
                               min(dev.sizes, default=99.0), dev.sizes, _runs(chars, sizes),
                               layout.width, layout.height))
     return pages
+
+
+def cell_texts(xlsx: Path) -> dict[str, set[str]]:
+    """Each sheet's cell texts, as saved (formulas' cached texts too), leaving out the
+    cells that wrap (their lines print one by one, by design)."""
+    import openpyxl
+    wb = openpyxl.load_workbook(xlsx, data_only=True)
+    out: dict[str, set[str]] = {}
+    for ws in wb.worksheets:
+        texts = out.setdefault(ws.title, set())
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and not (c.alignment and c.alignment.wrap_text):
+                    texts.add(c.value.strip())
+    return out
 
 
 def repeated(labels: list[str]) -> list[str]:

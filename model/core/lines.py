@@ -190,7 +190,7 @@ def milestones(a: Assumptions) -> Section:
         lines.append(detail(Line(f"tier{t.number}_hurdle_progress",
                                  f"Tier {t.number} hurdle: share reached by "
                                  f"{a.party(t.hurdle_party).label}", "rate",
-                                 Ref(f"cum_{t.hurdle_party}") / Max(hurdle, 1))))
+                                 Min(1, Ref(f"cum_{t.hurdle_party}") / Max(hurdle, 1)))))
         lines.append(Line(
             f"tier{t.number}_hurdle_met", f"Tier {t.number} hurdle met (1 = yes)", "flag",
             Cmp(">=", Ref(f"cum_{t.hurdle_party}") + K("abs_tol") + K("rel_tol") * hurdle,

@@ -79,8 +79,7 @@ def breakpoints(a: Assumptions) -> list[Breakpoint]:
             if p.capped and last.shares.get(p.key, 0.0) > 0:
                 room = Max(0, Param(PARTIES_SHEET, p.key, "cap_usd") - received(p.key))
                 out.append(Breakpoint(f"breakpoint_cap_{p.key}",
-                                      f"Cap of {p.label} binds (at the cap before any "
-                                      "rise, in tier "
+                                      f"Cap of {p.label} binds (before any rise; tier "
                                       f"{last.number})", before + room / share(last.number, p.key)))
     return out
 
@@ -147,7 +146,12 @@ def target_label(a: Assumptions, t: Target) -> str:
     else:
         f = field_of(t)
     text = f.description.split(".")[0] if f is not None else t.text()
-    text = _words(text)
+    # the first clause, short enough for a label and a chart's axis
+    text = re.split(r" \(|, besides| to the first day", _words(text))[0]
+    for long, short in ((" in the month before start", " before the start"),
+                        ("Most the party may receive in total", "cap on its total receipts"),
+                        (" on top of its cost for", " on")):
+        text = text.replace(long, short)
     items = {s.key: s.label for s in (*a.streams, *a.costs)}
     if t.sheet in (STREAMS_SHEET, COSTS_SHEET):
         return f"{items.get(t.row, t.row)}: " + text.replace("The stream's ", "").replace(
@@ -223,13 +227,16 @@ def write(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout,
     # Print from column B (the key column is for formulas), the chart beside the tables.
     last_col = 8 + (CHART_WIDTH - 3 * 117) // 64 + 1
     ws.print_area(0, 1, max(last_row, ws.dim_rowmax or 0), last_col)
-    width = sum(column_pt(w) for w in (58, 16, 22, 16, 16)) + CHART_WIDTH * 0.8
+    width = sum(column_pt(w) for w in (LABEL_WIDTH, 16, 22, 16, 16)) + CHART_WIDTH * 0.8
     ws.set_print_scale(min(100, int(100 * PRINT_WIDTH_PT / width)))
     ws.set_column(0, 0, 26, st("key"))
-    ws.set_column(1, 1, 58)
+    ws.set_column(1, 1, LABEL_WIDTH)
     ws.set_column(2, 2, 16)
     ws.set_column(3, 3, 22)
     ws.set_column(4, 8, 16)
+
+
+LABEL_WIDTH = 64  # characters: the longest label prints whole (tests/test_printing.py)
 
 
 def _write_grid(ws: Any, st: Styles, results: Results, r: int,

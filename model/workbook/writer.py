@@ -160,7 +160,8 @@ class ModelWriter:
             ws.write_blank(ROW_HEADER, COL_OPENING + t, None, st("header"))
         ws.freeze_panes(ROW_PERIOD + 1, COL_OPENING)
         ws.set_column(COL_KEY, COL_KEY, 26, st("key"))
-        ws.set_column(COL_LABEL, COL_LABEL, 46)
+        # The Checks sheet prints its labels and counts only: room for the longest label.
+        ws.set_column(COL_LABEL, COL_LABEL, 64 if name == CHECKS else 46)
         ws.set_column(COL_UNIT, COL_UNIT, 6)
         ws.set_column(COL_TOTAL, COL_TOTAL, 12)
         ws.set_column(COL_OPENING, COL_OPENING + n, 9)
