@@ -79,8 +79,8 @@ def breakpoints(a: Assumptions) -> list[Breakpoint]:
             if p.capped and last.shares.get(p.key, 0.0) > 0:
                 room = Max(0, Param(PARTIES_SHEET, p.key, "cap_usd") - received(p.key))
                 out.append(Breakpoint(f"breakpoint_cap_{p.key}",
-                                      f"Cap of {p.label} binds (before any rise; tier "
-                                      f"{last.number})", before + room / share(last.number, p.key)))
+                                      f"Cap of {p.label} binds (tier {last.number})",
+                                      before + room / share(last.number, p.key)))
     return out
 
 
@@ -147,7 +147,7 @@ def target_label(a: Assumptions, t: Target) -> str:
         f = field_of(t)
     text = f.description.split(".")[0] if f is not None else t.text()
     # the first clause, short enough for a label and a chart's axis
-    text = re.split(r" \(|, besides| to the first day", _words(text))[0]
+    text = re.split(r" \(|, besides|, after| to the first day", _words(text))[0]
     for long, short in ((" in the month before start", " before the start"),
                         ("Most the party may receive in total", "cap on its total receipts"),
                         (" on top of its cost for", " on")):
@@ -236,7 +236,7 @@ def write(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout,
     ws.set_column(4, 8, 16)
 
 
-LABEL_WIDTH = 64  # characters: the longest label prints whole (tests/test_printing.py)
+LABEL_WIDTH = 58  # characters: the longest label prints whole (tests/test_printing.py)
 
 
 def _write_grid(ws: Any, st: Styles, results: Results, r: int,

@@ -63,6 +63,11 @@ def write_value(ws: Any, st: Styles, row: int, col: int, f: Field, value: object
 
 def _validate_cell(ws: Any, row: int, col: int, last_row: int, f: Field) -> None:
     """Excel data validation from the schema's bounds, so Excel refuses what we would."""
+    if f.kind == "bool":  # a drop-down of the two values, written as booleans
+        ws.data_validation(row, col, last_row, col, {
+            "validate": "list", "source": ["TRUE", "FALSE"], "error_title": f.key[:32],
+            "error_message": f"{f.key}: TRUE or FALSE"})
+        return
     if f.kind not in ("usd", "rate", "count", "months", "year"):
         return
     whole = f.kind in ("months", "year")
