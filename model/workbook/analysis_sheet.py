@@ -170,7 +170,8 @@ def _words(text: str) -> str:
 
 
 def schedule_label(a: Assumptions, key: str) -> str:
-    """What a finance user calls a Schedule column."""
+    """What a finance user calls a Schedule column (``key`` may say "Schedule:")."""
+    key = key.split(":")[-1]
     return target_label(a, Target(SCHEDULE_SHEET, key, key))
 
 
