@@ -168,7 +168,7 @@ def _output_pages(printed: list[Page]) -> list[tuple[int, Page]]:
 def test_no_text_is_cut_at_a_cell_or_the_page(printout: Print) -> None:
     """A text that runs into the next one, past the page, or that prints only the start
     of its cell's text is cut."""
-    cut = [(i, p.sheet, c) for i, p in _output_pages(printout.pages)
+    cut = [(i + 1, p.sheet, c) for i, p in enumerate(printout.pages)  # every sheet
            for c in p.clipped() + p.cut_texts(printout.texts.get(p.sheet, set()))]
     assert not cut, "\n".join(map(str, cut))
 

@@ -157,3 +157,12 @@ def print_in_blocks(ws: Any, cols: Columns, blocks: list[tuple[int, int]], last_
     ws.repeat_rows(*header_rows)
     ws.set_v_pagebreaks([cols.first_period + first for first, _ in blocks[1:]])
     ws.print_area(0, cols.first_label, last_row, cols.first_period + blocks[-1][1])
+
+
+def wrapped_height(texts: Sequence[tuple[str, float]]) -> float | None:
+    """The height (pt) a row needs to show each (text, column width) wrapped within its
+    column, or None when one line is enough. Neither Excel nor LibreOffice fits a row's
+    height on opening, so the writer sets it; a column of width w holds about 1.2 w
+    characters of prose a line (Calibri 11; measured on the LibreOffice print)."""
+    lines = max((math.ceil(len(t) / max(1.2 * w, 1.0)) for t, w in texts), default=1)
+    return ROW_PT * lines if lines > 1 else None

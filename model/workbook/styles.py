@@ -75,10 +75,15 @@ ROLES: dict[str, dict[str, Any]] = {
     "label": {},
     "note": {"italic": True, "font_color": GREY},
     "wrap": {"text_wrap": True, "valign": "top"},
+    "note_wrap": {"italic": True, "font_color": GREY, "text_wrap": True, "valign": "top"},
     "headline": {"bold": True, "font_size": 12},
     "bad": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
     "good": {"bg_color": "#C6EFCE", "font_color": "#006100"},
 }
+
+# Roles whose long texts wrap within their column (the row is made tall enough).
+ROLES["input_wrap"] = {**ROLES["input"], "text_wrap": True, "valign": "top"}
+ROLES["structural_wrap"] = {**ROLES["structural"], "text_wrap": True, "valign": "top"}
 
 LEGEND = (
     ("input", "Input: type a new value here"),
