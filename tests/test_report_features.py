@@ -1,4 +1,5 @@
-"""Ready to email: the executive summary and the dashboard first, print setup, size, diff and the Changes sheet, PDF."""
+"""Ready to email: the summary and dashboard first, print setup, size, diff and the
+Changes sheet, PDF."""
 
 from __future__ import annotations
 

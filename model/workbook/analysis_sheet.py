@@ -152,7 +152,7 @@ def target_label(a: Assumptions, t: Target) -> str:
                         ("Most the party may receive in total", "cap on its total receipts"),
                         (" on top of its cost for", " on")):
         text = text.replace(long, short)
-    items = {s.key: s.label for s in (*a.streams, *a.costs)}
+    items = {s.key: s.label for s in a.streams} | {c.key: c.label for c in a.costs}
     if t.sheet in (STREAMS_SHEET, COSTS_SHEET):
         return f"{items.get(t.row, t.row)}: " + text.replace("The stream's ", "").replace(
             "The cost in", "cost in")
