@@ -192,7 +192,9 @@ def _keyed_sheet(wb: Any, st: Styles, addr: InputAddresses, sheet: str,
     some. Its cells' addresses go to ``addr.params`` under (sheet, key, column)."""
     ws = wb.add_worksheet(sheet)
     _header(ws, st, [f.key for f in fields], {f.key: _note(f) for f in fields})
-    widths = [24 if c < 2 else 50 if f.kind == "text" else 16 for c, f in enumerate(fields)]
+    # narrow enough to print one page wide: the long texts wrap
+    widths = [24 if c < 2 else {"unit": 18, "description": 30}.get(f.key, 50)
+              if f.kind == "text" else 16 for c, f in enumerate(fields)]
     for r, values in enumerate(rows, start=1):
         texts = []
         for c, f in enumerate(fields):
