@@ -107,6 +107,7 @@ def _schema_errors(path: Path) -> int:
     return sum(int(f["error_count"]) for f in report)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("option", ["--protect", "--values-only"])
 def test_sharing_modes_open_cleanly(option: str, libreoffice: None, tmp_path: Path) -> None:
     out = tmp_path / "shared.xlsx"
