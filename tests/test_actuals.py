@@ -213,8 +213,10 @@ def test_the_section_in_the_model(tmp_path: Path) -> None:
     path, r = build(tmp_path)
     wb = openpyxl.load_workbook(path)
     ws = wb["Variances"]
-    rows = {ws.cell(i, 14).value: i for i in range(7, ws.max_row + 1)}
+    rows = {f"{ws.cell(i, 1).value}, {ws.cell(i, 2).value} {ws.cell(i, 3).value}": i
+            for i in range(7, ws.max_row + 1)}
     i = rows["openai_revenue, 2025 total"]
+    assert ws.cell(i, 14).value == "OpenAI revenue (the API and every stream), 2025 total"
     # January to December 2025 are months 13 to 24: F is month 1 (E the opening column),
     # so columns R (the 18th letter, 6 + 12) to AC (the 29th, 6 + 23) of the Revenue sheet.
     keys = {c.value: c.row for c in wb["Revenue"]["A"]}
@@ -230,14 +232,14 @@ def test_the_section_in_the_model(tmp_path: Path) -> None:
     dash = wb["Dashboard"]
     links = [c.value for row in dash.iter_rows(max_col=2) for c in row
              if isinstance(c.value, str) and "Variances!" in c.value]
-    assert links == ['="Worst variance of a fitted figure: "&Variances!$G$5',
+    assert links == ['="Worst fitted variance: "&Variances!$G$5',
                      "=Variances!$F$5"]
     wb.close()
     cached = openpyxl.load_workbook(path, data_only=True, read_only=True)
     v = cached["Variances"]
     assert v["F4"].value == 0  # the calibrated default is within its tolerance
     top = actuals_sheet.worst(compare(r))
-    assert top is not None and v["G5"].value == top.where()
+    assert top is not None and v["G5"].value == actuals_sheet.where(top, r)
     assert abs(v["F5"].value) < 0.05
 
 

@@ -18,6 +18,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from model.core.actuals import ANNUAL, Comparison, compare
 from model.inputs.actuals import FIELDS
 from model.inputs.schema import ACTUALS_SHEET
+from model.workbook.printing import wrapped_height
 
 if TYPE_CHECKING:
     from model.core.results import Results
@@ -38,6 +39,7 @@ COLUMNS = ("line", "period", "measure", "months compared", "reported", "model",
 (C_LINE, C_PERIOD, C_MEASURE, C_MONTHS, C_REPORTED, C_MODEL, C_VAR, C_PCT, C_FIT, C_ABS,
  C_BEYOND, C_CONF, C_SOURCE, C_WHERE) = range(len(COLUMNS))
 C_VALUE = C_MODEL  # the column of the values above the table (labels in column A)
+MONTHS_WIDTH, SOURCE_WIDTH = 22, 45
 
 
 def cell(row: int, col: int = C_VALUE) -> str:
@@ -67,6 +69,12 @@ def model_formula(c: Comparison, layout: Layout) -> str:
     return f"={last}"
 
 
+def where(c: Comparison, results: Results) -> str:
+    """A figure as a reader names it: the line's label, the period and the measure."""
+    label = results.lines[results.index[c.actual.line]].label
+    return f"{label}, {c.actual.period} {c.actual.measure}"
+
+
 def beyond_count(comparisons: list[Comparison]) -> float:
     return float(sum(1 for c in comparisons if c.beyond))
 
@@ -86,11 +94,9 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout,
     months = results.timeline.months
     ws.write_string(0, 0, "Reported figures against the model", st("title"))
     layout.write_master(ws, st, 0, 4)
-    ws.write_string(1, 0, "Each row of the Actuals sheet beside the model's figure for the "
-                    "same line, period and measure. Variance = model - reported; % of the "
-                    "reported figure. A period the horizon covers in part is not compared. "
-                    "Line, period and measure are structural: rebuild after changing them.",
-                    st("note"))
+    ws.write_string(1, 0, "Each Actuals row beside the model's figure for its line, period "
+                    "and measure. Variance = model - reported (% of reported). Line, period "
+                    "and measure are structural: rebuild after changing them.", st("note"))
     tol = comparisons[0].tolerance if comparisons else 0.1
     n = len(comparisons)
     last = FIRST_ROW + max(n, 1)  # 1-based last data row (a blank row when there is none)
@@ -117,7 +123,7 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout,
         ws.write_formula(ROW_WORST, C_VALUE, f"=INDEX({col_range(C_PCT)},{match},1)",
                          st("calc", "rate"), top.variance_pct)
         ws.write_formula(ROW_WORST, C_VAR, f"=INDEX({col_range(C_WHERE)},{match},1)",
-                         st("calc"), top.where())
+                         st("calc"), where(c=top, results=results))
     for col, text in enumerate(COLUMNS):
         ws.write_string(ROW_HEADER, col, text, st("header"))
     for i, c in enumerate(comparisons):
@@ -130,11 +136,13 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout,
                          a.value)
         ws.write_formula(r, C_FIT, f"={_input_cell(i, 'fit')}*1", st("link", "int"),
                          1.0 if a.fit else 0.0)
-        ws.write_string(r, C_WHERE, c.where())
+        ws.write_string(r, C_WHERE, where(c, results))
         ws.write_string(r, C_CONF, a.confidence)
-        ws.write_string(r, C_SOURCE, a.source, st("note"))
+        ws.write_string(r, C_SOURCE, a.source, st("note_wrap"))
+        if height := wrapped_height([(a.source, SOURCE_WIDTH), (c.span.note, MONTHS_WIDTH)]):
+            ws.set_row(r, height)
         if c.model is None or c.span.first is None or c.span.last is None:
-            ws.write_string(r, C_MONTHS, c.span.note, st("note"))
+            ws.write_string(r, C_MONTHS, c.span.note, st("note_wrap"))
             ws.write_string(r, C_MODEL, "not compared", st("note"))
             continue
         first, end = months[c.span.first], months[c.span.last]
@@ -155,9 +163,9 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout,
         ws.conditional_format(FIRST_ROW, C_BEYOND, last - 1, C_BEYOND, {
             "type": "cell", "criteria": ">", "value": 0, "format": st("bad")})
     ws.freeze_panes(FIRST_ROW, 1)
-    for col, width in ((C_LINE, 24), (C_PERIOD, 8), (C_MEASURE, 10), (C_MONTHS, 24),
+    for col, width in ((C_LINE, 24), (C_PERIOD, 8), (C_MEASURE, 10), (C_MONTHS, MONTHS_WIDTH),
                        (C_REPORTED, 11), (C_MODEL, 11), (C_VAR, 10), (C_PCT, 9), (C_FIT, 7),
-                       (C_ABS, 11), (C_BEYOND, 10), (C_CONF, 5), (C_SOURCE, 60),
+                       (C_ABS, 11), (C_BEYOND, 10), (C_CONF, 5), (C_SOURCE, SOURCE_WIDTH),
                        (C_WHERE, 34)):
         ws.set_column(col, col, width)
     ws.print_area(0, 0, last - 1, C_SOURCE)  # the last column only feeds the Dashboard

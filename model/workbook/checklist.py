@@ -33,6 +33,6 @@ def reconciliations(results: Results) -> list[Reconciliation]:
     out += [Reconciliation(f"corkscrew_{bal}",
                            f"{results.lines[results.index[bal]].label} = opening + flows")
             for bal, _ in corkscrews(results)]
-    out.append(Reconciliation(ACTUALS_CHECK, "Fitted actuals further off than "
-                              "actuals_tolerance (a count: the Variances sheet)"))
+    out.append(Reconciliation(ACTUALS_CHECK, "Fitted reported figures further off than the "
+                              "tolerance (a count: the Variances sheet)"))
     return out

@@ -127,7 +127,12 @@ def write_actuals_sheet(wb: Any, st: Styles, rows: Sequence[Actual]) -> None:
                          {"x_scale": 2.5, "y_scale": 1.5})
     for r, x in enumerate(rows, start=1):
         for c, f in enumerate(ACTUAL_FIELDS):
-            write_value(ws, st, r, c, f, getattr(x, f.key))
+            if f.key == "source":  # prose: wrapped, the row as tall as it needs
+                ws.write_string(r, c, x.source, st("note_wrap"))
+            else:
+                write_value(ws, st, r, c, f, getattr(x, f.key))
+        if height := wrapped_height([(x.source, 60)]):
+            ws.set_row(r, height)
     last = max(len(rows), 1) + 200
     ws.data_validation(1, 2, last, 2, {"validate": "list", "source": list(MEASURES)})
     ws.data_validation(1, 5, last, 5, {"validate": "list", "source": list(CONFIDENCE),
@@ -135,7 +140,7 @@ def write_actuals_sheet(wb: Any, st: Styles, rows: Sequence[Actual]) -> None:
     ws.freeze_panes(1, 1)
     ws.set_column(0, 0, 24)
     ws.set_column(1, 3, 12)
-    ws.set_column(4, 4, 70)
+    ws.set_column(4, 4, 60)
     ws.set_column(5, 6, 11)
     ws.print_area(0, 0, max(len(rows), 1), len(ACTUAL_FIELDS) - 1)
 

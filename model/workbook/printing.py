@@ -134,10 +134,11 @@ def scale_for(cols: Columns, widest: int, rows: int | None = None) -> int:
     (and, when ``rows`` is given and it stays readable, all rows one page tall)."""
     width = sum(column_pt(w) for w in cols.label_widths) + widest * column_pt(cols.period_width)
     scale = min(1.0, PRINT_WIDTH_PT / width)
-    if rows is not None:
-        tall = PRINT_HEIGHT_PT / (rows * ROW_PT + 10)
-        if int(tall * 100) >= MIN_SCALE:
-            scale = min(scale, tall)
+    if rows is not None:  # as near one page tall as stays readable (the estimate of a
+        # row's height is generous: at the smallest readable scale a year of the Waterfall
+        # fits one page, from January as from April)
+        tall = max(PRINT_HEIGHT_PT / (rows * ROW_PT + 10), MIN_SCALE / 100)
+        scale = min(scale, tall)
     return int(scale * 100)
 
 

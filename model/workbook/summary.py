@@ -88,9 +88,8 @@ def _worst_variance(ws: Any, st: Styles, results: Results, r: int) -> int:
         ws.write_string(r, 0, label)
         ws.write_string(r, 1, actuals_sheet.NONE_FITTED, st("note"))
     else:
-        ws.write_formula(r, 0, f'="Worst variance of a fitted figure: "&'
-                         f'{actuals_sheet.WHERE_CELL}', None,
-                         f"Worst variance of a fitted figure: {top.where()}")
+        ws.write_formula(r, 0, f'="Worst fitted variance: "&{actuals_sheet.WHERE_CELL}', None,
+                         f"Worst fitted variance: {actuals_sheet.where(top, results)}")
         ws.write_formula(r, 1, "=" + actuals_sheet.WORST_CELL, st("link", "rate"),
                          top.variance_pct)
     return r + 1
