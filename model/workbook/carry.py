@@ -1,0 +1,163 @@
+"""Carry a recipient's work from a returned model into its rebuild.
+
+A model goes out by email and comes back with work in it: sheets of its own, notes
+typed beside the input tables, comments on input cells, a formula typed into an input.
+``finmodel build`` on the returned file writes a new model and then, through
+:func:`extra`, copies that work across:
+
+- each sheet the recipient added, cell by cell (values, formulas, number formats,
+  fonts, fills, borders, column widths, row heights, merged cells, comments, frozen
+  panes, hidden state); formulas that point into the model are re-pointed by line and
+  month (``repoint``); one that cannot be is kept as text with a comment in its cell;
+- on the input sheets, every cell the rebuild leaves empty (notes beside the tables)
+  and every comment, at the same line and column;
+- a formula typed into an input cell that refers only to input cells stays a formula,
+  with the value the tool used as its saved result.
+
+What cannot be carried (charts, pictures, shapes, pivot tables, macros, data
+validation and conditional formats of an added sheet) is named in :class:`Carried`,
+which the command prints on stderr and the Changes sheet lists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import warnings
+from pathlib import Path
+from typing import Any
+
+from model.analysis import buildrecord
+from model.analysis.sheetcells import Book, Sheet, read_book
+from model.inputs.reader import SELECTED_NAME
+from model.inputs.schema import INPUTS_SHEET as INPUTS
+from model.workbook.carried import Carried
+from model.workbook.carry_cells import InputFormulaError, SheetWriter, new_cells
+from model.workbook.repoint import Axes, Repointer, axes
+from model.workbook.sharing import INPUT_SHEETS
+from model.workbook.uncarried import not_carried
+
+# Every sheet a build or a command of finmodel makes: never the recipient's.
+TOOL_SHEETS = frozenset({
+    "Dashboard", *INPUT_SHEETS, "Scenario", "Revenue", "Waterfall", "Valuation", "Annual",
+    "Fiscal", "Quarterly", "Checks", "Analysis", "Comparison", "Inputs as built",
+    "Changes", "Simulation"})
+MADE_BY_COMMANDS = {"Changes": "finmodel build --compare", "Simulation": "finmodel simulate"}
+
+
+class Returned:
+    """A returned workbook as read for carrying: its cells with their looks (openpyxl),
+    its saved values (``sheetcells``) and the sheets its build made."""
+
+    def __init__(self, path: Path) -> None:
+        import openpyxl
+        self.data = Path(path).read_bytes()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.book = openpyxl.load_workbook(io.BytesIO(self.data), keep_links=False)
+        self.stored: Book = read_book(self.data)
+        record = _record(self.stored)
+        made = set(record.extras) if record is not None else set()
+        self.is_model = record is not None
+        self.added = [ws.title for ws in self.book.worksheets
+                      if ws.title not in TOOL_SHEETS and ws.title not in made]
+        self.remade = [s for s in made if s in self.book.sheetnames]
+        self.first_month = _first_month(record, self.book)
+        self._axes: dict[str, Axes] | None = None
+
+    def old_axes(self) -> dict[str, Axes]:
+        """The anchors of every sheet the returned model's build made."""
+        if self._axes is None:
+            self._axes = {s.name: _axes_of(s, self.first_month) for s in self.stored.sheets
+                          if s.name not in self.added}
+        return self._axes
+
+    def input_formulas(self) -> list[tuple[str, str]]:
+        """(Sheet!A1, formula) of every formula in an input table's cells."""
+        out = []
+        for name in INPUT_SHEETS:
+            if name not in self.book.sheetnames:
+                continue
+            for row in self.book[name].iter_rows():
+                for cell in row:
+                    if cell.data_type == "f":
+                        out.append((f"{name}!{cell.coordinate}", str(cell.value)))
+        return out
+
+
+def _record(book: Book) -> buildrecord.BuildRecord | None:
+    try:
+        return buildrecord.decode(book.properties)
+    except ValueError:
+        return None
+
+
+def _first_month(record: buildrecord.BuildRecord | None, book: Any) -> dt.date | None:
+    """The first modelled month the returned model was built with: from its build
+    record (the inputs as built), else from its Inputs sheet."""
+    if INPUTS not in book.sheetnames:
+        return None
+    ws = book[INPUTS]
+    row = next((c.row for c in ws["A"] if c.value == "start_month"), None)
+    if row is None:
+        return None
+    value = (record.cells.get(INPUTS, {}).get(f"B{row}") if record is not None
+             else ws[f"B{row}"].value)
+    return value.date().replace(day=1) if isinstance(value, dt.datetime) else None
+
+
+def _axes_of(sheet: Sheet, first_month: dt.date | None) -> Axes:
+    column_a: dict[int, object] = {r: cell.value for (r, c), cell in sheet.cells.items()
+                                   if c == 1}
+    rows: dict[int, dict[int, object]] = {}
+    last = 0
+    for (r, c), cell in sheet.cells.items():
+        last = max(last, c)
+        if r <= 12:
+            rows.setdefault(r, {})[c] = cell.value
+    return axes(column_a, rows, first_month, last)
+
+
+def read_returned(path: Path) -> Returned | None:
+    """The returned workbook, when it has anything to carry (else None)."""
+    r = Returned(path)
+    if not (r.added or r.remade or any(
+            ws.title in INPUT_SHEETS and (ws._cells) for ws in r.book.worksheets)):
+        return None
+    return r
+
+
+def extra(returned: Returned, carried: Carried) -> Any:
+    """The extra-sheet writer that copies the returned work into the new workbook."""
+
+    def write(wb: Any, st: Any, layout: Any) -> None:
+        carry(wb, returned, carried)
+    return write
+
+
+def carry(wb: Any, returned: Returned, carried: Carried) -> None:
+    """Copy the recipient's work into the xlsxwriter workbook ``wb``, filling ``carried``."""
+    new = new_cells(wb)
+    names = [SELECTED_NAME, *(n[0] for n in getattr(wb, "defined_names", []))]
+    rp = Repointer(returned.old_axes(), {s: axes(*cells) for s, cells in new.items()},
+                   kept=returned.added, names=names)
+    for name in returned.remade:
+        carried.lost.append(f"sheet {name} (made by {MADE_BY_COMMANDS.get(name, 'a command')}"
+                            "; run it again to remake it)")
+    writer = SheetWriter(wb, rp, carried)
+    for name in returned.added:
+        if wb.get_worksheet_by_name(name) is not None:
+            carried.lost.append(f"sheet {name} (the rebuilt model has a sheet of that name)")
+            continue
+        writer.copy_sheet(returned.book[name], wb.add_worksheet(name),
+                          returned.stored.sheet(name))
+        carried.sheets.append(name)
+    for name in INPUT_SHEETS:
+        ws = wb.get_worksheet_by_name(name)
+        if ws is not None and name in returned.book.sheetnames:
+            writer.merge_inputs(returned.book[name], ws, returned.stored.sheet(name),
+                                returned.old_axes().get(name))
+    carried.lost.extend(not_carried(returned.data, returned.added))
+
+
+__all__ = ["Carried", "InputFormulaError", "Returned", "carry", "extra", "read_returned"]

@@ -1,0 +1,104 @@
+"""What a rebuild cannot carry from a returned model, named: charts, pictures, shapes,
+pivot tables, chart sheets and macros. Read from the zip's parts (openpyxl drops
+pictures without a word when Pillow is missing, and never reads shapes)."""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+from collections.abc import Iterable
+
+from defusedxml import ElementTree
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+XDR = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
+MAX_PART = 8 * 1024 * 1024
+KINDS = {"graphicFrame": "chart", "pic": "picture", "sp": "shape", "cxnSp": "shape",
+         "grpSp": "group of shapes"}
+
+
+def _read(z: zipfile.ZipFile, name: str) -> bytes:
+    with z.open(name) as fh:
+        return fh.read(MAX_PART)
+
+
+def _rels(z: zipfile.ZipFile, part: str) -> list[tuple[str, str]]:
+    """(type, target part) of a part's relationships."""
+    folder, name = posixpath.split(part)
+    path = posixpath.join(folder, "_rels", name + ".rels")
+    if path not in z.namelist():
+        return []
+    out = []
+    for el in ElementTree.fromstring(_read(z, path)):
+        if el.get("TargetMode") == "External":
+            continue
+        target = el.get("Target") or ""
+        target = target[1:] if target.startswith("/") else posixpath.normpath(
+            posixpath.join(folder, target))
+        out.append(((el.get("Type") or "").rsplit("/", 1)[-1], target))
+    return out
+
+
+def not_carried(data: bytes, sheets: Iterable[str]) -> list[str]:
+    """What on the given sheets (and in the workbook) a rebuild cannot carry, one line
+    each: 'chart "Chart 1" on sheet My notes'. A damaged part is named as such."""
+    wanted = set(sheets)
+    out: list[str] = []
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+            if any(n.lower().endswith("vbaproject.bin") for n in names):
+                out.append("macros (the workbook's VBA project)")
+            book = ElementTree.fromstring(_read(z, "xl/workbook.xml"))
+            rels = {t: typ for typ, t in _rels(z, "xl/workbook.xml")}
+            targets = dict(zip([el.get(REL + "id") for el in book.iter(MAIN + "sheet")],
+                               [el.get("name") or "" for el in book.iter(MAIN + "sheet")],
+                               strict=True))
+            by_id = {}
+            folder_rels = _rels_by_id(z, "xl/workbook.xml")
+            for rid, name in targets.items():
+                by_id[name] = folder_rels.get(rid or "", "")
+            for name, part in by_id.items():
+                if rels.get(part) == "chartsheet":
+                    out.append(f"chart sheet {name}")
+                elif name in wanted and part in names:
+                    out.extend(_on_sheet(z, part, name))
+    except Exception as e:  # a damaged part: say so rather than guess
+        out.append(f"whatever the damaged part holds ({type(e).__name__})")
+    return out
+
+
+def _rels_by_id(z: zipfile.ZipFile, part: str) -> dict[str, str]:
+    folder, name = posixpath.split(part)
+    path = posixpath.join(folder, "_rels", name + ".rels")
+    out: dict[str, str] = {}
+    for el in ElementTree.fromstring(_read(z, path)):
+        target = el.get("Target") or ""
+        out[el.get("Id") or ""] = target[1:] if target.startswith("/") else \
+            posixpath.normpath(posixpath.join(folder, target))
+    return out
+
+
+def _on_sheet(z: zipfile.ZipFile, part: str, sheet: str) -> list[str]:
+    out = []
+    for kind, target in _rels(z, part):
+        if kind == "drawing":
+            tree = ElementTree.fromstring(_read(z, target))
+            for anchor in tree:
+                for el in anchor:
+                    what = KINDS.get(el.tag.replace(XDR, ""))
+                    if what is None:
+                        continue
+                    pr = next((p for p in el.iter() if p.tag.endswith("}cNvPr")), None)
+                    label = pr.get("name") if pr is not None else ""
+                    out.append(f'{what} "{label}" on sheet {sheet}')
+        elif kind == "pivotTable":
+            tree = ElementTree.fromstring(_read(z, target))
+            out.append(f'pivot table "{tree.get("name") or ""}" on sheet {sheet}')
+        elif kind == "table":
+            tree = ElementTree.fromstring(_read(z, target))
+            out.append(f'table "{tree.get("displayName") or ""}" on sheet {sheet} (its '
+                       "cells are carried, not the table)")
+    return out
