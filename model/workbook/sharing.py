@@ -54,10 +54,27 @@ class ValuesOnlyWorksheet(FastFormulaWorksheet):
         return int(self._write_string(row, col, str(value), cell_format))
 
 
-def start(wb: Any, sharing: Sharing) -> None:
-    """Before any sheet is added."""
+def start(wb: Any, st: Any, sharing: Sharing) -> None:
+    """Before any sheet is added. A values-only copy has nothing to type into, so its
+    inputs are not styled as inputs."""
     if sharing.values_only:
         wb.worksheet_class = ValuesOnlyWorksheet
+        st.plain_inputs = True
+
+
+def protect_structure(wb: Any, password: str | None) -> None:
+    """Lock the workbook's structure (no sheet added, removed, renamed, shown or hidden):
+    xlsxwriter has no call for it, so its ``<workbookProtection>`` is written after
+    ``<workbookPr>``, where the schema puts it."""
+    attrs: list[tuple[str, Any]] = [("lockStructure", 1)]
+    if password:
+        attrs.insert(0, ("workbookPassword", wb.worksheets()[0]._encode_password(password)))
+    write_pr = wb._write_workbook_pr
+
+    def write() -> None:
+        write_pr()
+        wb._xml_empty_tag("workbookProtection", attrs)
+    wb._write_workbook_pr = write
 
 
 def finish(wb: Any, st: Any, dashboard: Any, a: Assumptions, selector: str,
@@ -70,8 +87,12 @@ def finish(wb: Any, st: Any, dashboard: Any, a: Assumptions, selector: str,
             ws.protect(sharing.password or "", {
                 "select_locked_cells": True, "select_unlocked_cells": True,
                 "format_columns": True, "format_rows": True})
+    if sharing.protect:
+        protect_structure(wb, sharing.password)
     if sharing.values_only:
         dashboard.write_string(0, 1, VALUES_ONLY_NOTE, st("bad"))
+        for ws in wb.worksheets():  # no drop-down to choose from: nothing recalculates
+            ws.validations = []
     if a.scenarios is not None:
         wb.define_name(SELECTED_NAME, "=" + selector)
     record = buildrecord.BuildRecord(

@@ -84,7 +84,7 @@ class ModelWriter:
     def write(self, target: Any) -> None:
         wb = new_workbook(target, self.a, TITLE)
         st = Styles(wb)
-        sharing.start(wb, self.sharing)
+        sharing.start(wb, st, self.sharing)
         summary = wb.add_worksheet(DASHBOARD)
         addr = write_input_sheets(wb, st, self.a)
         write_optional_sheets(wb, st, self.a)
