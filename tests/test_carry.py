@@ -24,13 +24,14 @@ from openpyxl.utils import get_column_letter
 
 import model
 from model.cli import main
+from model.inputs.defaults import default_assumptions
+from tests.helpers import build, with_inputs
 
 REL = 1e-9  # relative tolerance: the same double arithmetic in two engines
 
 
-def _where(path: Path, sheet: str, key: str, month: str) -> str:
+def _where(wb: openpyxl.Workbook, sheet: str, key: str, month: str) -> str:
     """The A1 address of a line's month in a built model, found by reading the file."""
-    wb = openpyxl.load_workbook(path)
     row = next(c.row for c in wb[sheet]["A"] if c.value == key)
     inputs = wb["Inputs"]
     start_row = next(c.row for c in inputs["A"] if c.value == "start_month")
@@ -61,8 +62,8 @@ def returned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         "B3": ("Waterfall", "cum_microsoft", "2034-03"),  # outside the new horizon
     }
     for cell, (sheet, key, month) in refs.items():
-        ws[cell] = f"={sheet}!{_where(first, sheet, key, month)}"
-    a1, a2 = (_where(first, "Revenue", "api_revenue", m) for m in ("2025-01", "2025-03"))
+        ws[cell] = f"={sheet}!{_where(wb, sheet, key, month)}"
+    a1, a2 = (_where(wb, "Revenue", "api_revenue", m) for m in ("2025-01", "2025-03"))
     ws["B4"] = f"=SUM(Revenue!{a1}:{a2})"
     ws["B5"] = "=B2*2"
     ws["A1"] = "Microsoft, mid 2026"
@@ -148,15 +149,22 @@ def _with_saved_value(path: Path, sheet_part: str, cell: str, value: float) -> N
     path.write_bytes(buf.getvalue())
 
 
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A model of 24 months: quick to edit and rebuild."""
+    path, _ = build(tmp_path_factory.mktemp("small"),
+                    with_inputs(default_assumptions(), horizon_months=24))
+    return path
+
+
 def _inputs_part(path: Path) -> str:
     wb = openpyxl.load_workbook(path)
     return f"xl/worksheets/sheet{wb.sheetnames.index('Inputs') + 1}.xml"
 
 
-def test_formula_typed_into_an_input_stays_a_formula(tmp_path: Path, capsys) -> None:
-    first = tmp_path / "m.xlsx"
-    model.build(None, first)
-    wb = openpyxl.load_workbook(first)
+def test_formula_typed_into_an_input_stays_a_formula(small: Path, tmp_path: Path,
+                                                     capsys) -> None:
+    wb = openpyxl.load_workbook(small)
     ws = wb["Inputs"]
     row = next(c.row for c in ws["A"] if c.value == "ptu_customers_opening")
     ws[f"B{row}"] = f"=B{row + 2}*0+75"  # refers only to an input cell
@@ -178,11 +186,9 @@ def test_formula_typed_into_an_input_stays_a_formula(tmp_path: Path, capsys) -> 
     ("=[1]Sheet1!$A$1", "another file"),
     ("=B{row}+1", "circular"),
 ])
-def test_other_formulas_in_inputs_are_refused(tmp_path: Path, capsys, formula: str,
-                                              said: str) -> None:
-    first = tmp_path / "m.xlsx"
-    model.build(None, first)
-    wb = openpyxl.load_workbook(first)
+def test_other_formulas_in_inputs_are_refused(small: Path, tmp_path: Path, capsys,
+                                              formula: str, said: str) -> None:
+    wb = openpyxl.load_workbook(small)
     ws = wb["Inputs"]
     row = next(c.row for c in ws["A"] if c.value == "ptu_customers_opening")
     ws[f"B{row}"] = formula.format(row=row)
@@ -196,10 +202,9 @@ def test_other_formulas_in_inputs_are_refused(tmp_path: Path, capsys, formula: s
     assert not out.exists()
 
 
-def test_what_cannot_be_carried_is_named(tmp_path: Path, capsys) -> None:
+def test_what_cannot_be_carried_is_named(small: Path, tmp_path: Path, capsys) -> None:
     from openpyxl.chart import BarChart, Reference
-    first = tmp_path / "m.xlsx"
-    model.build(None, first)
+    first = small
     wb = openpyxl.load_workbook(first)
     ws = wb.create_sheet("Mine")
     for i in range(1, 4):

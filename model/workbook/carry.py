@@ -35,7 +35,7 @@ from model.workbook.carried import Carried
 from model.workbook.carry_cells import InputFormulaError, SheetWriter, new_cells
 from model.workbook.repoint import Axes, Repointer, axes
 from model.workbook.sharing import INPUT_SHEETS
-from model.workbook.uncarried import not_carried
+from model.workbook.uncarried import not_carried, only_sheets
 
 # Every sheet a build or a command of finmodel makes: never the recipient's.
 TOOL_SHEETS = frozenset({
@@ -52,15 +52,16 @@ class Returned:
     def __init__(self, path: Path) -> None:
         import openpyxl
         self.data = Path(path).read_bytes()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            self.book = openpyxl.load_workbook(io.BytesIO(self.data), keep_links=False)
         self.stored: Book = read_book(self.data)
         record = _record(self.stored)
         made = set(record.extras) if record is not None else set()
         self.is_model = record is not None
-        self.added = [ws.title for ws in self.book.worksheets
-                      if ws.title not in TOOL_SHEETS and ws.title not in made]
+        self.added = [s.name for s in self.stored.sheets
+                      if s.name not in TOOL_SHEETS and s.name not in made]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.book = openpyxl.load_workbook(io.BytesIO(only_sheets(
+                self.data, [*self.added, *INPUT_SHEETS])), keep_links=False)
         self.remade = [s for s in made if s in self.book.sheetnames]
         self.first_month = _first_month(record, self.book)
         self._axes: dict[str, Axes] | None = None

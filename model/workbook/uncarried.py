@@ -102,3 +102,30 @@ def _on_sheet(z: zipfile.ZipFile, part: str, sheet: str) -> list[str]:
             out.append(f'table "{tree.get("displayName") or ""}" on sheet {sheet} (its '
                        "cells are carried, not the table)")
     return out
+
+
+EMPTY_SHEET = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns='
+               b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/>'
+               b'</worksheet>')
+
+
+def only_sheets(data: bytes, keep: Iterable[str]) -> bytes:
+    """The workbook with every sheet but ``keep`` emptied (its cells, drawings and
+    relationships gone, its name kept): openpyxl then reads in a moment what it needs,
+    not the tens of thousands of formulas of the calculation sheets."""
+    wanted = set(keep)
+    src = zipfile.ZipFile(io.BytesIO(data))
+    book = ElementTree.fromstring(_read(src, "xl/workbook.xml"))
+    parts = _rels_by_id(src, "xl/workbook.xml")
+    empty = {parts.get(el.get(REL + "id") or "", "") for el in book.iter(MAIN + "sheet")
+             if (el.get("name") or "") not in wanted}
+    rels = {posixpath.join(posixpath.dirname(p), "_rels", posixpath.basename(p) + ".rels")
+            for p in empty}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for item in src.infolist():
+            if item.filename in rels:
+                continue
+            z.writestr(item.filename, EMPTY_SHEET if item.filename in empty
+                       else _read(src, item.filename))
+    return out.getvalue()
