@@ -36,6 +36,7 @@ class Finding:
     key: str = ""  # the line key or label of the row (and the month of the column)
     found: str = ""
     expected: str = ""
+    downstream: int = 0  # for a pasted-over or changed formula: stale cells that follow
 
 
 # kind -> (heading, breaks the model?)
