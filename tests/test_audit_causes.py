@@ -100,3 +100,62 @@ def test_a_paste_in_libreoffice_is_one_cause(libreoffice: None, small: Path,
     assert f"; {moved:,} cells downstream" in out
     assert "Saved results that do not match" not in out
 
+
+
+def _row(path: Path, sheet: str, key: str) -> int:
+    ws = openpyxl.load_workbook(path, read_only=True)[sheet]
+    return next(i for i, r in enumerate(ws.iter_rows(max_col=1, values_only=True), 1)
+                if r[0] == key)
+
+
+def test_formulas_typed_into_inputs_are_told_apart(small: Path, tmp_path: Path,
+                                                   capsys) -> None:
+    row = _row(small, "Inputs", "ptu_customers_opening")
+    path = _rewrite(small, tmp_path / "typed.xlsx", _part(small, "Inputs"), {
+        f"B{row}": f'<c r="B{row}"><f>B{row + 1}/4000</f><v>60</v></c>'})
+    assert main(["audit", str(path)]) == 0  # refers only to inputs: fine, and listed
+    out = capsys.readouterr().out
+    assert f"Formulas typed into inputs that refer only to inputs (fine: a rebuild keeps " \
+           f"them): 1\n  Inputs!B{row} (ptu_customers_opening): 60 -> =B{row + 1}/4000" in out
+
+
+def test_a_circular_input_formula_breaks_the_model(small: Path, tmp_path: Path,
+                                                   capsys) -> None:
+    row = _row(small, "Inputs", "ptu_customers_opening")
+    ptu = _row(small, "Revenue", "ptu_revenue")
+    path = _rewrite(small, tmp_path / "circular.xlsx", _part(small, "Inputs"), {
+        f"B{row}": f'<c r="B{row}"><f>Revenue!F{ptu}*0+60</f><v>60</v></c>'})
+    assert main(["audit", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "Formulas in inputs that refer to calculated sheets" in out
+    assert f"Circular references: 1\n  Inputs!B{row}: refers back to itself" in out
+    assert "The model is NOT intact" in out
+
+
+def test_removed_drop_down_and_dates_read_as_dates(small: Path, tmp_path: Path,
+                                                   capsys) -> None:
+    part = _part(small, "Dashboard")
+    xml = zipfile.ZipFile(small).read(part).decode()
+    rules = re.search(r"<dataValidations.*?</dataValidations>", xml)
+    assert rules is not None  # the control: the model has its drop-down
+    month = _row(small, "Revenue", "month")
+    src = zipfile.ZipFile(small)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename == part:
+                body = body.decode().replace(rules.group(0), "").encode()
+            z.writestr(item, body)
+    path = tmp_path / "no-drop-down.xlsx"
+    path.write_bytes(buf.getvalue())
+    cell = re.search(rf'<c r="G{month}" s="(\d+)"', zipfile.ZipFile(path).read(
+        _part(path, "Revenue")).decode())
+    assert cell is not None
+    path = _rewrite(path, tmp_path / "both.xlsx", _part(path, "Revenue"), {
+        f"G{month}": f'<c r="G{month}" s="{cell.group(1)}"><v>48761</v></c>'})
+    assert main(["audit", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "Data validation removed or changed: 1\n  Dashboard!B4: removed" in out
+    assert f"Revenue!G{month} (month, 2024-05): holds 2033-07-01; the model has " \
+        "=DATE(YEAR(F$3),MONTH(F$3)+1,1), which gives 2024-05-01" in out  # serials as dates

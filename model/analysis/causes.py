@@ -40,7 +40,7 @@ class Dependents:
             own = sheet.name.upper()
             for (r, c), cell in sheet.cells.items():
                 if cell.formula:
-                    for ref in _references(cell.formula, own):
+                    for ref in references(cell.formula, own):
                         self._add(ref, (own, r, c))
 
     def _add(self, ref: tuple[str, int, int, int, int], reader: Pos) -> None:
@@ -62,12 +62,14 @@ class Dependents:
             if r1 <= r <= r2 and c1 <= c <= c2:
                 yield reader
 
-    def downstream(self, start: Pos) -> set[Pos]:
+    def downstream(self, start: Pos, include_start: bool = False) -> set[Pos]:
+        """Every cell that reads ``start``, directly or through others (``start`` itself
+        only when ``include_start`` and it reads itself: a circular reference)."""
         seen: set[Pos] = set()
         todo = [start]
         while todo:
             for reader in self.readers(todo.pop()):
-                if reader not in seen and reader != start:
+                if reader not in seen and (include_start or reader != start):
                     seen.add(reader)
                     todo.append(reader)
         return seen
@@ -76,7 +78,7 @@ class Dependents:
 _SHEET = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!(.+)$")
 
 
-def _references(formula: str, own: str) -> Iterable[tuple[str, int, int, int, int]]:
+def references(formula: str, own: str) -> Iterable[tuple[str, int, int, int, int]]:
     """(sheet, first column, first row, last column, last row) of each reference."""
     try:
         items = Tokenizer("=" + formula).items
@@ -97,7 +99,7 @@ def _references(formula: str, own: str) -> Iterable[tuple[str, int, int, int, in
         yield sheet, c1 or 1, r1 or 1, c2 or MAX_COL, r2 or MAX_ROW
 
 
-def _pos(where: str) -> Pos | None:
+def position(where: str) -> Pos | None:
     sheet, _, ref = where.rpartition("!")
     try:
         r, c = cell_position(ref)
@@ -110,14 +112,14 @@ def attribute(findings: list, found: Book) -> list:  # type: ignore[type-arg]
     """The findings with each stale result downstream of a pasted-over or changed
     formula folded into that cause's count (``Finding.downstream``)."""
     causes = [f for f in findings if f.kind in CAUSES]
-    stale = {p: f for f in findings if f.kind == "stale" and (p := _pos(f.where))}
+    stale = {p: f for f in findings if f.kind == "stale" and (p := position(f.where))}
     if not causes or not stale:
         return findings
     deps = Dependents(found)
     explained: set[Pos] = set()
     counted = {}
     for cause in causes:
-        start = _pos(cause.where)
+        start = position(cause.where)
         below = deps.downstream(start) if start is not None else set()
         hit = below & stale.keys()
         explained |= hit
@@ -126,7 +128,7 @@ def attribute(findings: list, found: Book) -> list:  # type: ignore[type-arg]
     for f in findings:
         if f.kind in CAUSES:
             out.append(dataclasses.replace(f, downstream=counted[id(f)]))
-        elif f.kind == "stale" and _pos(f.where) in explained:
+        elif f.kind == "stale" and position(f.where) in explained:
             continue
         else:
             out.append(f)
