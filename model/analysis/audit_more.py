@@ -74,9 +74,14 @@ def _validations(built: Book, found: Book) -> list[Finding]:
 
 
 def _rule(v: tuple[str, str, str]) -> tuple[str, str, str]:
+    """A rule as a spreadsheet program may save it again: -1000.0 and -1000 alike,
+    references with or without $ and quotes."""
     cells, kind, first = v
-    return (" ".join(sorted(cells.split())), kind,
-            first.replace("$", "").replace("'", "").replace(" ", "").upper())
+    try:
+        first = repr(float(first))
+    except ValueError:
+        first = first.replace("$", "").replace("'", "").replace(" ", "").upper()
+    return " ".join(sorted(cells.split())), kind, first
 
 
 def _show(v: tuple[str, str, str]) -> str:
