@@ -24,7 +24,7 @@ from model.errors import InputError, ModelValueError
 from model.inputs.assumptions import Assumptions
 from model.inputs.defaults import default_assumptions
 from model.inputs.overrides import field_of
-from model.workbook import carry, changes_sheet, input_formulas, simulation_sheet
+from model.workbook import carry, changes_sheet, input_formulas, saved, simulation_sheet
 from model.workbook.output import OutputError, check_target, replace_atomically, write_atomic
 from model.workbook.pdf import ToolMissing, require_libreoffice, write_pdf
 from model.workbook.sharing import Sharing
@@ -132,6 +132,8 @@ def missing_sheets_note(a: Assumptions, source: Path) -> str:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     print(diff.render(diff.diff(args.old, args.new)))
+    for line in saved.diff_notes(args.old, args.new):
+        print(line)
     return EXIT_OK
 
 

@@ -10,10 +10,12 @@ column (the month before the start) is kept apart, in ``frame.attrs["opening"]``
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from model.analysis.sheetcells import UnreadableWorkbook, read_book
+from model.core.engine import run
 from model.core.lines import all_lines
 from model.core.timeline import Timeline
 from model.errors import InputError, Problem
@@ -23,6 +25,10 @@ from model.workbook.layout import CALC_SHEETS, COL_KEY, COL_OPENING
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from model.inputs.assumptions import Assumptions
+
+REL = 1e-9  # relative tolerance: the same arithmetic in Python and a spreadsheet
 
 
 def read_model(path: str | Path) -> pd.DataFrame:
@@ -70,7 +76,29 @@ def read_model(path: str | Path) -> pd.DataFrame:
     columns = pd.DatetimeIndex([pd.Timestamp(m) for m in months[1:]], name="month")
     frame = pd.DataFrame(data, index=pd.Index(keys, name="line"), columns=columns)
     frame.attrs["opening"] = opening
+    _warn_if_stale(frame, a, path)
     return frame
+
+
+class SavedValuesWarning(UserWarning):
+    """A model's saved values disagree with what its formulas give for its inputs."""
+
+
+def _warn_if_stale(frame: pd.DataFrame, a: Assumptions, path: Path) -> None:
+    import numpy as np
+    expected = run(a).values.reindex(index=frame.index)
+    if expected.shape != frame.shape:
+        return
+    off = ~np.isclose(frame.to_numpy(dtype=float), expected.to_numpy(dtype=float),
+                      rtol=REL, atol=1e-6, equal_nan=True)
+    if off.any():
+        r, c = (int(x[0]) for x in np.nonzero(off))
+        warnings.warn(SavedValuesWarning(
+            f"{path}: {int(off.sum()):,} saved values disagree with what the model's "
+            f"formulas give for its inputs (the first: {frame.index[r]} in "
+            f"{frame.columns[c]:%Y-%m}); a value pasted over a formula, an edited formula "
+            f"or a program that does not recalculate? Run finmodel audit {path}"),
+            stacklevel=3)
 
 
 def _ref(row: int, col: int) -> str:
