@@ -66,6 +66,12 @@ def returned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     a1, a2 = (_where(wb, "Revenue", "api_revenue", m) for m in ("2025-01", "2025-03"))
     ws["B4"] = f"=SUM(Revenue!{a1}:{a2})"
     ws["B5"] = "=B2*2"
+    annual = wb["Annual"]
+    year = next(c.column_letter for c in annual[3] if c.value == "2025")
+    ws["B6"] = f"=Annual!{year}{next(c.row for c in annual['A'] if c.value == 'api_revenue')}"
+    dash = next(c.row for c in wb["Dashboard"]["A"]
+                if c.value == "Cumulative receipts at the horizon: Microsoft")
+    ws["B7"] = f"=Dashboard!B{dash}"
     ws["A1"] = "Microsoft, mid 2026"
     ws["A1"].font = Font(bold=True, color="FFC00000")
     ws["B2"].number_format = "#,##0.00"
@@ -128,6 +134,10 @@ def test_repointed_formulas_recalculate_to_the_same_line_and_month(
         assert values[("My notes", cell)] == pytest.approx(want, rel=REL), cell
     span = frame.loc["api_revenue"].iloc[months.index("2025-01"):months.index("2025-03") + 1]
     assert values[("My notes", "B4")] == pytest.approx(float(span.sum()), rel=REL)
+    year = frame.loc["api_revenue"].iloc[months.index("2025-01"):months.index("2025-12") + 1]
+    assert values[("My notes", "B6")] == pytest.approx(float(year.sum()), rel=REL)
+    # the headline, at the new horizon
+    assert values[("My notes", "B7")] == pytest.approx(results.last("cum_microsoft"), rel=REL)
 
 
 def _with_saved_value(path: Path, sheet_part: str, cell: str, value: float) -> None:
@@ -223,3 +233,33 @@ def test_what_cannot_be_carried_is_named(small: Path, tmp_path: Path, capsys) ->
     texts = [str(c.value) for row in changes.iter_rows() for c in row if c.value]
     assert "sheet Mine" in texts
     assert any("chart" in t and "Mine" in t for t in texts)
+
+
+@pytest.mark.slow
+def test_a_model_edited_in_libreoffice_keeps_the_recipients_work(
+        small: Path, tmp_path: Path, libreoffice: None, capsys) -> None:
+    """The issue's session, in a real spreadsheet program: a formula typed into an input,
+    a note beside the inputs, a comment, and a new sheet that reads the model."""
+    from lo_edit import edit_in_libreoffice
+    wb = openpyxl.load_workbook(small)
+    row = next(c.row for c in wb["Inputs"]["A"] if c.value == "ptu_customers_opening")
+    total = _where(wb, "Waterfall", "cum_microsoft", "2025-06")
+    back = edit_in_libreoffice(small, tmp_path / "back.xlsx", "~".join((
+        f"formula|Inputs|B{row}|=B{row + 1}/4000",
+        "text|Inputs|F5|note beside the inputs",
+        f"comment|Inputs|B{row}|checked with Bob",
+        "addsheet|My notes",
+        f"formula|My notes|B1|=$Waterfall.{total}",  # the UNO API spells references so
+        "formula|My notes|B2|=B1*2")))
+    out = tmp_path / "out.xlsx"
+    assert main(["build", str(back), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "My notes" in err and f"Inputs!B{row}" in err
+    new = openpyxl.load_workbook(out)
+    assert new["Inputs"][f"B{row}"].value == f"=B{row + 1}/4000"
+    assert new["Inputs"][f"B{row}"].comment.text.strip() == "checked with Bob"
+    assert new["Inputs"]["F5"].value == "note beside the inputs"
+    assert new["My notes"]["B1"].value == f"=Waterfall!{total}"  # same start, same place
+    assert new["My notes"]["B2"].value == "=B1*2"
+    fee = model.load(back).inputs["ptu_monthly_fee_before_cut"]
+    assert model.load(out).inputs["ptu_customers_opening"] == pytest.approx(fee / 4000)
