@@ -263,3 +263,11 @@ def test_a_model_edited_in_libreoffice_keeps_the_recipients_work(
     assert new["My notes"]["B2"].value == "=B1*2"
     fee = model.load(back).inputs["ptu_monthly_fee_before_cut"]
     assert model.load(out).inputs["ptu_customers_opening"] == pytest.approx(fee / 4000)
+
+
+def test_the_api_build_carries_as_the_command_does(returned: dict, tmp_path: Path) -> None:
+    out = tmp_path / "api.xlsx"
+    with pytest.warns(UserWarning, match=r"My notes!B3: kept as text.*2034-03"):
+        model.build(returned["back"], out)
+    wb = openpyxl.load_workbook(out)
+    assert "My notes" in wb.sheetnames and wb["Inputs"]["F5"].value == "note beside the inputs"
