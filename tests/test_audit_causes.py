@@ -159,3 +159,20 @@ def test_removed_drop_down_and_dates_read_as_dates(small: Path, tmp_path: Path,
     assert "Data validation removed or changed: 1\n  Dashboard!B4: removed" in out
     assert f"Revenue!G{month} (month, 2024-05): holds 2033-07-01; the model has " \
         "=DATE(YEAR(F$3),MONTH(F$3)+1,1), which gives 2024-05-01" in out  # serials as dates
+
+
+def test_a_hidden_sheet_shown(small: Path, tmp_path: Path, capsys) -> None:
+    src = zipfile.ZipFile(small)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename == "xl/workbook.xml":
+                assert b' state="hidden"' in body  # the control: Inputs as built is hidden
+                body = body.replace(b' state="hidden"', b"")
+            z.writestr(item, body)
+    path = tmp_path / "shown.xlsx"
+    path.write_bytes(buf.getvalue())
+    assert main(["audit", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "Inputs as built: visible; expected hidden" in out

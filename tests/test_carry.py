@@ -223,12 +223,14 @@ def test_what_cannot_be_carried_is_named(small: Path, tmp_path: Path, capsys) ->
     chart.title = "my chart"
     chart.add_data(Reference(ws, min_col=1, min_row=1, max_row=3))
     ws.add_chart(chart, "C3")
+    wb["Revenue"]["H8"].comment = Comment("why so high?", "Ann")  # a sheet built anew
     back = tmp_path / "back.xlsx"
     wb.save(back)
     out = tmp_path / "out.xlsx"
     assert main(["build", str(back), "-o", str(out), "--compare", str(first)]) == 0
     err = capsys.readouterr().err
     assert re.search(r"not carried.*chart .* on sheet Mine", err), err
+    assert re.search(r"not carried.*comment on Revenue!H8", err), err
     changes = openpyxl.load_workbook(out)["Changes"]
     texts = [str(c.value) for row in changes.iter_rows() for c in row if c.value]
     assert "sheet Mine" in texts

@@ -158,7 +158,9 @@ def carry(wb: Any, returned: Returned, carried: Carried) -> None:
         if ws is not None and name in returned.book.sheetnames:
             writer.merge_inputs(returned.book[name], ws, returned.stored.sheet(name),
                                 returned.old_axes().get(name))
-    carried.lost.extend(not_carried(returned.data, returned.added))
+    rebuilt = [s.name for s in returned.stored.sheets
+               if s.name in TOOL_SHEETS and s.name not in INPUT_SHEETS]
+    carried.lost.extend(not_carried(returned.data, returned.added, rebuilt))
 
 
 __all__ = ["Carried", "InputFormulaError", "Returned", "carry", "extra", "read_returned"]

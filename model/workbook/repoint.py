@@ -179,7 +179,7 @@ class Repointer:
         old = _lookup(self.old, sheet)
         new = _lookup(self.new, sheet)
         if old is None:
-            raise Unpointable(f"{ref}: the sheet {sheet} is not in the rebuilt model")
+            raise Unpointable(f"{ref}: the returned file has no sheet {sheet}")
         if new is None:
             raise Unpointable(f"{ref}: the rebuilt model has no sheet {sheet}")
         parts = [self._part(p, old, new, sheet) for p in (m.group("first"), m.group("last"))

@@ -41,10 +41,12 @@ def _rels(z: zipfile.ZipFile, part: str) -> list[tuple[str, str]]:
     return out
 
 
-def not_carried(data: bytes, sheets: Iterable[str]) -> list[str]:
-    """What on the given sheets (and in the workbook) a rebuild cannot carry, one line
-    each: 'chart "Chart 1" on sheet My notes'. A damaged part is named as such."""
-    wanted = set(sheets)
+def not_carried(data: bytes, sheets: Iterable[str], rebuilt: Iterable[str] = ()) -> list[str]:
+    """What a rebuild cannot carry, one line each ('chart "Chart 1" on sheet My notes'):
+    on the carried ``sheets``, drawings, pivot tables and tables; on the ``rebuilt``
+    sheets (made anew by the build), comments; in the workbook, chart sheets and macros.
+    A damaged part is named as such."""
+    wanted, remade = set(sheets), set(rebuilt)
     out: list[str] = []
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -52,19 +54,14 @@ def not_carried(data: bytes, sheets: Iterable[str]) -> list[str]:
             if any(n.lower().endswith("vbaproject.bin") for n in names):
                 out.append("macros (the workbook's VBA project)")
             book = ElementTree.fromstring(_read(z, "xl/workbook.xml"))
-            rels = {t: typ for typ, t in _rels(z, "xl/workbook.xml")}
-            targets = dict(zip([el.get(REL + "id") for el in book.iter(MAIN + "sheet")],
-                               [el.get("name") or "" for el in book.iter(MAIN + "sheet")],
-                               strict=True))
-            by_id = {}
-            folder_rels = _rels_by_id(z, "xl/workbook.xml")
-            for rid, name in targets.items():
-                by_id[name] = folder_rels.get(rid or "", "")
-            for name, part in by_id.items():
-                if rels.get(part) == "chartsheet":
+            parts = _rels_by_id(z, "xl/workbook.xml")
+            kinds = {target: kind for kind, target in _rels(z, "xl/workbook.xml")}
+            for el in book.iter(MAIN + "sheet"):
+                name, part = el.get("name") or "", parts.get(el.get(REL + "id") or "", "")
+                if kinds.get(part) == "chartsheet":
                     out.append(f"chart sheet {name}")
-                elif name in wanted and part in names:
-                    out.extend(_on_sheet(z, part, name))
+                elif part in names and (name in wanted or name in remade):
+                    out.extend(_on_sheet(z, part, name, comments_only=name in remade))
     except Exception as e:  # a damaged part: say so rather than guess
         out.append(f"whatever the damaged part holds ({type(e).__name__})")
     return out
@@ -81,10 +78,18 @@ def _rels_by_id(z: zipfile.ZipFile, part: str) -> dict[str, str]:
     return out
 
 
-def _on_sheet(z: zipfile.ZipFile, part: str, sheet: str) -> list[str]:
+def _on_sheet(z: zipfile.ZipFile, part: str, sheet: str, comments_only: bool) -> list[str]:
     out = []
     for kind, target in _rels(z, part):
-        if kind == "drawing":
+        if kind == "comments":
+            if comments_only:
+                tree = ElementTree.fromstring(_read(z, target))
+                out += [f"comment on {sheet}!{el.get('ref')} (the sheet is calculated anew; "
+                        "keep notes on a sheet of your own)"
+                        for el in tree.iter(MAIN + "comment")]
+        elif comments_only:
+            continue
+        elif kind == "drawing":
             tree = ElementTree.fromstring(_read(z, target))
             for anchor in tree:
                 for el in anchor:
