@@ -1,9 +1,11 @@
 """How a model is shared, and what it remembers of its build.
 
 - Protected (``build --protect``): every sheet is protected, so only the input cells
-  (styled as inputs, and unlocked) can be edited; the password is optional.
+  (styled as inputs, and unlocked) can be edited, and so is the workbook's structure;
+  the password is optional.
 - Values only (``build --values-only``): every formula cell holds its value as a plain
-  number or text, formats kept; the Dashboard says so.
+  number or text, formats kept; no drop-down, inputs not styled as inputs; the Dashboard
+  says so.
 
 Every model also carries its build record (``analysis.buildrecord``): its name, the
 build options and a copy of the input cells, so ``finmodel audit`` can rebuild it
