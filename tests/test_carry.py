@@ -273,3 +273,34 @@ def test_the_api_build_carries_as_the_command_does(returned: dict, tmp_path: Pat
         model.build(returned["back"], out)
     wb = openpyxl.load_workbook(out)
     assert "My notes" in wb.sheetnames and wb["Inputs"]["F5"].value == "note beside the inputs"
+
+
+def test_a_rebuild_with_another_party_follows_the_line(small: Path, tmp_path: Path,
+                                                       capsys) -> None:
+    """A party added before the others moves every party's rows: the recipient's formula
+    still reads Microsoft's total take in the same month (its saved value is the new
+    model's, by line key and month from Python)."""
+    wb = openpyxl.load_workbook(small)
+    target = _where(wb, "Waterfall", "microsoft_total_take", "2025-06")
+    wb.create_sheet("Mine")["A1"] = f"=Waterfall!{target}"
+    parties, tiers = wb["Parties"], wb["Tiers"]
+    parties.insert_rows(2)
+    for c, v in enumerate(["staff_pool", "Staff pool", None, None, None, "nonprofit", 0], 1):
+        parties.cell(2, c, v)
+    tiers.insert_cols(5)
+    tiers.cell(1, 5, "staff_pool")
+    for r in range(2, tiers.max_row + 1):
+        tiers.cell(r, 5, 0)
+    back = tmp_path / "back.xlsx"
+    wb.save(back)
+    out = tmp_path / "out.xlsx"
+    assert main(["build", str(back), "-o", str(out)]) == 0
+    capsys.readouterr()
+    new = openpyxl.load_workbook(out)
+    moved = _where(new, "Waterfall", "microsoft_total_take", "2025-06")
+    assert moved != target and new["Mine"]["A1"].value == f"=Waterfall!{moved}"
+    frame = model.compute(back).values
+    month = [f"{m:%Y-%m}" for m in frame.columns].index("2025-06")
+    saved = openpyxl.load_workbook(out, data_only=True)["Mine"]["A1"].value
+    want = float(frame.loc["microsoft_total_take"].iloc[month])
+    assert want > 1e6 and saved == pytest.approx(want, rel=REL)

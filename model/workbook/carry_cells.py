@@ -7,8 +7,12 @@ import datetime as dt
 import math
 from typing import TYPE_CHECKING, Any
 
+from openpyxl.formula.tokenizer import Token, Tokenizer
+from openpyxl.utils.cell import coordinate_to_tuple
+
 from model.errors import InputError
 from model.workbook.carry_style import Formats
+from model.workbook.input_formulas import MASTER_CHECK
 from model.workbook.repoint import Axes, Repointer, Unpointable, axes
 
 if TYPE_CHECKING:
@@ -74,6 +78,7 @@ class SheetWriter:
     def __init__(self, wb: Any, rp: Repointer, carried: Carried) -> None:
         self.wb, self.rp, self.carried = wb, rp, carried
         self.formats = Formats(wb)
+        self._strings: dict[int, str] | None = None
 
     # ------------------------------------------------------------ one cell
 
@@ -94,7 +99,8 @@ class SheetWriter:
                 self.carried.as_text.append((f"{own}!{src.coordinate}", str(e)))
                 return
             self.carried.repointed += moved
-            ws.write_formula(row, col, new, fmt, _cached(stored, r, c))
+            now = self._linked_value(new, own)
+            ws.write_formula(row, col, new, fmt, _cached(stored, r, c) if now is None else now)
         elif v is None:
             if fmt is not None:
                 ws.write_blank(row, col, None, fmt)
@@ -107,6 +113,32 @@ class SheetWriter:
                 {"num_format": "yyyy-mm-dd"}))
         else:
             ws.write_string(row, col, str(v), fmt)
+
+    def _linked_value(self, formula: str, own: str) -> object:
+        """The rebuilt model's value for a formula that only repeats one of its cells
+        (``=Waterfall!T69``), to save with it; None for any other formula, which keeps
+        the result the returned file saved until the spreadsheet recalculates."""
+        items = Tokenizer(formula).items
+        if len(items) != 1 or items[0].subtype != Token.RANGE:
+            return None
+        sheet, _, ref = items[0].value.rpartition("!")
+        sheet = sheet[1:-1].replace("''", "'") if sheet.startswith("'") else (sheet or own)
+        ws = self.wb.get_worksheet_by_name(sheet)
+        try:
+            r, c = coordinate_to_tuple(ref.replace("$", ""))
+        except (ValueError, TypeError):
+            return None
+        if ws is None or sheet in self.carried.sheets:
+            return None
+        cell = ws.table.get(r - 1, {}).get(c - 1)
+        value = cell_value(cell, self.strings()) if cell is not None else None
+        ok = isinstance(value, bool | str) or (isinstance(value, float) and math.isfinite(value))
+        return value if ok else None
+
+    def strings(self) -> dict[int, str]:
+        if self._strings is None or len(self._strings) != len(self.wb.str_table.string_table):
+            self._strings = {i: s for s, i in self.wb.str_table.string_table.items()}
+        return self._strings
 
     # ------------------------------------------------------------ a whole sheet
 
@@ -176,6 +208,8 @@ class SheetWriter:
             for cell in row:
                 if cell.value is None and cell.comment is None:
                     continue
+                if cell.data_type == "f" and MASTER_CHECK in str(cell.value):
+                    continue  # the header's status: the rebuild writes its own
                 at = _place(cell.row, cell.column, old, new)
                 if at is None:
                     if cell.value is not None or cell.comment is not None:
@@ -189,8 +223,8 @@ class SheetWriter:
                     fmt = self.formats.of(cell) if kind is None else there.format
                     self.cell(ws, cell.row, cell.column, cell, stored, name, at, fmt)
                     self.carried.notes.append(ref)
-                elif cell.data_type == "f" and kind in ("Number", "String", "Boolean",
-                                                        "Datetime"):
+                elif cell.data_type == "f" and cell.row > 1 and kind in (
+                        "Number", "String", "Boolean", "Datetime"):
                     self._input_formula(ws, cell, at, there, name, ref)
                 if self.comment(ws, cell, at):
                     if ref not in self.carried.notes:
@@ -201,8 +235,7 @@ class SheetWriter:
 
     def _input_formula(self, ws: Any, cell: Any, at: tuple[int, int], there: Any,
                        name: str, ref: str) -> None:
-        strings = {i: s for s, i in self.wb.str_table.string_table.items()}
-        value = cell_value(there, strings)
+        value = cell_value(there, self.strings())
         try:
             text, moved = self.rp.formula(str(cell.value), name)
         except Unpointable as e:
