@@ -46,6 +46,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     a = load(args.path)
+    returned = carry.read_returned(args.path)
+    if returned is not None:  # a formula in an input that a build would refuse
+        input_formulas.check(returned, args.path)
     engine.check_computable(a)
     print(f"{args.path}: OK ({a.horizon} months from {a.start_month:%Y-%m}, "
           f"{len(a.parties)} parties, {len(a.tiers)} tiers, {len(a.streams)} streams, "
