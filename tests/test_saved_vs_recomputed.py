@@ -74,6 +74,9 @@ def test_diff_shows_saved_and_recomputed_headlines(pasted: tuple[Path, Path, flo
     assert "$20.92B" in row
     assert money(python) in row  # recomputed, by Python
     assert f"{original.name}: headlines" not in out  # the original agrees with itself
+    assert re.search(rf"{edited.name}: formulas pasted over with a value: 1 \(Waterfall!"
+                     r"[A-Z]+\d+ \(cum_microsoft\)\)", out), out
+    assert f"{original.name}: formulas pasted" not in out
 
 
 def test_diff_names_added_sheets(pasted: tuple[Path, Path, float], tmp_path: Path,

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from openpyxl.utils.cell import get_column_letter
+
 from model.analysis import buildrecord
 from model.analysis.report import money
 from model.analysis.sheetcells import UnreadableWorkbook, read_book
@@ -29,6 +31,9 @@ if TYPE_CHECKING:
     from model.inputs.assumptions import Assumptions
 
 REL = 1e-9  # relative tolerance: the same arithmetic in Python and a spreadsheet
+HEADER_ROWS = 4  # title, column names, month, period
+FIRST_PERIOD_COL = 5  # E: the opening column, then the months or periods
+LIST = 5  # pasted cells named before "and N more"
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
@@ -92,6 +97,30 @@ def sheet_names(path: Path) -> list[str]:
         return []
 
 
+# Sheets whose keyed rows hold a formula in every period column (from E on).
+PERIOD_SHEETS = ("Revenue", "Waterfall", "Checks", "Annual", "Fiscal", "Quarterly")
+
+
+def pasted_cells(path: Path) -> list[str]:
+    """Sheet!A1 (line key) of each period cell of a model's line that holds a plain value
+    where the model has a formula: a value pasted over it. [] for a file that is no model."""
+    try:
+        book = read_book(path, only=PERIOD_SHEETS)
+        if buildrecord.decode(book.properties) is None:
+            return []
+    except (UnreadableWorkbook, ValueError):
+        return []
+    out = []
+    for sheet in book.sheets:
+        keys = {r: cell.value for (r, c), cell in sheet.cells.items()
+                if c == 1 and r > HEADER_ROWS and isinstance(cell.value, str)}
+        for (r, c), cell in sorted(sheet.cells.items()):
+            if r in keys and c >= FIRST_PERIOD_COL and cell.formula is None \
+                    and cell.value not in (None, ""):
+                out.append(f"{sheet.name}!{get_column_letter(c)}{r} ({keys[r]})")
+    return out
+
+
 def diff_notes(old: Path, new: Path) -> list[str]:
     """What `finmodel diff` adds about the files themselves: sheets added or removed, and
     headlines whose saved values differ from what the file's inputs give."""
@@ -103,6 +132,12 @@ def diff_notes(old: Path, new: Path) -> list[str]:
         lines += ["", "Sheets added in " + new.name + ": " + (", ".join(added) or "none")
                   + "; removed: " + (", ".join(removed) or "none")]
     for path in (old, new):
+        pasted = pasted_cells(path)
+        if pasted:
+            shown = ", ".join(pasted[:LIST]) + (f" and {len(pasted) - LIST:,} more"
+                                                if len(pasted) > LIST else "")
+            lines += ["", f"{path.name}: formulas pasted over with a value: {len(pasted):,} "
+                      f"({shown}); finmodel audit {path} checks every cell"]
         found = headline_disagreements(path, load(path))
         if not found:
             continue
