@@ -189,6 +189,8 @@ def test_formula_typed_into_an_input_stays_a_formula(small: Path, tmp_path: Path
     saved = openpyxl.load_workbook(out, data_only=True)["Inputs"][f"B{row}"].value
     assert saved == 75  # the value the tool used, as the saved result
     assert model.load(back).inputs["ptu_customers_opening"] == 75
+    assert main(["audit", str(out)]) == 0  # its build record holds the value used
+    assert "Formulas typed into inputs that refer only to inputs" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(("formula", "said"), [

@@ -132,7 +132,9 @@ def input_cells(wb: Any, sheets: Sequence[str],
                     value = bool(cell.boolean)
                 elif kind == "Datetime":
                     value = EXCEL_EPOCH + dt.timedelta(days=cell.number)
-                else:  # blanks and formulas are not inputs
+                elif kind == "Formula" and r > 0 and isinstance(cell.value, float | str):
+                    value = cell.value  # a formula typed into an input: the value used
+                else:  # blanks, and the header's status formula, are not inputs
                     continue
                 cells[xl_rowcol_to_cell(r, c)] = value
         out[ws.name] = cells
