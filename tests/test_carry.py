@@ -52,14 +52,14 @@ def returned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """A model built, then edited as a recipient would (by file edits), then rebuilt
     with another start month and horizon."""
     tmp = tmp_path_factory.mktemp("carry")
-    first = tmp / "first.xlsx"
-    model.build(None, first)
+    first, _ = build(tmp, with_inputs(default_assumptions(), horizon_months=36),
+                     "first.xlsx")  # April 2024 to March 2027
     wb = openpyxl.load_workbook(first)
     ws = wb.create_sheet("My notes")
     refs = {
-        "B1": ("Waterfall", "cum_microsoft", "2026-06"),
+        "B1": ("Waterfall", "microsoft_total_take", "2026-06"),
         "B2": ("Revenue", "api_revenue", "2025-01"),
-        "B3": ("Waterfall", "cum_microsoft", "2034-03"),  # outside the new horizon
+        "B3": ("Waterfall", "cum_microsoft", "2027-03"),  # outside the new horizon
     }
     for cell, (sheet, key, month) in refs.items():
         ws[cell] = f"={sheet}!{_where(wb, sheet, key, month)}"
@@ -84,7 +84,7 @@ def returned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     wb["Inputs"]["F5"] = "note beside the inputs"
     wb["Inputs"]["B6"].comment = Comment("checked with Bob", "Ann")
     _set_input(wb, "start_month", dt.datetime(2024, 1, 1))
-    _set_input(wb, "horizon_months", 96)
+    _set_input(wb, "horizon_months", 30)  # January 2024 to June 2026
     back = tmp / "back.xlsx"
     wb.save(back)
     out = tmp / "rebuilt.xlsx"
@@ -112,7 +112,7 @@ def test_rebuild_carries_sheets_notes_and_comments(returned: dict, capsys) -> No
     # the month outside the new horizon: kept as text, with a comment, named on stderr
     assert ws["B3"].data_type == "s" and ws["B3"].value.startswith("=Waterfall!")
     assert "could not re-point" in ws["B3"].comment.text
-    assert "My notes!B3" in err and "2034-03" in err
+    assert "My notes!B3" in err and "2027-03" in err
     assert "Inputs!F5" in err
 
 
@@ -126,7 +126,7 @@ def test_repointed_formulas_recalculate_to_the_same_line_and_month(
     results = model.compute(returned["back"])  # type: ignore[arg-type]
     frame = results.values
     months = [f"{m:%Y-%m}" for m in frame.columns]
-    assert months[0] == "2024-01" and len(months) == 96  # the rebuild moved every column
+    assert months[0] == "2024-01" and len(months) == 30  # the rebuild moved every column
     for cell, (_, key, month) in returned["refs"].items():  # type: ignore[union-attr]
         if month not in months:
             continue
@@ -136,8 +136,13 @@ def test_repointed_formulas_recalculate_to_the_same_line_and_month(
     assert values[("My notes", "B4")] == pytest.approx(float(span.sum()), rel=REL)
     year = frame.loc["api_revenue"].iloc[months.index("2025-01"):months.index("2025-12") + 1]
     assert values[("My notes", "B6")] == pytest.approx(float(year.sum()), rel=REL)
-    # the headline, at the new horizon
+    # the headline, at the new horizon: the same label's row, and its value
+    dash = openpyxl.load_workbook(out)["Dashboard"]
+    row = next(c.row for c in dash["A"]
+               if c.value == "Cumulative receipts at the horizon: Microsoft")
     assert values[("My notes", "B7")] == pytest.approx(results.last("cum_microsoft"), rel=REL)
+    assert values[("My notes", "B7")] == values[("Dashboard", f"B{row}")]
+    assert values[("My notes", "B1")] > 1e6  # a number that can be wrong
 
 
 def _with_saved_value(path: Path, sheet_part: str, cell: str, value: float) -> None:
@@ -273,7 +278,7 @@ def test_a_model_edited_in_libreoffice_keeps_the_recipients_work(
 
 def test_the_api_build_carries_as_the_command_does(returned: dict, tmp_path: Path) -> None:
     out = tmp_path / "api.xlsx"
-    with pytest.warns(UserWarning, match=r"My notes!B3: kept as text.*2034-03"):
+    with pytest.warns(UserWarning, match=r"My notes!B3: kept as text.*2027-03"):
         model.build(returned["back"], out)
     wb = openpyxl.load_workbook(out)
     assert "My notes" in wb.sheetnames and wb["Inputs"]["F5"].value == "note beside the inputs"
