@@ -21,6 +21,7 @@ import pytest
 from openpyxl.comments import Comment
 from openpyxl.styles import Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
 
 import model
 from model.cli import main
@@ -81,6 +82,9 @@ def returned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     ws.merge_cells("D1:E2")
     ws["D1"] = "merged note"
     ws.column_dimensions["A"].width = 31
+    take = _where(wb, "Waterfall", "microsoft_total_take", "2026-06")
+    wb.defined_names["TakeMid2026"] = DefinedName(
+        "TakeMid2026", attr_text="Waterfall!$" + re.sub(r"(\d+)", r"$\1", take))
     wb["Inputs"]["F5"] = "note beside the inputs"
     wb["Inputs"]["B6"].comment = Comment("checked with Bob", "Ann")
     _set_input(wb, "start_month", dt.datetime(2024, 1, 1))
@@ -109,6 +113,10 @@ def test_rebuild_carries_sheets_notes_and_comments(returned: dict, capsys) -> No
     assert wb["Inputs"]["F5"].value == "note beside the inputs"
     assert wb["Inputs"]["B6"].comment.text == "checked with Bob"
     assert ws["B5"].value == "=B2*2"
+    moved = _where(wb, "Waterfall", "microsoft_total_take", "2026-06")
+    assert wb.defined_names["TakeMid2026"].attr_text == "Waterfall!$" + re.sub(
+        r"(\d+)", r"$\1", moved)
+    assert "TakeMid2026" in err
     # the month outside the new horizon: kept as text, with a comment, named on stderr
     assert ws["B3"].data_type == "s" and ws["B3"].value.startswith("=Waterfall!")
     assert "could not re-point" in ws["B3"].comment.text

@@ -12,13 +12,15 @@ class Carried:
     sheets: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # Sheet!A1 of each note and comment
     formulas: list[str] = field(default_factory=list)  # input cells kept as formulas
+    names: list[str] = field(default_factory=list)  # the recipient's defined names
     repointed: int = 0  # references moved to the same line and month
     as_text: list[tuple[str, str]] = field(default_factory=list)  # (Sheet!A1, why)
     lost: list[str] = field(default_factory=list)  # named things not carried
 
     @property
     def anything(self) -> bool:
-        return bool(self.sheets or self.notes or self.formulas or self.as_text or self.lost)
+        return bool(self.sheets or self.notes or self.formulas or self.names or self.as_text
+                    or self.lost)
 
     def messages(self) -> list[str]:
         """One line for the user per finding, for stderr."""
@@ -29,6 +31,8 @@ class Carried:
         if self.notes:
             out.append(f"Carried notes and comments on the input sheets: "
                        f"{', '.join(self.notes)}")
+        if self.names:
+            out.append(f"Carried your defined names: {', '.join(self.names)}")
         if self.formulas:
             out.append(f"Kept the formulas typed into inputs: {', '.join(self.formulas)}")
         for where, why in self.as_text:

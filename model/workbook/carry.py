@@ -33,7 +33,7 @@ from model.inputs.reader import SELECTED_NAME
 from model.inputs.schema import INPUTS_SHEET as INPUTS
 from model.workbook.carried import Carried
 from model.workbook.carry_cells import InputFormulaError, SheetWriter, new_cells
-from model.workbook.repoint import Axes, Repointer, axes
+from model.workbook.repoint import Axes, Repointer, Unpointable, axes
 from model.workbook.sharing import INPUT_SHEETS
 from model.workbook.uncarried import not_carried, only_sheets
 
@@ -158,9 +158,24 @@ def carry(wb: Any, returned: Returned, carried: Carried) -> None:
         if ws is not None and name in returned.book.sheetnames:
             writer.merge_inputs(returned.book[name], ws, returned.stored.sheet(name),
                                 returned.old_axes().get(name))
+    _names(wb, returned, rp, carried)
     rebuilt = [s.name for s in returned.stored.sheets
                if s.name in TOOL_SHEETS and s.name not in INPUT_SHEETS]
     carried.lost.extend(not_carried(returned.data, returned.added, rebuilt))
+
+
+def _names(wb: Any, returned: Returned, rp: Repointer, carried: Carried) -> None:
+    """The recipient's workbook-level defined names, re-pointed like their formulas."""
+    for name, text in returned.stored.names.items():
+        if name.startswith("_xlnm.") or name == SELECTED_NAME or name.startswith("_xl"):
+            continue
+        try:
+            formula, _ = rp.formula("=" + text, "")
+        except Unpointable as e:
+            carried.lost.append(f"the defined name {name} ({e})")
+            continue
+        wb.define_name(name, formula)
+        carried.names.append(name)
 
 
 __all__ = ["Carried", "InputFormulaError", "Returned", "carry", "extra", "read_returned"]

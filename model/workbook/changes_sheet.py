@@ -88,6 +88,7 @@ def _write_carried(ws: Any, st: Styles, r: int, carried: Carried) -> None:
     """What the rebuild carried from the returned model, and what it could not."""
     rows = ([("carried", f"sheet {s}") for s in carried.sheets]
             + [("carried", f"note or comment {n}") for n in carried.notes]
+            + [("carried", f"defined name {n}") for n in carried.names]
             + [("kept as a formula", f"input {f}") for f in carried.formulas]
             + [("kept as text", f"{w}: {why}") for w, why in carried.as_text]
             + [("not carried", what) for what in carried.lost])
