@@ -45,7 +45,12 @@ def input_cells(book: Any) -> Iterator[tuple[str, Any]]:
 
 def references(formula: str, own: str) -> Iterator[tuple[str | None, str]]:
     """(sheet, A1 or range) of each reference in a formula; sheet None for a name."""
-    for item in Tokenizer(formula).items:
+    try:
+        items = Tokenizer(formula).items
+    except Exception:  # a text openpyxl's tokenizer cannot read: as a name it cannot
+        yield None, formula
+        return
+    for item in items:
         if item.type != Token.OPERAND or item.subtype != Token.RANGE:
             continue
         sheet, _, ref = item.value.rpartition("!")

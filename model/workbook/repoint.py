@@ -152,7 +152,10 @@ class Repointer:
 
     def formula(self, text: str, own_sheet: str) -> tuple[str, int]:
         """The formula for the rebuilt model, and how many references moved."""
-        tok = Tokenizer(text)
+        try:
+            tok = Tokenizer(text)
+        except Exception as e:  # openpyxl's TokenizerError, and what a damaged text raises
+            raise Unpointable(f"its formula cannot be read ({e})") from None
         moved = 0
         for item in tok.items:
             if item.type == Token.OPERAND and item.subtype == Token.RANGE:
