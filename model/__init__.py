@@ -75,10 +75,9 @@ def build(source: str | Path | Assumptions | None, out: str | Path) -> Results:
     extras = []
     carried = carry.Carried()
     if isinstance(source, str | Path):
-        returned = carry.read_returned(Path(source))
-        if returned is not None:
-            input_formulas.check(returned, Path(source))
-            extras.append(carry.extra(returned, carried))
+        returned = carry.read_returned(Path(source), carried)
+        input_formulas.check(returned, Path(source))
+        extras.append(carry.extra(returned, carried))
     results = compute(source)
     write_atomic(results, Path(out), extras=extras)
     for message in carried.messages():

@@ -46,9 +46,6 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     a = load(args.path)
-    returned = carry.read_returned(args.path)
-    if returned is not None:  # a formula in an input that a build would refuse
-        input_formulas.check(returned, args.path)
     engine.check_computable(a)
     print(f"{args.path}: OK ({a.horizon} months from {a.start_month:%Y-%m}, "
           f"{len(a.parties)} parties, {len(a.tiers)} tiers, {len(a.streams)} streams, "
@@ -91,10 +88,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     a = select_scenario(load(source), args.scenario, source)
     engine.check_computable(a)  # every scenario, before the long work of a build
     extras = []
-    returned, carried = carry.read_returned(source), carry.Carried()
-    if returned is not None:
-        input_formulas.check(returned, source)
-        extras.append(carry.extra(returned, carried))
+    carried = carry.Carried()
+    returned = carry.read_returned(source, carried)
+    input_formulas.check(returned, source)
+    extras.append(carry.extra(returned, carried))
     if args.compare is not None:
         changes = diff.diff(args.compare, source)
         extras.append(lambda wb, st, layout: changes_sheet.write_sheet(wb, st, layout, changes,

@@ -29,19 +29,21 @@ from typing import Any
 
 from model.analysis import buildrecord
 from model.analysis.sheetcells import Book, Sheet, read_book
+from model.errors import InputError, Problem
 from model.inputs.reader import SELECTED_NAME
 from model.inputs.schema import INPUTS_SHEET as INPUTS
 from model.workbook.carried import Carried
 from model.workbook.carry_cells import InputFormulaError, SheetWriter, new_cells
 from model.workbook.repoint import Axes, Repointer, Unpointable, axes
 from model.workbook.sharing import INPUT_SHEETS
-from model.workbook.uncarried import not_carried, only_sheets
+from model.workbook.uncarried import not_carried, only_sheets, sheet_sizes
 
 # Every sheet a build or a command of finmodel makes: never the recipient's.
 TOOL_SHEETS = frozenset({
     "Dashboard", *INPUT_SHEETS, "Scenario", "Revenue", "Waterfall", "Valuation", "Annual",
     "Fiscal", "Quarterly", "Checks", "Analysis", "Comparison", "Inputs as built",
     "Changes", "Simulation"})
+MAX_CARRY_BYTES = 8 * 2**20  # a sheet's XML: about 100,000 cells
 MADE_BY_COMMANDS = {"Changes": "finmodel build --compare", "Simulation": "finmodel simulate"}
 
 
@@ -52,12 +54,17 @@ class Returned:
     def __init__(self, path: Path) -> None:
         import openpyxl
         self.data = Path(path).read_bytes()
-        self.stored: Book = read_book(self.data)
+        sizes = sheet_sizes(self.data)
+        # a sheet too large to carry is not read at all (it is named as not carried)
+        self.too_large = [name for name, size in sizes.items()
+                          if name not in TOOL_SHEETS and size > MAX_CARRY_BYTES]
+        self.stored: Book = read_book(self.data, only=[n for n in sizes
+                                                       if n not in self.too_large])
         record = _record(self.stored)
         made = set(record.extras) if record is not None else set()
         self.is_model = record is not None
-        self.added = [s.name for s in self.stored.sheets
-                      if s.name not in TOOL_SHEETS and s.name not in made]
+        self.added = [s.name for s in self.stored.sheets if s.name not in TOOL_SHEETS
+                      and s.name not in made and s.name not in self.too_large]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             self.book = openpyxl.load_workbook(io.BytesIO(only_sheets(
@@ -119,12 +126,21 @@ def _axes_of(sheet: Sheet, first_month: dt.date | None) -> Axes:
     return axes(column_a, rows, first_month, last)
 
 
-def read_returned(path: Path) -> Returned | None:
-    """The returned workbook, when it has anything to carry (else None)."""
-    r = Returned(path)
-    if not (r.added or r.remade or any(
-            ws.title in INPUT_SHEETS and (ws._cells) for ws in r.book.worksheets)):
-        return None
+def read_returned(path: Path, carried: Carried) -> Returned:
+    """The returned workbook as read for carrying. A part that cannot be read for that
+    is refused (exit 2): the recipient's work is never dropped without a word."""
+    try:
+        r = Returned(path)
+    except Exception as e:  # a damaged part: openpyxl and the parsers raise many types
+        why = f"{type(e).__name__}: {str(e).splitlines()[0][:150]}" if str(e) \
+            else type(e).__name__
+        raise InputError(str(path), [Problem(
+            None, None, "a workbook whose sheets can be read, to carry what was added to "
+            "them into the rebuilt model", f"a damaged part ({why}); open and save it in "
+            "Excel or LibreOffice, which repair such parts")]) from None
+    carried.lost.extend(f"sheet {name} (more than {MAX_CARRY_BYTES // 2**20} MB of cells: "
+                        "too large to carry; keep what you need on a smaller sheet)"
+                        for name in r.too_large)
     return r
 
 
@@ -132,7 +148,11 @@ def extra(returned: Returned, carried: Carried) -> Any:
     """The extra-sheet writer that copies the returned work into the new workbook."""
 
     def write(wb: Any, st: Any, layout: Any) -> None:
-        carry(wb, returned, carried)
+        try:
+            carry(wb, returned, carried)
+        except Exception as e:  # a cell or part openpyxl read but cannot be copied
+            carried.lost.append(f"part of your work: copying it stopped at {type(e).__name__}"
+                                f" ({str(e)[:150]}); what is listed above was carried")
     return write
 
 

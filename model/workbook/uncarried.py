@@ -134,3 +134,14 @@ def only_sheets(data: bytes, keep: Iterable[str]) -> bytes:
             z.writestr(item.filename, EMPTY_SHEET if item.filename in empty
                        else _read(src, item.filename))
     return out.getvalue()
+
+
+def sheet_sizes(data: bytes) -> dict[str, int]:
+    """Each worksheet's name and the size of its XML, in workbook order (the sizes were
+    measured against what really inflates when the file was first checked)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        book = ElementTree.fromstring(_read(z, "xl/workbook.xml"))
+        parts = _rels_by_id(z, "xl/workbook.xml")
+        sizes = {i.filename: i.file_size for i in z.infolist()}
+    return {el.get("name") or "": sizes.get(parts.get(el.get(REL + "id") or "", ""), 0)
+            for el in book.iter(MAIN + "sheet")}
