@@ -20,7 +20,7 @@ ALLOWED: dict[str, set[str]] = {
     "inputs": {"errors"},
     "core": {"errors", "inputs"},
     "analysis": {"errors", "inputs", "core"},
-    "recalc": set(),
+    "recalc": {"errors"},
     "workbook": {"errors", "inputs", "core", "analysis", "recalc"},
     "cli": {"errors", "inputs", "core", "analysis", "recalc", "workbook", "api"},
     "api": {"errors", "inputs", "core", "analysis", "recalc", "workbook", "cli"},

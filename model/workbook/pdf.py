@@ -1,4 +1,4 @@
-"""A PDF of the report sheets (Dashboard, Analysis, Valuation when the model has it,
+"""A PDF of the report sheets (Summary, Dashboard, Analysis, Valuation when the model has it,
 Comparison and Annual), made by LibreOffice."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from model.errors import FinmodelError
 from model.recalc import convert_libreoffice, libreoffice_available
 from model.workbook.output import workbook_bytes, write_bytes_atomic
 from model.workbook.writer import write_model
@@ -17,10 +18,10 @@ if TYPE_CHECKING:
     from model.core.results import Results
 
 # In workbook order; a name the model does not have (such as Valuation) is skipped.
-REPORT_SHEETS = ("Dashboard", "Analysis", "Valuation", "Comparison", "Annual")
+REPORT_SHEETS = ("Summary", "Dashboard", "Analysis", "Valuation", "Comparison", "Annual")
 
 
-class ToolMissing(RuntimeError):
+class ToolMissing(FinmodelError, RuntimeError):
     """A tool the command needs is not installed; the message says how to get it."""
 
 
