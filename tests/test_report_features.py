@@ -98,7 +98,8 @@ def test_pdf_of_the_report(tmp_path: Path, libreoffice: None) -> None:
     sheets = set(openpyxl.load_workbook(out, read_only=True).sheetnames)
     titles = []
     for page in extract_pages(pdf):
-        lines = {line.strip() for box in page if isinstance(box, LTTextContainer)
+        lines = {line.strip() for box in page  # the page header: the top of the page
+                 if isinstance(box, LTTextContainer) and box.y0 > page.height * 0.9
                  for line in box.get_text().splitlines()}
         named = lines & sheets
         assert len(named) == 1, named
