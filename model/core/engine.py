@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from model import keys
 from model.core.expr import Expr, Input, Param
 from model.core.guards import overflow_problem, source_name
 from model.core.linekeys import check_line_keys
@@ -98,8 +99,9 @@ class _PyRender:
         return f"c{self.consts[name]}"
 
     def timeline(self, name: str) -> str:
-        if name.startswith("sched:"):
-            return f"s{self.sched[name[6:]]}[t]"
+        field = keys.schedule_field_of(name)
+        if field is not None:
+            return f"s{self.sched[field]}[t]"
         return {"month": "M[t]", "year": "Y[t]"}[name]
 
     def is_blank(self, node: Expr) -> bool:

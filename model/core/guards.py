@@ -21,6 +21,7 @@ import math
 import re
 from collections.abc import Sequence
 
+from model import keys
 from model.core.expr import Expr, IfBlank, Input, Lookup, MonthBefore, Param, Prev, Ref
 from model.core.lines import SAME, Line, all_lines
 from model.errors import InputError, Problem
@@ -54,9 +55,9 @@ def _placeholders(a: Assumptions) -> Assumptions:
 def reserved_names(a: Assumptions) -> tuple[list[str], list[str]]:
     """The words a party key cannot be, and the forms it cannot take (such as
     'prior_<party>'), derived from the line keys the model generates for this shape."""
-    keys = [ln.key for ln in all_lines(_placeholders(a))]
-    fixed = {k for k in keys if not _HOLE.search(k)}
-    patterns = {tuple(_HOLE.split(k)[::2]) for k in keys if len(_HOLE.findall(k)) == 1}
+    made = [ln.key for ln in all_lines(_placeholders(a))]
+    fixed = {k for k in made if not _HOLE.search(k)}
+    patterns = {tuple(_HOLE.split(k)[::2]) for k in made if len(_HOLE.findall(k)) == 1}
     words: set[str] = set()
     forms: set[str] = set()
     for pre, suf in patterns:
@@ -192,7 +193,7 @@ def _sources(ln: Line, by_key: dict[str, Line], deep: bool = True
             sched.add(node.key)
         elif isinstance(node, Ref | Prev) and node.key in by_key and node.key not in seen:
             other = by_key[node.key]
-            if node.key.startswith("sched_") or deep:
+            if keys.is_schedule_line(node.key) or deep:
                 seen.add(node.key)
                 todo.append(other.expr)
                 if isinstance(other.opening, Expr) and other.opening != SAME:

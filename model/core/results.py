@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from model import keys
 from model.core.line import Line
 from model.core.timeline import Timeline
 
@@ -61,12 +62,12 @@ class Results:
         for t in a.tiers:
             if t.hurdle_party is not None:
                 out[f"tier{t.number}_hurdle_met_month"] = self.first_month(
-                    f"tier{t.number}_hurdle_met")
+                    keys.hurdle_met(t.number))
         for p in a.parties:
             if p.capped:
-                out[f"cap_binds_month_{p.key}"] = self.first_month(f"cap_binds_{p.key}")
+                out[f"cap_binds_month_{p.key}"] = self.first_month(keys.cap_binds(p.key))
         for p in a.parties:
-            out[f"cum_{p.key}_at_horizon"] = self.last(f"cum_{p.key}")
+            out[f"cum_{p.key}_at_horizon"] = self.last(keys.cum(p.key))
         out["microsoft_total_take"] = self.total("microsoft_total_take")
         out["checks_failed"] = sum(self.total(ln.key) for ln in self.lines
                                    if ln.key.startswith("check_"))

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from model.core.line import BALANCE
+
 if TYPE_CHECKING:
     from model.core.results import Results
 
@@ -19,10 +21,10 @@ class Reconciliation:
 
 
 def corkscrews(results: Results) -> list[tuple[str, str]]:
-    """(balance, flow) pairs where balance = opening + the flow summed to date."""
-    a = results.assumptions
-    return [("cum_revshare_api_to_microsoft", "revshare_api_to_microsoft"),
-            *((f"cum_{p.key}", f"dist_{p.key}") for p in a.parties)]
+    """(balance, flow) pairs where balance = opening + the flow summed to date: each
+    balance line that names its movement."""
+    return [(ln.key, ln.movement) for ln in results.lines
+            if ln.kind == BALANCE and ln.movement is not None]
 
 
 def reconciliations(results: Results) -> list[Reconciliation]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
 
+from model import keys
 from model.core.engine import constants
 from model.core.lines import CHECKS, REVENUE, WATERFALL, model_lines
 from model.workbook.checklist import reconciliations
@@ -87,7 +88,7 @@ def plan_layout(results: Results) -> Layout:
     r = next_row[CHECKS] + 1
     for name in constants(results.assumptions):
         r += 1
-        rows["const_" + name] = (CHECKS, r)
+        rows[keys.constant(name)] = (CHECKS, r)
     r += 2  # a blank row, then the title of the reconciliations
     for rec in reconciliations(results):
         r += 1

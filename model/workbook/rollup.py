@@ -1,4 +1,5 @@
-"""Calendar-period rollups: flows summed over each period, balances at its end.
+"""Calendar-period rollups: flows summed over each period, balances at its end (the
+kind of each line, ``model.core.line``, says which it is).
 
 Each rollup cell sums a fixed, contiguous run of month columns, so the
 workbook grows linearly with the horizon (no SUMIF over the whole timeline).
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
 
+from model.core.line import BALANCE, FLOW
 from model.core.lines import REVENUE, WATERFALL, Line, model_lines
 from model.workbook.printing import (
     MIN_SCALE,
@@ -30,9 +32,6 @@ from model.workbook.styles import Styles
 if TYPE_CHECKING:
     from model.core.results import Results
     from model.workbook.layout import Layout
-
-BALANCE_KEYS = ("api_arr", "openai_arr", "azure_arr", "ptu_customers",
-                "cum_revshare_api_to_microsoft", "cumulative_losses")
 
 FIRST_COL = 4
 FIRST_ROW = 5
@@ -91,9 +90,9 @@ def _plan(results: Results) -> tuple[list[Line], list[Line], dict[str, int]]:
         if section.sheet not in (REVENUE, WATERFALL):
             continue
         for ln in section.lines:
-            if ln.total:
+            if ln.kind == FLOW:
                 flows.append(ln)
-            elif ln.key in BALANCE_KEYS or ln.key.startswith("cum_"):
+            elif ln.kind == BALANCE:
                 balances.append(ln)
     rows: dict[str, int] = {}
     r = FIRST_ROW

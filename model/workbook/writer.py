@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
 
+from model import keys
 from model.core.engine import constants
 from model.core.expr import CUR, PREV, Expr
 from model.core.lines import CHECKS, REVENUE, SAME, Line, model_lines
@@ -185,7 +186,7 @@ class ModelWriter:
             ws.write_string(r, COL_KEY, "", st("section"))
             # The Schedule rates in force echo the Schedule sheet: grouped and folded, so
             # that a year of the Revenue sheet prints on one page (click + to show them).
-            folded = all(ln.key.startswith("sched_") for ln in section.lines)
+            folded = all(keys.is_schedule_line(ln.key) for ln in section.lines)
             ws.write_string(r, COL_LABEL, section.title + (" (folded: + shows them)"
                                                            if folded else ""), st("section"))
             if folded:
@@ -244,11 +245,11 @@ class ModelWriter:
         """Constants, input checks and the master check below the monthly checks."""
         rows = self.layout.rows
         consts = constants(self.a)
-        first = rows["const_" + next(iter(consts))][1] - 1
+        first = rows[keys.constant(next(iter(consts)))][1] - 1
         ws.write_string(first - 1, COL_LABEL, "Constants", st("section"))
         for name, (value, kind, label) in consts.items():
-            r = rows["const_" + name][1] - 1
-            ws.write_string(r, COL_KEY, "const_" + name)
+            r = rows[keys.constant(name)][1] - 1
+            ws.write_string(r, COL_KEY, keys.constant(name))
             ws.write_string(r, COL_LABEL, label)
             ws.write_number(r, COL_TOTAL, value, st("input", kind if kind != "General" else ""))
         check_rows = [rows[ln.key][1] for s in model_lines(self.a) if s.sheet == CHECKS
