@@ -236,3 +236,12 @@ def drawn(key: str) -> str:
 def held(key: str) -> str:
     """A simulation's metric: 1 where the draw was held at a schema bound."""
     return f"held:{key}"
+
+
+# --- names of an input, as a scenario, --vary or solve target gives them -------------
+
+
+def target(sheet: str, row: str | int | None, column: str) -> str:
+    """``<sheet>:<column>`` (a Schedule column) or ``<sheet>:<row>:<column>`` (a party's
+    or tier's cell): how the Scenarios sheet and the command line name an input."""
+    return f"{sheet}:{column}" if row is None else f"{sheet}:{row}:{column}"

@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from model import keys
 from model.core.engine import run
 from model.core.results import Results
 from model.errors import ModelValueError
@@ -72,7 +73,7 @@ def resolve(text: str, a: Assumptions) -> Target:
     """An input to vary: an Inputs key, a Schedule rate (with or without 'Schedule:'),
     Parties:<party>:<column> or Tiers:<tier>:<column>."""
     if text in {f.key for f in a.schedule_fields}:
-        text = f"{schema.SCHEDULE_SHEET}:{text}"
+        text = keys.target(schema.SCHEDULE_SHEET, None, text)
     target = parse_target(text, a)
     if target is None:
         raise ValueError(f"'{text}' is not an input that can be varied")

@@ -236,7 +236,7 @@ def _schedule_in_force(a: Assumptions, key: str, months: Sequence[dt.date], upto
         for k, start, v in a.schedule_overrides:
             if k == key and m >= start:
                 value, since = v, max(start, months[1])
-                origin = (schema.SCENARIOS_SHEET, f"{schema.SCHEDULE_SHEET}:{key}",
+                origin = (schema.SCENARIOS_SHEET, keys.target(schema.SCHEDULE_SHEET, None, key),
                           str(a.selected))
         if best is None or value > best[0]:
             best = (value, origin, since)  # type: ignore[assignment]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from model import keys
 from model.inputs import schema
 from model.inputs.schema import Field
 from model.inputs.streams import TABLE_FIELDS, schedule_field
@@ -27,8 +28,8 @@ class Target:
         if self.sheet == schema.INPUTS_SHEET:
             return self.row
         if self.sheet == schema.SCHEDULE_SHEET:
-            return f"{self.sheet}:{self.column}"
-        return f"{self.sheet}:{self.row}:{self.column}"
+            return keys.target(self.sheet, None, self.column)
+        return keys.target(self.sheet, self.row, self.column)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from model import keys
 from model.core.line import BALANCE
 
 if TYPE_CHECKING:
@@ -28,10 +29,10 @@ def corkscrews(results: Results) -> list[tuple[str, str]]:
 
 
 def reconciliations(results: Results) -> list[Reconciliation]:
-    out = [Reconciliation(f"reconcile_{name.lower()}",
+    out = [Reconciliation(keys.reconcile(name),
                           f"{name} rollup totals = monthly totals")
            for name in ROLLUPS]
-    out += [Reconciliation(f"corkscrew_{bal}",
+    out += [Reconciliation(keys.corkscrew(bal),
                            f"{results.lines[results.index[bal]].label} = opening + flows")
             for bal, _ in corkscrews(results)]
     return out
