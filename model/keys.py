@@ -223,6 +223,21 @@ def is_breakpoint(key: str) -> bool:
 # --- results of many draws (Monte Carlo) and of results.headlines() --------------------
 
 
+def hurdle_met_month(number: int) -> str:
+    """The headline: the month a tier's hurdle is met."""
+    return f"{hurdle_met(number)}_month"
+
+
+def cap_binds_month(party: str) -> str:
+    """The headline: the month a party's cap binds."""
+    return f"cap_binds_month_{party}"
+
+
+def at_horizon(line: str) -> str:
+    """The headline: a balance at the horizon."""
+    return f"{line}_at_horizon"
+
+
 def first_month(flag: str) -> str:
     """A simulation's metric: the month index in which a 0/1 line first is 1."""
     return f"first:{flag}"

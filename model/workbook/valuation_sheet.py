@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 from xlsxwriter.utility import xl_col_to_name
 
 from model import keys
-from model.analysis.valuation import (
+from model.core.lines import MICROSOFT_SOURCES, REVENUE
+from model.core.timeline import serial
+from model.core.valuation import (
     NO_INVESTMENT,
     NO_IRR,
     NO_RECEIPTS,
@@ -23,8 +25,6 @@ from model.analysis.valuation import (
     month_end,
     party_values,
 )
-from model.core.lines import MICROSOFT_SOURCES, REVENUE
-from model.core.timeline import serial
 from model.workbook.input_tables import investment_cell
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from model import keys
 from model.core.timeline import serial
 
 if TYPE_CHECKING:
-    from model.core.results import Results
+    from model.core.computed import Computed as Results
     from model.inputs.assumptions import Assumptions
 
 DAYS_PER_YEAR = 365.0  # XIRR's year, whatever the calendar
