@@ -32,6 +32,12 @@ def _made_by(a: Assumptions) -> dict[str, tuple[str, str, str]]:
     return out
 
 
+def _party_column(a: Assumptions) -> str:
+    """Where the party keys were read: 'column A', or wherever the user moved them."""
+    cell = a.cells.get((PARTIES_SHEET, a.parties[0].key, "party"), "A") if a.parties else "A"
+    return "column " + cell.rstrip("0123456789")
+
+
 def key_problems(a: Assumptions) -> list[Problem]:
     """A problem for each line key that two lines share, at the stream or cost (or else
     the party) whose key made it."""
@@ -48,7 +54,7 @@ def key_problems(a: Assumptions) -> list[Problem]:
                                     f"a {what} key whose lines have names of their own",
                                     f"'{item}', which makes a second line '{key}'", item))
         else:
-            problems.append(Problem(PARTIES_SHEET, "column A",
+            problems.append(Problem(PARTIES_SHEET, _party_column(a),
                                     "party keys whose lines have names of their own",
                                     f"two lines named '{key}'"))
     return problems

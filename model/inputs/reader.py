@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from model.errors import InputError, Problem
 from model.inputs import parselimits, schema, ziplimits
@@ -44,6 +44,10 @@ class RawTable:
 
     def cell(self, excel_row: int, key: str) -> str:
         return xl_rowcol_to_cell(excel_row - 1, self.header[key])
+
+    def column(self, key: str) -> str:
+        """Where the column headed ``key`` is in this workbook: 'column G'."""
+        return "column " + xl_col_to_name(self.header[key])
 
     def value(self, values: list[object], key: str) -> object:
         col = self.header[key]

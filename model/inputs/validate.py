@@ -67,7 +67,8 @@ class WorkbookValidator(Validator):
                 out[key] = schema.DEFAULT_INPUTS[key]
                 self.notes.append(investments.added_input_note(key, out[key]))
             else:
-                self.problem(table.sheet, "column A", f"a row with key '{key}'", "none", key)
+                self.problem(table.sheet, table.column("key"), f"a row with key '{key}'", "none",
+                             key)
         return out
 
     def schedule(self, start: object, added: Sequence[tuple[Field, str]] = ()
@@ -168,11 +169,13 @@ class WorkbookValidator(Validator):
                 self.problem(table.sheet, table.cell(r, "overflow_to"),
                              "a party to receive what is beyond the cap", "a blank cell", p.key)
         if "microsoft" not in seen:
-            self.problem(table.sheet, "column A", "a party with key 'microsoft'", "none")
+            self.problem(table.sheet, table.column("party"), "a party with key 'microsoft'",
+                         "none")
         if out and len(out) == len(table.rows):
             total = math.fsum(p.equity_share for _, p in out)
             if abs(total - 1) > SUM_TOLERANCE:
-                self.problem(table.sheet, "column G", "equity_share values that sum to 1",
+                self.problem(table.sheet, table.column("equity_share"),
+                             "equity_share values that sum to 1",
                              f"a sum of {total:.6g}")
         return tuple(p for _, p in out)
 
