@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from model.analysis.report import format_value, headline_items, money
 from model.core.engine import run
-from model.inputs import schema
+from model.inputs import schema, tables
 from model.inputs.reader import read_workbook
 from model.inputs.validate import validate
 
@@ -24,11 +24,9 @@ if TYPE_CHECKING:
     from model.inputs.assumptions import Assumptions
     from model.inputs.reader import RawTable, RawWorkbook
 
-# The column whose value identifies a row, per sheet.
-ROW_KEYS = {schema.INPUTS_SHEET: "key", schema.SCHEDULE_SHEET: "from_month",
-            schema.PARTIES_SHEET: "party", schema.TIERS_SHEET: "tier",
-            schema.SCENARIOS_SHEET: "target", schema.STREAMS_SHEET: "stream",
-            schema.COSTS_SHEET: "cost"}
+# The column whose value identifies a row, per sheet (the input tables' row keys).
+ROW_KEYS = {t.sheet: t.row_key for t in tables.TABLES
+            if t.row_key is not None and t.sheet != schema.DISTRIBUTIONS_SHEET}
 SKIP_COLUMNS = {schema.INPUTS_SHEET: {"key", "unit", "description", "source"}}
 
 
