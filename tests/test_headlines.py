@@ -1,6 +1,6 @@
 """Headlines are defined once (model/core/headlines.py): a headline added there appears in
-``finmodel build``'s summary, on the Dashboard as a live formula, on the Comparison sheet
-and in ``results.headlines()``, with no other edit."""
+``finmodel build``'s summary, on the Dashboard as a live formula, on the Comparison sheet,
+in ``results.headlines()`` and in ``read_model``'s, with no other edit."""
 
 from __future__ import annotations
 
@@ -53,6 +53,14 @@ def test_a_headline_added_once_appears_everywhere(
     assert math.isclose(values["Dashboard"].cell(row, 2).value, expected, rel_tol=1e-12)
     comparison = [c.value for c in formulas["Comparison"]["A"]]
     assert LABEL in comparison
+    read = model.read_model(out).attrs["headlines"]  # from the file's stored values
+    assert math.isclose(read["azure_arr_at_horizon"], expected, rel_tol=1e-12)
+    api = results.headlines()
+    assert read.keys() == api.keys()
+    for key, value in api.items():
+        same = (math.isclose(value, read[key], rel_tol=1e-9, abs_tol=1e-6)
+                if isinstance(value, float) else value == read[key])
+        assert same, (key, value, read[key])
 
 
 def test_where_a_headline_appears_is_its_own_say() -> None:
