@@ -103,7 +103,9 @@ def input_changes(old: RawWorkbook, new: RawWorkbook) -> list[InputChange]:
                 vb = b.value(in_b[1], col) if in_b and col in b.header else None
                 if _same(va, vb):
                     continue
-                table, row = (b, in_b[0]) if in_b and col in b.header else (a, in_a[0])  # type: ignore[index]
+                where = in_b if in_b and col in b.header else in_a
+                assert where is not None  # the row is on one side at least
+                table, row = (b if where is in_b else a), where[0]
                 label = row_key if sheet == schema.INPUTS_SHEET else f"{row_key} / {col}"
                 changes.append(InputChange(f"{sheet}!{table.cell(row, col)}", label, va, vb))
     return changes

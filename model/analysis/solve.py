@@ -17,7 +17,7 @@ from model import keys
 from model.core.engine import run
 from model.core.results import Results
 from model.errors import ModelValueError
-from model.inputs import schema
+from model.inputs import schema, typed
 from model.inputs.assumptions import Assumptions
 from model.inputs.overrides import Target, field_of
 from model.inputs.scenarios import parse_target
@@ -94,14 +94,14 @@ def varied(a: Assumptions, target: Target, change: Callable[[float], float]) -> 
 
     if target.sheet == schema.SCHEDULE_SHEET:
         key = target.column
-        rows = tuple({**row, key: bounded(float(row[key]))}  # type: ignore[arg-type]
+        rows = tuple({**row, key: bounded(typed.number(row[key]))}
                      for row in base.schedule)
         overrides = tuple((k, m, bounded(v) if k == key else v)
                           for k, m, v in base.schedule_overrides)
         return dataclasses.replace(base, schedule=rows, schedule_overrides=overrides)
     old = base.cell(target.sheet, target.row, target.column)  # None: a blank optional input
     return base.with_cell(target.sheet, target.row, target.column,
-                          bounded(0.0 if old is None else float(old)))  # type: ignore[arg-type]
+                          bounded(0.0 if old is None else typed.number(old)))
 
 
 def changer(mode: str, x: float) -> Callable[[float], float]:

@@ -16,6 +16,7 @@ from model.core.timeline import Timeline
 from model.errors import InputError, Problem
 from model.inputs import schema
 from model.inputs.assumptions import Assumptions
+from model.inputs.overrides import Target
 
 DEFAULT_BY = dt.date(2030, 12, 1)
 
@@ -55,7 +56,7 @@ def input_names(a: Assumptions) -> Iterable[str]:
         yield keys.target(schema.TIERS_SHEET, t.number, "hurdle_usd")
 
 
-def resolve(option: str, text: str, a: Assumptions, expected: str) -> analysis.Target:
+def resolve(option: str, text: str, a: Assumptions, expected: str) -> Target:
     try:
         return analysis.resolve(text, a)
     except ValueError:

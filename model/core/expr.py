@@ -250,7 +250,7 @@ class Bin(Expr):
     _PREC = {"+": _P_ADD, "-": _P_ADD, "*": _P_MUL, "/": _P_MUL, "^": _P_POW}
 
     @property
-    def prec(self) -> int:  # type: ignore[override]
+    def prec(self) -> int:  # type: ignore[override]  # a field of Expr, computed here
         return self._PREC[self.op]
 
     def children(self) -> tuple[Expr, ...]:

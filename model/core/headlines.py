@@ -48,12 +48,17 @@ class Headline:
     source: str  # the line it reads, or the Valuation sheet's key; "" for CHECKS
     fmt: str  # how its number is shown: "month", "usd", "multiple", "rate", "checks"
     where: frozenset[str] = EVERYWHERE
+    detail: str = ""  # said after the label where there is room (the Dashboard)
+
+    @property
+    def long_label(self) -> str:
+        return f"{self.label} ({self.detail})" if self.detail else self.label
 
 
 def hurdles(a: Assumptions) -> list[Headline]:
     return [Headline(keys.hurdle_met_month(t.number),
                      f"{a.party(t.hurdle_party).label} reaches the tier {t.number} hurdle",
-                     FIRST_MONTH, keys.hurdle_met(t.number), "month")
+                     FIRST_MONTH, keys.hurdle_met(t.number), "month", detail=t.name)
             for t in a.tiers if t.hurdle_party is not None]
 
 
@@ -71,7 +76,7 @@ def receipts(a: Assumptions) -> list[Headline]:
 def valuations(a: Assumptions) -> list[Headline]:
     """What each party's receipts are worth; the Dashboard shows them in its own table
     (``model.workbook.valuation_sheet.write_dashboard``)."""
-    rate = float(a.effective().inputs["discount_rate"])  # type: ignore[arg-type]
+    rate = a.effective().number("discount_rate")
     shown = EVERYWHERE - {DASHBOARD}
     invested = set(invested_parties(a))
     out: list[Headline] = []

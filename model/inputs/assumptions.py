@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from model.inputs import schema
+from model.inputs import schema, typed
 from model.inputs.streams import cost_schedule_fields, stream_schedule_fields
 
 if TYPE_CHECKING:
@@ -126,7 +126,7 @@ class Assumptions:
             t = row.target
             if t.sheet == schema.SCHEDULE_SHEET:
                 assert row.from_month is not None
-                schedule_overrides.append((t.column, row.from_month, float(value)))  # type: ignore[arg-type]
+                schedule_overrides.append((t.column, row.from_month, typed.number(value)))
             else:
                 out = out.with_cell(t.sheet, t.row, t.column, value)
         return dataclasses.replace(out, schedule_overrides=tuple(schedule_overrides))
@@ -142,7 +142,23 @@ class Assumptions:
 
     @property
     def horizon(self) -> int:
-        return int(self.inputs["horizon_months"])  # type: ignore[call-overload]
+        return typed.whole(self.inputs["horizon_months"])
+
+    def number(self, key: str) -> float:
+        """A numeric input of the Inputs sheet (validated: a number)."""
+        return typed.number(self.inputs[key])
+
+    def whole(self, key: str) -> int:
+        """A whole-number input of the Inputs sheet (a month of the year, a count)."""
+        return typed.whole(self.inputs[key])
+
+    def schedule_start(self, i: int) -> dt.date:
+        """The first month of the i-th Schedule row."""
+        return typed.month(self.schedule[i]["from_month"])
+
+    def schedule_rate(self, i: int, key: str) -> float:
+        """A rate of the i-th Schedule row."""
+        return typed.number(self.schedule[i][key])
 
     def party(self, key: str) -> Party:
         for p in self.parties:
@@ -166,6 +182,8 @@ class Assumptions:
         """A copy with one Inputs, Parties, Tiers, Streams or Costs cell replaced."""
         if table == schema.INPUTS_SHEET:
             return dataclasses.replace(self, inputs={**self.inputs, row: value})
+        # The ignores below: ``value`` is a validated cell of ``column`` (scenarios.parse
+        # converts it by the column's Field), which the type checker cannot follow.
         if table == schema.STREAMS_SHEET:
             return dataclasses.replace(self, streams=tuple(
                 dataclasses.replace(s, **{column: value}) if s.key == row else s  # type: ignore[arg-type]
@@ -181,9 +199,9 @@ class Assumptions:
         tiers = []
         for t in self.tiers:
             if str(t.number) == row:
-                t = (dataclasses.replace(t, hurdle_usd=value)  # type: ignore[arg-type]
+                t = (dataclasses.replace(t, hurdle_usd=typed.opt_number(value))
                      if column == "hurdle_usd" else
-                     dataclasses.replace(t, shares={**t.shares, column: float(value)}))  # type: ignore[arg-type]
+                     dataclasses.replace(t, shares={**t.shares, column: typed.number(value)}))
             tiers.append(t)
         return dataclasses.replace(self, tiers=tuple(tiers))
 

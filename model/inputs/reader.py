@@ -43,11 +43,11 @@ class RawTable:
     formulas: set[str] = field(default_factory=set)  # cells holding a formula
 
     def cell(self, excel_row: int, key: str) -> str:
-        return xl_rowcol_to_cell(excel_row - 1, self.header[key])
+        return str(xl_rowcol_to_cell(excel_row - 1, self.header[key]))
 
     def column(self, key: str) -> str:
         """Where the column headed ``key`` is in this workbook: 'column G'."""
-        return "column " + xl_col_to_name(self.header[key])
+        return f"column {xl_col_to_name(self.header[key])}"
 
     def value(self, values: list[object], key: str) -> object:
         col = self.header[key]

@@ -10,7 +10,8 @@ from xlsxwriter.utility import xl_col_to_name
 
 from model import keys
 from model.core.engine import constants
-from model.core.lines import CHECKS, REVENUE, WATERFALL, model_lines
+from model.core.line import CHECKS, REVENUE, WATERFALL
+from model.core.lines import model_lines
 from model.workbook.checklist import reconciliations
 from model.workbook.styles import write_status
 
@@ -54,7 +55,7 @@ class Layout:
     @property
     def total_col(self) -> str:
         """Column letter of the totals column."""
-        return xl_col_to_name(COL_TOTAL)
+        return str(xl_col_to_name(COL_TOTAL))
 
     @property
     def last_col(self) -> str:

@@ -58,7 +58,9 @@ def read_model(path: str | Path) -> pd.DataFrame:
             raise InputError(str(path), [Problem(None, None, f"a row keyed {key} in column A "
                                                  "of a calculation sheet", "none")])
         name, r = rows[key]
-        cells = book.sheet(name).cells  # type: ignore[union-attr]
+        found = book.sheet(name)
+        assert found is not None  # every calculation sheet was checked above
+        cells = found.cells
         values = []
         for t in range(n + 1):
             stored = cells.get((r, COL_OPENING + 1 + t))
@@ -76,10 +78,10 @@ def read_model(path: str | Path) -> pd.DataFrame:
     frame = pd.DataFrame(data, index=pd.Index(keys, name="line"), columns=columns)
     frame.attrs["opening"] = opening
     lines = all_lines(a.effective())
-    stored = Computed(a, Timeline.of(a), lines, {ln.key: i for i, ln in enumerate(lines)},
+    as_stored = Computed(a, Timeline.of(a), lines, {ln.key: i for i, ln in enumerate(lines)},
                       [[_or_nan(opening[k]), *row] for k, row in zip(keys, data, strict=True)],
                       [])
-    frame.attrs["headlines"] = {h.key: v for h, v in headline_values(stored, API)}
+    frame.attrs["headlines"] = {h.key: v for h, v in headline_values(as_stored, API)}
     return frame
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from model import keys
 from model.core.engine import constants
-from model.core.lines import CHECKS
+from model.core.line import CHECKS
 from model.workbook.checklist import ROLLUPS, corkscrews, reconciliations
 from model.workbook.rollup import periods, rollup_lines, rollup_rows
 

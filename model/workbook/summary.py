@@ -44,18 +44,18 @@ def headline_rows(results: Results, layout: Layout, reads: tuple[str, ...] = (
         if h.reads not in reads:
             continue
         if h.reads == FIRST_MONTH:
-            rows.append((h.label, first_month_formula(layout, h.source), "date",
-                         _month_value(value)))  # type: ignore[arg-type]
+            rows.append((h.long_label, first_month_formula(layout, h.source), "date",
+                         _month_value(value if isinstance(value, dt.date) else None)))
         elif h.reads == AT_HORIZON:
-            rows.append((h.label, "=" + layout.ref(h.source, layout.n, absolute=True), "usd",
+            rows.append((h.long_label, "=" + layout.ref(h.source, layout.n, absolute=True), "usd",
                          value))
         elif h.reads == OVER_HORIZON:
             sheet, row = layout.rows[h.source]
-            rows.append((h.label, f"={sheet}!${layout.total_col}${row}", "usd", value))
+            rows.append((h.long_label, f"={sheet}!${layout.total_col}${row}", "usd", value))
         elif h.reads == VALUATION:
             plan = plan or valuation_plan(results.assumptions)
             fmt = {"usd": "usd", "multiple": "multiple", "rate": "rate"}[h.fmt]
-            rows.append((h.label, "=" + plan.ref(h.source), fmt,
+            rows.append((h.long_label, "=" + plan.ref(h.source), fmt,
                          value if isinstance(value, float) else str(value)))
     return rows
 
@@ -92,7 +92,7 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
     r += 1
     for label, f, kind, v in headline_rows(results, layout):
         ws.write_string(r, 0, label)
-        ws.write_formula(r, 1, f, st("link", kind), v)  # type: ignore[arg-type]
+        ws.write_formula(r, 1, f, st("link", kind), v)
         ws.write_string(r, 2, UNITS[kind])
         r += 1
     r += 1
@@ -102,7 +102,7 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
     r += 1
     for label, f, kind, v in headline_rows(results, layout, (OVER_HORIZON,)):
         ws.write_string(r, 0, label)
-        ws.write_formula(r, 1, f, st("link", kind), v)  # type: ignore[arg-type]
+        ws.write_formula(r, 1, f, st("link", kind), v)
         ws.write_string(r, 2, UNITS[kind])
         r += 1
     r += 1

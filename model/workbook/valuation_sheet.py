@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 from xlsxwriter.utility import xl_col_to_name
 
 from model import keys
-from model.core.lines import MICROSOFT_SOURCES, REVENUE
+from model.core.line import REVENUE
+from model.core.lines import MICROSOFT_SOURCES
 from model.core.timeline import serial
 from model.core.valuation import (
     NO_INVESTMENT,
@@ -102,10 +103,10 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContex
         ws.write_string(r, 0, key)
         ws.write_string(r, 1, label)
         ws.write_string(r, 2, unit)
-        ws.write_formula(r, VALUE_COL, formula, st(role, kind), value)  # type: ignore[arg-type]
+        ws.write_formula(r, VALUE_COL, formula, st(role, kind), value)
 
     row("discount_rate", "Discount rate", "% a year", "=" + model.input("discount_rate"),
-        "link", "rate", float(a.effective().inputs["discount_rate"]))  # type: ignore[arg-type]
+        "link", "rate", a.effective().number("discount_rate"))
     row("valuation_date", "Valuation date: the first day of start_month", "date",
         "=" + model.input("start_month"), "link", "day", serial(a.start_month))
     ws.write_string(7, 1, "Each party's receipts from OpenAI's profits (the waterfall)",
@@ -233,7 +234,7 @@ def write_dashboard(ws: Any, st: Styles, results: Results, r: int, c: int) -> in
     row below it; the caller sets the column widths."""
     a = results.assumptions
     pl = plan(a)
-    rate = float(a.effective().inputs["discount_rate"])  # type: ignore[arg-type]
+    rate = a.effective().number("discount_rate")
 
     def title(row: int, text: str, last: str = "") -> None:
         ws.write_string(row, c, text, st("section"))
@@ -257,7 +258,7 @@ def write_dashboard(ws: Any, st: Styles, results: Results, r: int, c: int) -> in
             kind = {keys.moic(p.key): "multiple", keys.irr(p.key): "rate"}.get(key, "usd")
             ws.write_string(r, c, f"{p.label}: {text}")
             ws.write_formula(r, c + 1, "=" + pl.ref(key), st("link", kind),
-                             value)  # type: ignore[arg-type]
+                             value)
             ws.write_string(r, c + 2, _UNITS[kind])
             r += 1
     r += 1

@@ -15,12 +15,14 @@ from xlsxwriter.utility import xl_col_to_name
 from model import keys
 from model.core.engine import constants
 from model.core.expr import CUR, PREV, Expr
-from model.core.lines import CHECKS, REVENUE, SAME, Line, model_lines
+from model.core.line import CHECKS, REVENUE, SAME, Line
+from model.core.lines import model_lines
 from model.core.results import Results
-from model.inputs import schema
+from model.inputs import schema, typed
 from model.workbook import (
     analysis_sheet,
     asbuilt,
+    checklist,
     comparison,
     reconcile,
     scenario_sheet,
@@ -254,7 +256,7 @@ class ModelWriter:
             ws.write_number(r, COL_TOTAL, value, st("input", kind if kind != "General" else ""))
         check_rows = [rows[ln.key][1] for s in model_lines(self.a) if s.sheet == CHECKS
                       for ln in s.lines]
-        recs = [rec.key for rec in reconcile.reconciliations(self.results)]
+        recs = [rec.key for rec in checklist.reconciliations(self.results)]
         reconcile.write(ws, st, self.results, self.layout, rows[recs[0]][1] - 2)
         recon = reconcile.formulas(self.results, self.layout)
         master_row = rows["master_check"][1] - 1
@@ -263,7 +265,7 @@ class ModelWriter:
         ws.write_string(master_row, COL_LABEL, "Number of failed checks (0 = all fine)")
         total_col = xl_col_to_name(COL_TOTAL)
         terms = "+".join(f"{total_col}{r}" for r in [*check_rows, *(rows[k][1] for k in recs)])
-        failed = float(self.results.headlines()["checks_failed"])  # type: ignore[arg-type]
+        failed = typed.number(self.results.headlines()["checks_failed"])
         failed += sum(v for _, v in recon.values())
         ws.write_formula(master_row, COL_TOTAL, f"={terms}", st("check", "int"), failed)
         ws.conditional_format(master_row, COL_TOTAL, master_row, COL_TOTAL,
