@@ -164,6 +164,11 @@ def _value(h: Headline, results: Computed, valued: dict[str, object]) -> object:
         return results.total(h.source)
     if h.reads == VALUATION:
         return valued[h.source]
+    return checks_failed(results)
+
+
+def checks_failed(results: Computed) -> float:
+    """The count of failing check-months of the Checks sheet's monthly checks."""
     return float(sum(results.total(ln.key) for ln in results.lines
                      if ln.sheet == CHECKS_SHEET))
 

@@ -10,6 +10,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from model import keys
 from model.core.engine import constants
+from model.core.headlines import checks_failed
 from model.core.line import CHECKS, REVENUE, WATERFALL
 from model.core.lines import model_lines
 from model.workbook.checklist import reconciliations
@@ -98,4 +99,4 @@ def plan_layout(results: Results) -> Layout:
     rows["master_check"] = (CHECKS, master_row)
     return Layout(rows, results.timeline.n,
                   f"{CHECKS}!${xl_col_to_name(COL_TOTAL)}${master_row}",
-                  results.headlines()["checks_failed"] == 0)
+                  checks_failed(results) == 0)

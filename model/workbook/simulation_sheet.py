@@ -159,7 +159,7 @@ def _histogram(ws: Any, st: Styles, sim: Simulation, r: int) -> tuple[int, int]:
     r = _section(ws, st, r, "Histogram: Microsoft's cumulative receipts at the horizon",
                  ("bin ($B)", "from", "to", "draws", "share"))
     first = r
-    key = "cum_microsoft" if "cum_microsoft" in sim.metrics else \
+    key = keys.cum("microsoft") if keys.cum("microsoft") in sim.metrics else \
         keys.cum(sim.assumptions.parties[0].key)
     for lo, hi, count in sim.histogram(key):
         ws.write_string(r, 0, f"{lo / 1e9:,.1f} to {hi / 1e9:,.1f}")

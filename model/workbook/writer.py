@@ -15,10 +15,11 @@ from xlsxwriter.utility import xl_col_to_name
 from model import keys
 from model.core.engine import constants
 from model.core.expr import CUR, PREV, Expr
+from model.core.headlines import checks_failed
 from model.core.line import CHECKS, REVENUE, SAME, Line
 from model.core.lines import model_lines
 from model.core.results import Results
-from model.inputs import schema, typed
+from model.inputs import schema
 from model.workbook import (
     analysis_sheet,
     asbuilt,
@@ -265,7 +266,7 @@ class ModelWriter:
         ws.write_string(master_row, COL_LABEL, "Number of failed checks (0 = all fine)")
         total_col = xl_col_to_name(COL_TOTAL)
         terms = "+".join(f"{total_col}{r}" for r in [*check_rows, *(rows[k][1] for k in recs)])
-        failed = typed.number(self.results.headlines()["checks_failed"])
+        failed = checks_failed(self.results)
         failed += sum(v for _, v in recon.values())
         ws.write_formula(master_row, COL_TOTAL, f"={terms}", st("check", "int"), failed)
         ws.conditional_format(master_row, COL_TOTAL, master_row, COL_TOTAL,
