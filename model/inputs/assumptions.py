@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from model.inputs import schema, typed
 from model.inputs.streams import cost_schedule_fields, stream_schedule_fields
@@ -13,6 +13,12 @@ from model.inputs.streams import cost_schedule_fields, stream_schedule_fields
 if TYPE_CHECKING:
     from model.inputs.overrides import Scenarios
     from model.inputs.uncertain import Distribution
+
+
+# The tables whose rows have a key, by sheet: the attribute of Assumptions holding them
+# (the Tiers are numbered, and hold a share per party: handled on their own).
+_KEYED_ROWS = {schema.PARTIES_SHEET: "parties", schema.STREAMS_SHEET: "streams",
+               schema.COSTS_SHEET: "costs"}
 
 
 @dataclass(frozen=True)
@@ -182,20 +188,12 @@ class Assumptions:
         """A copy with one Inputs, Parties, Tiers, Streams or Costs cell replaced."""
         if table == schema.INPUTS_SHEET:
             return dataclasses.replace(self, inputs={**self.inputs, row: value})
-        # The ignores below: ``value`` is a validated cell of ``column`` (scenarios.parse
-        # converts it by the column's Field), which the type checker cannot follow.
-        if table == schema.STREAMS_SHEET:
-            return dataclasses.replace(self, streams=tuple(
-                dataclasses.replace(s, **{column: value}) if s.key == row else s  # type: ignore[arg-type]
-                for s in self.streams))
-        if table == schema.COSTS_SHEET:
-            return dataclasses.replace(self, costs=tuple(
-                dataclasses.replace(c, **{column: value}) if c.key == row else c  # type: ignore[arg-type]
-                for c in self.costs))
-        if table == schema.PARTIES_SHEET:
-            return dataclasses.replace(self, parties=tuple(
-                dataclasses.replace(p, **{column: value})  # type: ignore[arg-type]
-                if p.key == row else p for p in self.parties))
+        rows = _KEYED_ROWS.get(table)
+        if rows is not None:  # a row with a key: a party, a stream, a cost
+            changed: dict[str, Any] = {rows: tuple(
+                dataclasses.replace(r, **{column: value}) if r.key == row else r
+                for r in getattr(self, rows))}
+            return dataclasses.replace(self, **changed)
         tiers = []
         for t in self.tiers:
             if str(t.number) == row:
@@ -207,12 +205,12 @@ class Assumptions:
 
     def param(self, table: str, row: str, column: str) -> object:
         """A cell of the Parties, Tiers, Streams or Costs table, by row and column key."""
-        if table == schema.PARTIES_SHEET:
-            return getattr(self.party(row), column)
-        if table == schema.STREAMS_SHEET:
-            return getattr(self.stream(row), column)
-        if table == schema.COSTS_SHEET:
-            return getattr(self.cost(row), column)
+        rows = _KEYED_ROWS.get(table)
+        if rows is not None:
+            found = [r for r in getattr(self, rows) if r.key == row]
+            if not found:
+                raise KeyError(row)
+            return getattr(found[0], column)
         tier = next(t for t in self.tiers if str(t.number) == row)
         if column in ("hurdle_usd", "hurdle_party", "name"):
             return getattr(tier, column)
