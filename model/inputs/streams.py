@@ -50,7 +50,6 @@ COST_FIELDS: tuple[Field, ...] = (
           required=False),
 )
 
-TABLE_FIELDS = {STREAMS_SHEET: STREAM_FIELDS, COSTS_SHEET: COST_FIELDS}
 
 
 def _growth_field(key: str, what: str, source: str) -> Field:
