@@ -30,11 +30,12 @@ SAME = "same"  # opening column holds the line's own formula, for the month befo
 FLOW, BALANCE, RATE, FLAG, DATE, WORKING = "flow", "balance", "rate", "flag", "date", "working"
 KINDS = (FLOW, BALANCE, RATE, FLAG, DATE, WORKING)
 ROLLED_UP = (FLOW, BALANCE)  # the kinds the rollup sheets show
+AMOUNTS = ("usd", "usd_k")  # the formats of an amount in dollars
 
 
 def _kind_of(fmt: str, total: bool) -> str:
     """The kind a line has when its definition does not say: from its format."""
-    if fmt == "usd":
+    if fmt in AMOUNTS:
         return FLOW if total else WORKING
     return {"rate": RATE, "factor": RATE, "flag": FLAG, "date": DATE, "int": DATE}.get(
         fmt, WORKING)
@@ -44,11 +45,14 @@ def _kind_of(fmt: str, total: bool) -> str:
 class Line:
     key: str
     label: str
-    fmt: str  # usd, rate, count, date, flag, int
+    fmt: str  # usd, usd_k (a small amount), rate, count, date, flag, int
     expr: Expr
     opening: Expr | str | None = None  # None: blank; SAME: the period formula
     total: bool = False  # flows (and checks) get a total in the totals column
     sheet: str = ""
+    # A working line (a tier's intermediate amounts): folded on the calculation sheet, so
+    # that a year prints on one page; + shows it.
+    detail: bool = False
     kind: str = ""  # one of KINDS; blank: from the format (see _kind_of)
     movement: str | None = None  # a BALANCE that accumulates this FLOW's key
 
@@ -57,13 +61,10 @@ class Line:
             object.__setattr__(self, "kind", _kind_of(self.fmt, self.total))
         if self.kind not in KINDS:
             raise ValueError(f"line {self.key}: kind {self.kind!r} is not one of {KINDS}")
-        if (self.kind == FLOW) != (self.total and self.fmt == "usd"):
+        if (self.kind == FLOW) != (self.total and self.fmt in AMOUNTS):
             raise ValueError(f"line {self.key}: a flow, and only a flow amount, is totalled")
 
-    @property
-    def unit(self) -> str:
-        return {"usd": "USD", "rate": "%", "count": "#", "date": "date", "flag": "1/0",
-                "int": "#", "factor": "x"}[self.fmt]
+    # The unit the reader sees follows from the number format: model/workbook/styles.unit.
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,11 @@ class Section:
 
 def section(sheet: str, title: str, *lines: Line) -> Section:
     return Section(sheet, title, tuple(replace(ln, sheet=sheet) for ln in lines))
+
+
+def detail(ln: Line) -> Line:
+    """The line as a working line, folded on its sheet (see ``Line.detail``)."""
+    return replace(ln, detail=True)
 
 
 def flow(key: str, label: str, expr: Expr, opening: Expr | str | None = None) -> Line:

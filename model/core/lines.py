@@ -31,7 +31,7 @@ from model.core.expr import (
     growth,
 )
 from model.core.expr import Const as K
-from model.core.line import CHECKS, REVENUE, SAME, WATERFALL, Line, Section
+from model.core.line import CHECKS, REVENUE, SAME, WATERFALL, Line, Section, detail
 from model.core.line import balance as _balance
 from model.core.line import flow as _flow
 from model.core.line import section as _section
@@ -52,7 +52,7 @@ def timeline() -> Section:
 
 def schedule_lookups(a: Assumptions) -> Section:
     return _section(REVENUE, "Schedule in force", *(
-        Line(keys.schedule_line(f.key), f.description.split(".")[0], "rate", Lookup(f.key))
+        detail(Line(keys.schedule_line(f.key), f.description.split(".")[0], "rate", Lookup(f.key)))
         for f in a.schedule_fields))
 
 
@@ -65,7 +65,7 @@ def revenue() -> Section:
               Prev("api_revenue") * growth("api_growth"), Input("api_arr_opening") / 12),
         _balance("api_arr", "OpenAI API annualized revenue (ARR)", Ref("api_revenue") * 12,
                  SAME),
-        Line("ptu_fee", "PTU monthly minimum fee per customer", "usd", fee, SAME),
+        Line("ptu_fee", "PTU monthly minimum fee per customer", "usd_k", fee, SAME),
         _balance("ptu_customers", "PTU customers",
                  Prev("ptu_customers") * growth("ptu_customer_growth"),
                  Input("ptu_customers_opening"), fmt="count"),
@@ -128,13 +128,14 @@ def tier(a: Assumptions, t: Tier, index: int) -> Section:
     lines: list[Line] = []
     avail = (Ref("distributable_profit") * Ref("waterfall_active") if first
              else Ref(keys.tier_available(before_k)) - Ref(keys.tier_absorbed(before_k)))
-    lines.append(_usd(keys.tier_available(k), "Profit reaching this tier", avail))
+    lines.append(detail(_usd(keys.tier_available(k), f"Tier {k}: profit reaching the tier",
+                             avail)))
     for p in _tracked(a):
         before = (Prev(keys.cum(p.key)) if first else
                   Ref(keys.tier_prior(before_k, p.key))
                   + Ref(keys.tier_received(before_k, p.key)))
-        lines.append(_usd(keys.tier_prior(k, p.key),
-                          f"{p.label}: received before this tier", before))
+        lines.append(detail(_usd(keys.tier_prior(k, p.key),
+                                 f"Tier {k}: {p.label} received before it", before)))
     share = {p.key: Param(TIERS_SHEET, str(k), p.key) for p in a.parties}
     if t.hurdle_party is not None:
         h = t.hurdle_party
@@ -142,10 +143,12 @@ def tier(a: Assumptions, t: Tier, index: int) -> Section:
         absorbed = Min(Ref(keys.tier_available(k)), room / share[h])
     else:
         absorbed = Ref(keys.tier_available(k))
-    lines.append(_usd(keys.tier_absorbed(k), "Profit this tier takes", absorbed))
+    lines.append(detail(_usd(keys.tier_absorbed(k), f"Tier {k}: profit the tier takes",
+                             absorbed)))
     for p in a.parties:
-        lines.append(_usd(keys.tier_gross(k, p.key), f"{p.label}: share before caps",
-                          share[p.key] * Ref(keys.tier_absorbed(k))))
+        lines.append(detail(_usd(keys.tier_gross(k, p.key),
+                                 f"Tier {k}: {p.label} share before caps",
+                                 share[p.key] * Ref(keys.tier_absorbed(k)))))
     # Capped parties first: an uncapped party's line adds the overflow of the capped ones.
     for p in sorted(a.parties, key=lambda p: not p.capped):
         gross = Ref(keys.tier_gross(k, p.key))
@@ -156,7 +159,7 @@ def tier(a: Assumptions, t: Tier, index: int) -> Section:
             spill = [Ref(keys.tier_gross(k, q.key)) - Ref(keys.tier_received(k, q.key))
                      for q in a.parties if q.overflow_to == p.key and q.capped]
             received = Sum(gross, *spill)
-        lines.append(_flow(keys.tier_received(k, p.key), f"{p.label}: received", received))
+        lines.append(_flow(keys.tier_received(k, p.key), f"Tier {k}: {p.label} received", received))
     return _section(WATERFALL, f"Tier {k}: {t.name}", *lines)
 
 
@@ -184,10 +187,10 @@ def milestones(a: Assumptions) -> Section:
         if t.hurdle_party is None:
             continue
         hurdle = Param(TIERS_SHEET, str(t.number), "hurdle_usd")
-        lines.append(Line(keys.hurdle_progress(t.number),
-                          f"Tier {t.number} hurdle: share reached by "
-                          f"{a.party(t.hurdle_party).label}", "rate",
-                          Ref(keys.cum(t.hurdle_party)) / Max(hurdle, 1)))
+        lines.append(detail(Line(keys.hurdle_progress(t.number),
+                                 f"Tier {t.number} hurdle: share reached by "
+                                 f"{a.party(t.hurdle_party).label}", "rate",
+                                 Min(1, Ref(keys.cum(t.hurdle_party)) / Max(hurdle, 1)))))
         lines.append(Line(
             keys.hurdle_met(t.number), f"Tier {t.number} hurdle met (1 = yes)", "flag",
             Cmp(">=", Ref(keys.cum(t.hurdle_party)) + K("abs_tol") + K("rel_tol") * hurdle,
@@ -196,10 +199,11 @@ def milestones(a: Assumptions) -> Section:
         if p.capped:
             over = Sum(*(Ref(keys.tier_gross(t.number, p.key))
                          - Ref(keys.tier_received(t.number, p.key)) for t in a.tiers))
-            lines.append(Line(keys.cap_used(p.key), f"{p.label}: share of the cap received",
-                              "rate", Ref(keys.cum(p.key)) / Max(Ref(keys.cap(p.key)), 1)))
-            lines.append(_flow(keys.overflow(p.key), f"{p.label}: overflow beyond the cap",
-                               over))
+            lines.append(detail(Line(
+                keys.cap_used(p.key), f"{p.label}: share of the cap received", "rate",
+                Ref(keys.cum(p.key)) / Max(Ref(keys.cap(p.key)), 1))))
+            lines.append(detail(_flow(keys.overflow(p.key),
+                                      f"{p.label}: overflow beyond the cap", over)))
             lines.append(Line(keys.cap_binds(p.key), f"{p.label}: cap binds (1 = yes)", "flag",
                               Cmp(">", Ref(keys.overflow(p.key)), Num(0))))
     return _section(WATERFALL, "Milestones", *lines)
@@ -215,7 +219,7 @@ MICROSOFT_SOURCES = (
 
 def microsoft() -> Section:
     return _section(
-        WATERFALL, "Microsoft's total take",
+        WATERFALL, "Microsoft's take from all sources",
         _flow("microsoft_azure_margin", MICROSOFT_SOURCES[0][1],
               Ref("azure_gross_profit") - Ref("revshare_azure_to_openai")),
         _flow("microsoft_total_take", "Microsoft's total take",
@@ -242,8 +246,7 @@ def checks(a: Assumptions) -> Section:
              total=True),
     ]
     lines.append(Line(
-        "check_structure", "start_month, horizon_months and fiscal_year_end_month as built "
-        "(else run finmodel build)",
+        "check_structure", "Start month, horizon, fiscal year end as built",
         "flag", Cmp(">", Abs(Input("start_month") - K("built_start_month"))
                     + Abs(Input("horizon_months") - K("built_horizon"))
                     + Abs(Input("fiscal_year_end_month") - K("built_fiscal_year_end_month")),

@@ -57,6 +57,6 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout) -> None:
             else:
                 ws.write_string(r, c, "not within the horizon" if value is None else str(value),
                                 st("right"))  # in line with the amounts and months
-    ws.write_string(len(labels) + 5, 0, "Amounts in USD, shown in $M.", st("note"))
-    ws.set_column(0, 0, max(50, max(len(label) for label in labels) + 2))  # no label clipped
+    ws.write_string(len(labels) + 5, 0, "Amounts in dollars, shown in $M.", st("note"))
+    ws.set_column(0, 0, max(62, max(len(label) for label in labels) + 2))  # none clipped
     ws.set_column(1, len(names), 26)

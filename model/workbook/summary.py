@@ -18,7 +18,7 @@ from model.inputs.overrides import FIXED_COLUMNS
 from model.workbook.charts import SIZE, dashboard_charts
 from model.workbook.layout import Layout
 from model.workbook.printing import PRINT_WIDTH_PT, column_pt
-from model.workbook.styles import Styles
+from model.workbook.styles import Styles, unit
 from model.workbook.valuation_sheet import Plan, write_dashboard
 from model.workbook.valuation_sheet import plan as valuation_plan
 
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from model.core.results import Results
 
 NOT_REACHED = "not within the horizon"
-UNITS = {"date": "", "usd": "USD", "multiple": "x", "rate": "% a year"}
 
 def first_month_formula(layout: Layout, flag_key: str) -> str:
     """The first month in which a 0/1 flag row is 1, or a note that it never is."""
@@ -69,7 +68,7 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
     a = results.assumptions
     ws.write_string(0, 0, "OpenAI-Microsoft partnership model", st("title"))
     ws.write_string(1, 0, f"Inputs: {a.name}. Months: {results.timeline.months[1]:%b %Y} to "
-                    f"{results.timeline.months[-1]:%b %Y} ({layout.n} months). Amounts in USD, "
+                    f"{results.timeline.months[-1]:%b %Y} ({layout.n} months). Amounts in dollars, "
                     "shown in $M.", st("note"))
     formula, value = layout.master()
     ws.write_string(2, 0, "Model checks", st("headline"))
@@ -93,7 +92,7 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
     for label, f, kind, v in headline_rows(results, layout):
         ws.write_string(r, 0, label)
         ws.write_formula(r, 1, f, st("link", kind), v)
-        ws.write_string(r, 2, UNITS[kind])
+        ws.write_string(r, 2, unit(kind))
         r += 1
     r += 1
     ws.write_string(r, 0, "Totals over the horizon", st("section"))
@@ -103,7 +102,7 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
     for label, f, kind, v in headline_rows(results, layout, (OVER_HORIZON,)):
         ws.write_string(r, 0, label)
         ws.write_formula(r, 1, f, st("link", kind), v)
-        ws.write_string(r, 2, UNITS[kind])
+        ws.write_string(r, 2, unit(kind))
         r += 1
     r += 1
     r = write_dashboard(ws, st, results, r, 0) + 1  # what the receipts are worth
