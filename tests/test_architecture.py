@@ -21,7 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "inputs": {"errors", "keys"},
     "core": {"errors", "keys", "inputs"},
     "analysis": {"errors", "keys", "inputs", "core"},
-    "recalc": set(),
+    "recalc": {"errors"},
     "workbook": {"errors", "keys", "inputs", "core", "analysis", "recalc"},
     "cli": {"errors", "keys", "inputs", "core", "analysis", "recalc", "workbook", "api"},
     "api": {"errors", "keys", "inputs", "core", "analysis", "recalc", "workbook", "cli"},
