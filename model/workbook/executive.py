@@ -75,7 +75,7 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, selector: str |
     def figure(label: str, formula: str, kind: str, value: object) -> None:
         nonlocal r
         ws.write_string(r, LABEL, label)
-        ws.write_formula(r, VALUE, formula, st("link", kind), value)  # type: ignore[arg-type]
+        ws.write_formula(r, VALUE, formula, st("link", kind), value)
         ws.write_string(r, UNIT, unit(kind))
         r += 1
 

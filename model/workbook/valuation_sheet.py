@@ -265,7 +265,7 @@ def write_dashboard(ws: Any, st: Styles, results: Results, r: int, c: int) -> in
             kind = {keys.moic(p.key): "multiple", keys.irr(p.key): "rate_zero"}.get(key, "usd")
             ws.write_string(r, c, f"{p.label}: {text}")
             ws.write_formula(r, c + 1, "=" + pl.ref(key), st("link", kind),
-                             no_minus_zero(value))  # type: ignore[arg-type]
+                             no_minus_zero(value))
             ws.write_string(r, c + 2, _UNITS[kind])
             r += 1
     r += 1
