@@ -8,6 +8,8 @@ from typing import Any
 BORDERS = {"thin": 1, "medium": 2, "dashed": 3, "dotted": 4, "thick": 5, "double": 6,
            "hair": 7, "mediumDashed": 8, "dashDot": 9, "mediumDashDot": 10,
            "dashDotDot": 11, "mediumDashDotDot": 12, "slantDashDot": 13}
+SIDE_COLOUR = {"left": "left_color", "right": "right_color", "top": "top_color",
+               "bottom": "bottom_color"}  # xlsxwriter's names
 ALIGN = {"general": None, "centerContinuous": "center_across", "distributed": "distributed"}
 
 
@@ -49,7 +51,7 @@ def format_props(cell: Any) -> dict[str, Any]:
         if s is not None and s.style in BORDERS:
             p[side] = BORDERS[s.style]
             if (colour := _colour(s.color)) is not None:
-                p[f"{side}_color"] = colour
+                p[SIDE_COLOUR[side]] = colour
     a = cell.alignment
     if a is not None:
         if a.horizontal:
