@@ -19,8 +19,8 @@ import openpyxl
 import pytest
 
 from model import default_template
-from model.analysis.valuation import NO_INVESTMENT, NO_IRR, NO_RECEIPTS, party_values, xirr
 from model.core.engine import run
+from model.core.valuation import NO_INVESTMENT, NO_IRR, NO_RECEIPTS, party_values, xirr
 from model.inputs.assumptions import Investment
 from model.inputs.defaults import default_assumptions
 from model.recalc import compare, formula_cells, recalc_values_ironcalc, recalc_values_libreoffice
