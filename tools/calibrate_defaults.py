@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from model import keys
 from model.analysis.calibrate import Knob, calibrate, default_knobs, movers
 from model.core.actuals import compare
 from model.core.engine import run
@@ -29,10 +30,10 @@ class Tied(Knob):
     """One Schedule row's growth of the API and of every stream together."""
 
     def set(self, a: Assumptions, x: float) -> Assumptions:
-        keys = ["api_growth", *(f"{s.key}_growth" for s in a.streams)]
+        columns = ["api_growth", *(keys.growth(s.key) for s in a.streams)]
         rows = list(a.schedule)
         assert self.row is not None
-        rows[self.row] = {**rows[self.row], **{k: x for k in keys}}
+        rows[self.row] = {**rows[self.row], **{k: x for k in columns}}
         return dataclasses.replace(a, schedule=tuple(rows))
 
 
@@ -74,7 +75,7 @@ def main() -> None:
     for s in final.streams:
         print(s.key, round(s.arr_opening, -6))
     for key in ("api_growth", "azure_payg_growth",
-                *(f"{c.key}_growth" for c in final.costs)):
+                *(keys.growth(c.key) for c in final.costs)):
         print(key, tuple(round(float(row[key]), 4) for row in final.schedule))  # type: ignore[arg-type]
 
 

@@ -22,6 +22,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from model import keys
 from model.analysis.fitvector import FittedFigures
 from model.analysis.report import money
 from model.analysis.solve import resolve
@@ -127,8 +128,8 @@ def default_knobs(a: Assumptions) -> list[Knob]:
     cells = [Target(schema.INPUTS_SHEET, "api_arr_opening", "value"),
              Target(schema.INPUTS_SHEET, "azure_arr_opening", "value"),
              *(Target(schema.STREAMS_SHEET, s.key, "arr_opening") for s in a.streams)]
-    rates = ["api_growth", "azure_payg_growth", *(f"{s.key}_growth" for s in a.streams),
-             *(f"{c.key}_growth" for c in a.costs)]
+    rates = ["api_growth", "azure_payg_growth", *(keys.growth(s.key) for s in a.streams),
+             *(keys.growth(c.key) for c in a.costs)]
     return [*(Knob(t) for t in cells), *(k for r in rates for k in knobs_of(
         Target(schema.SCHEDULE_SHEET, "", r), a))]
 

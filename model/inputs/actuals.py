@@ -21,39 +21,18 @@ import re
 from typing import TYPE_CHECKING
 
 from model.errors import InputError
+from model.inputs.actual_fields import CONFIDENCE, FIELDS, MEASURES, PERIOD_HELP
 from model.inputs.assumptions import Actual, Assumptions
 from model.inputs.problems import BAD, describe
-from model.inputs.schema import ACTUALS_SHEET, Field
+from model.inputs.schema import ACTUALS_SHEET
 
 if TYPE_CHECKING:
     from model.inputs.problems import Validator
     from model.inputs.reader import RawTable, RawWorkbook
 
 SHEET = ACTUALS_SHEET
-MEASURES = ("total", "annualized", "balance")
-CONFIDENCE = ("C", "R", "L")
-PERIOD_HELP = ("a period: a year (2025), a fiscal year (FY2026), a half (2025-H1), a "
-               "quarter (2026-Q1) or a month (2025-12)")
 MISSING_NOTE = ("no Actuals sheet: the model is not compared with reported figures "
                 "(`finmodel init` writes a template with one: copy it across)")
-
-FIELDS: tuple[Field, ...] = (
-    Field("line", "key", "", "Key of a line of the model (column A of the Revenue and "
-          "Waterfall sheets), such as openai_revenue, openai_arr or cum_microsoft",
-          structural=True),
-    Field("period", "text", "", PERIOD_HELP[0].upper() + PERIOD_HELP[1:] + ". A fiscal "
-          "year ends in fiscal_year_end_month", structural=True),
-    Field("measure", "text", "", "total: the sum of the period's months (a flow such as "
-          "revenue); annualized: the period's last month x 12; balance: the value at the "
-          "period's end (ARR, cumulative receipts)", structural=True),
-    Field("value", "usd", "USD", "The reported figure (not 0: the variance is a share of "
-          "it; a loss is negative)"),
-    Field("source", "text", "", "Who reported it, and when", required=False),
-    Field("confidence", "text", "", "C confirmed by the companies or a filing, R reported "
-          "by a named outlet, L a leak or single source", required=False),
-    Field("fit", "bool", "TRUE/FALSE", "TRUE: finmodel calibrate fits the model to it. "
-          "FALSE: shown only (projections, or a different measure)"),
-)
 REQUIRED = ("line", "period", "measure", "value", "fit")
 
 _PERIOD = re.compile(r"^(?:(FY)?(\d{4})|(\d{4})-(H[12]|Q[1-4]|\d{2}))$")

@@ -82,6 +82,14 @@ class Validator:
                 key: str | None = None) -> None:
         self.problems.append(Problem(sheet, cell, expected, found, key))
 
+    def keep_source(self, table: RawTable, values: list[object], key: str,
+                    schema_source: str) -> None:
+        """An Inputs row's source column, when it says something of its own (such as
+        that `finmodel calibrate` moved the value): kept through a rebuild."""
+        source = table.value(values, "source") if "source" in table.header else None
+        if isinstance(source, str) and source.strip() and source != schema_source:
+            self.sources[(schema.INPUTS_SHEET, key, "value")] = source
+
     # ---------------------------------------------------------------- cells
 
     def convert(self, table: RawTable, excel_row: int, values: list[object], f: Field,

@@ -62,9 +62,7 @@ class WorkbookValidator(Validator):
             f = fields[key]
             moved = Field(**{**f.__dict__, "key": "value"})
             out[key] = self.convert(table, excel_row, values, moved, key=key)
-            source = table.value(values, "source") if "source" in table.header else None
-            if isinstance(source, str) and source.strip() and source != f.source:
-                self.sources[(schema.INPUTS_SHEET, key, "value")] = source
+            self.keep_source(table, values, key, f.source)
         for key in (k for k in fields if k not in seen):
             if key in schema.ADDED_INPUTS:  # a workbook made before the key existed
                 out[key] = schema.DEFAULT_INPUTS[key]
@@ -296,8 +294,7 @@ def validate(raw: RawWorkbook) -> Assumptions:
                     name=raw.model_name, as_of=raw.saved, streams=streams, costs=costs,
                     missing_sheets=stream_tables.missing_sheets(v), source=raw.path,
                     cells=cells_read(raw, v.input_cells), sources=v.sources)
-    a = investments.attach(raw, a, v)
-    a = actuals.attach(raw, a, v)
+    a = actuals.attach(raw, investments.attach(raw, a, v), v)
     table = raw.tables.get(schema.SCENARIOS_SHEET)
     if table is not None:
         scenarios = parse_scenarios(table, a, v)
