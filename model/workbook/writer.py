@@ -75,7 +75,8 @@ class ModelWriter:
                  analysis: Settings | None = None, sharing: Sharing | None = None) -> None:
         self.results = results
         self.a = results.assumptions
-        self.layout = plan_layout(results)
+        self.layout = plan_layout(
+            results, [rec.key for rec in reconcile.reconciliations(results)])
         self.extras = tuple(extras)
         self.visible = visible  # None: all sheets; else hide the others (for printing)
         self.analysis = analysis
@@ -261,7 +262,10 @@ class ModelWriter:
         ws.write_string(master_row, COL_KEY, "master_check")
         ws.write_string(master_row, COL_LABEL, "Number of failed checks (0 = all fine)")
         total_col = xl_col_to_name(COL_TOTAL)
-        terms = "+".join(f"{total_col}{r}" for r in [*check_rows, *(rows[k][1] for k in recs)])
+        # Two ranges, not a term per check: only checks sit in them (the constants are
+        # between, and the rows between checks are blank or titles, which SUM skips).
+        terms = (f"SUM({total_col}{min(check_rows)}:{total_col}{max(check_rows)})"
+                 f"+SUM({total_col}{rows[recs[0]][1]}:{total_col}{rows[recs[-1]][1]})")
         failed = float(self.results.headlines()["checks_failed"])  # type: ignore[arg-type]
         failed += sum(v for _, v in recon.values())
         ws.write_formula(master_row, COL_TOTAL, f"={terms}", st("check", "int"), failed)
