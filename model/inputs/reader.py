@@ -41,6 +41,8 @@ class RawTable:
     header: dict[str, int]  # column key -> 0-based column
     rows: list[tuple[int, list[object]]] = field(default_factory=list)  # (Excel row, values)
     formulas: set[str] = field(default_factory=set)  # cells holding a formula
+    # headings met again in row 1: (its cell, the heading, the cell where it is first)
+    repeated: list[tuple[str, str, str]] = field(default_factory=list)
 
     def cell(self, excel_row: int, key: str) -> str:
         return xl_rowcol_to_cell(excel_row - 1, self.header[key])
@@ -241,8 +243,12 @@ def _read_rows(ws: Any, table: RawTable) -> None:
     # blanks to MAX_COLUMNS: cleaning a million blanks took most of a 5,000-row read.
     rows_iter = ws.iter_rows(max_row=MAX_ROWS + 2, values_only=True)
     for col, value in enumerate(next(rows_iter, ())[:MAX_COLUMNS]):
-        if isinstance(value, str) and value.strip() and value.strip() not in table.header:
-            table.header[value.strip()] = col
+        text = value.strip() if isinstance(value, str) else ""
+        if text in table.header:
+            table.repeated.append((xl_rowcol_to_cell(0, col), text,
+                                   xl_rowcol_to_cell(0, table.header[text])))
+        elif text:
+            table.header[text] = col
     for excel_row, values in enumerate(rows_iter, start=2):
         vals = [_clean(v) for v in values[:MAX_COLUMNS]]
         if all(v is None for v in vals):

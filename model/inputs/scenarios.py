@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import unicodedata
 from typing import TYPE_CHECKING
+
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from model.inputs import schema
 from model.inputs.overrides import (
@@ -80,6 +83,7 @@ def parse(table: RawTable, a: Assumptions, v: Validator) -> Scenarios | None:
         v.problem(table.sheet, "row 1", "at least one scenario column after target, "
                   "from_month and note", "none")
         return None
+    _check_names(table, names, v)
     rows: list[OverrideRow] = []
     seen: dict[str, str] = {}
     for excel_row, values in table.rows:
@@ -118,6 +122,27 @@ def parse(table: RawTable, a: Assumptions, v: Validator) -> Scenarios | None:
     if not v.problems:
         _check_sums(table, a, scenarios, v)
     return scenarios
+
+
+def _check_names(table: RawTable, names: tuple[str, ...], v: Validator) -> None:
+    """Scenario names a spreadsheet and Python tell apart alike: no two that differ only
+    by case or spaces (Excel's drop-down and lookups ignore case), and none blank above a
+    column of values (its overrides would be dropped)."""
+    first: dict[str, str] = {}
+    for name in names:
+        folded = " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
+        cell = table.cell(1, name)
+        if folded in first:
+            v.problem(table.sheet, cell, "scenario names that differ by more than case and "
+                      f"spaces ('{first[folded]}' is the same name)", f"'{name}'")
+        else:
+            first[folded] = name
+    headed = set(table.header.values())
+    blank = sorted({col for _, values in table.rows for col, x in enumerate(values)
+                    if x is not None and col not in headed})
+    for col in blank:
+        v.problem(table.sheet, xl_rowcol_to_cell(0, col), "a scenario name above the "
+                  "column's values", "a blank heading")
 
 
 def _check_sums(table: RawTable, a: Assumptions, scenarios: Scenarios, v: Validator) -> None:

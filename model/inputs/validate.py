@@ -274,6 +274,10 @@ def validate(raw: RawWorkbook) -> Assumptions:
                   "for a fresh template and copy your numbers across)",
                   f"schema version {raw.schema_version}")
         raise InputError(raw.path, v.problems)
+    for sheet in raw.tables.values():  # a second column of a heading: the first would win
+        for cell, text, first in sheet.repeated:
+            v.problem(sheet.sheet, cell, f"each column heading once ('{text}' is first at "
+                      f"{first})", f"'{text}' again")
     inputs = v.inputs()
     streams, costs = stream_tables.read_streams(v), stream_tables.read_costs(v)
     schedule = v.schedule(inputs.get("start_month"),
