@@ -737,7 +737,50 @@ def numbers_keys_and_size_cases() -> list[BadInput]:
     return out
 
 
-CASES = _cases() + numbers_keys_and_size_cases()
+def near_names_cases() -> list[BadInput]:
+    """Names that differ from a known one by case, spaces, an invisible character or a
+    look-alike letter, and headings met twice: each was quietly ignored (issue 18)."""
+    def edit(id: str, change: Callable[[Any], None], expected: str, sheet: str | None = None,
+             where: str | None = None) -> BadInput:
+        return BadInput(id, _edited(change), expected, sheet, where)
+
+    key = cell(I, "discount_rate", "key")
+    fiscal = cell(I, "fiscal_year_end_month", "key")
+    growth = cell(S, 1, "api_growth")
+    after_schedule = f"{get_column_letter(len(_grid()[S][0]) + 1)}1"
+    after_inputs = f"{get_column_letter(len(_grid()[I][0]) + 1)}1"
+    known_key = "a key of the Inputs sheet"
+    return [
+        edit("key_with_a_space", _set(I, key, "discount rate"), known_key, I, key),
+        edit("key_with_a_zero_width_space", _set(I, key, "discount\u200b_rate"), known_key,
+             I, key),
+        edit("key_with_a_cyrillic_o", _set(I, key, "disc\u043eunt_rate"), known_key, I, key),
+        edit("key_in_capitals", _set(I, fiscal, "Fiscal_Year_End_Month"), known_key, I, fiscal),
+        edit("heading_in_capitals", _set(S, growth, "API_growth"),
+             "a column headed 'api_growth'", S, growth),
+        edit("heading_with_a_greek_omicron", _set(S, growth, "api_gr\u03bfwth"),
+             "a column headed 'api_growth'", S, growth),
+        edit("second_api_growth_column", _set(S, after_schedule, "api_growth"),
+             "each column heading once ('api_growth' is first at", S, after_schedule),
+        edit("second_value_column", _set(I, after_inputs, "value"),
+             "each column heading once ('value' is first at B1)", I, after_inputs),
+        edit("inputs_sheet_in_lower_case", _rename_sheet(I, "inputs"), "a sheet named Inputs",
+             I),
+        edit("inputs_sheet_with_a_trailing_space", _rename_sheet(I, "Inputs "),
+             "a sheet named Inputs", I),
+        edit("scenarios_sheet_in_lower_case", _rename_sheet(SC, "scenarios"),
+             "the sheet named 'Scenarios'", "scenarios"),
+    ]
+
+
+def _rename_sheet(sheet: str, new: str) -> Callable[[Any], None]:
+    def edit(wb: Any) -> None:
+        wb[sheet].title = "renamed"  # in one step, openpyxl would make 'scenarios' 'scenarios1'
+        wb["renamed"].title = new
+    return edit
+
+
+CASES = _cases() + numbers_keys_and_size_cases() + near_names_cases()
 assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"
 
 

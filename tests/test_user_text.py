@@ -17,7 +17,7 @@ import openpyxl
 
 from model.core.engine import run
 from model.inputs.defaults import default_assumptions
-from model.inputs.overrides import OverrideRow, Scenarios
+from model.inputs.overrides import Scenarios
 from model.workbook.writer import write_model
 
 INJECTED = ("+cmd|' /C calc'!A0", "=1+1", "@SUM(A1)", "&P", "-2+3", "=Inputs!B2")

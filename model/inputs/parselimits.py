@@ -152,6 +152,7 @@ class _Reader(ExcelReader):  # type: ignore[misc]
             if name in seen:
                 raise _refuse("each sheet name once", f"two sheets named {sheet.name!r}")
             seen.add(name)
+            self.wb.every_sheet_name = (*getattr(self.wb, "every_sheet_name", ()), sheet.name)
             if self.wanted.get(name) != sheet.name or "chartsheet" in rel.Type \
                     or rel.target not in self.valid_files:
                 continue

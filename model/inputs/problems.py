@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterable
 
 from model.errors import Problem
 from model.inputs import schema
+from model.inputs.names import near_miss, shown
 from model.inputs.reader import ERROR_VALUES, RawTable, RawWorkbook
 from model.inputs.schema import Field
 
@@ -38,8 +40,7 @@ def describe(value: object) -> str:
     if isinstance(value, str):
         if value in ERROR_VALUES:
             return f"the error {value}"
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"the text '{shown}'"
+        return f"the text '{shown(value, 40, name=False)}'"
     if isinstance(value, dt.datetime) and value.time() != dt.time(0):
         return f"the date and time {value:%Y-%m-%d %H:%M:%S}"
     if isinstance(value, dt.datetime | dt.date):
@@ -146,14 +147,52 @@ class Validator:
 
     # ---------------------------------------------------------------- sheets
 
+    def mistyped(self, sheet: str, cell: str, key: object, known: Iterable[str],
+                 seen: dict[str, str]) -> bool:
+        """True, after saying so, if ``key`` is a near miss of a known key (which counts
+        as ``seen``, so that it is not also reported missing)."""
+        meant = near_miss(key, known) if isinstance(key, str) and key not in known else None
+        if meant is None:
+            return False
+        self.problem(sheet, cell, f"a key of the {sheet} sheet",
+                     f"'{shown(str(key))}' (did you mean '{meant}'?)", meant)
+        seen.setdefault(meant, cell)
+        return True
+
+    def sheet_names_and_headings(self) -> None:
+        """A sheet named nearly as one the model reads ('scenarios'), which it would
+        ignore; a column heading met twice on a sheet, of which the first would win."""
+        raw = self.raw
+        known = (*schema.SHEETS, *schema.OPTIONAL_SHEETS)
+        for name in raw.sheet_names:
+            meant = near_miss(name, known)
+            if meant is not None and (meant in schema.OPTIONAL_SHEETS or meant in raw.tables):
+                self.problem(name, None, f"the sheet named '{meant}'",
+                             f"a sheet named '{shown(name)}' (did you mean '{meant}'?)")
+        for sheet in raw.tables.values():
+            for cell, text, first in sheet.repeated:
+                self.problem(sheet.sheet, cell, f"each column heading once ('{text}' is "
+                             f"first at {first})", f"'{text}' again")
+
     def table(self, name: str, required: tuple[str, ...]) -> RawTable | None:
         table = self.raw.tables.get(name)
         if table is None:
-            self.problem(name, None, f"a sheet named {name}", "no such sheet")
+            meant = near_miss(name, self.raw.sheet_names)
+            self.problem(name, None, f"a sheet named {name}", "no such sheet" + (
+                f", but one named '{shown(meant)}' (did you mean '{name}'?)" if meant else ""))
             return None
         missing = [k for k in required if k not in table.header]
         for k in missing:
-            self.problem(name, "row 1", f"a column headed '{k}'", "no such column")
+            typed = near_miss(k, table.header)
+            self.problem(name, table.cell(1, typed) if typed else "row 1",
+                         f"a column headed '{k}'", f"'{shown(typed)}' (did you mean '{k}'?)"
+                         if typed else "no such column")
+        for heading in table.header:  # 'API_growth' beside 'api_growth': one is ignored
+            twin = near_miss(heading, required)
+            if twin is not None and twin in table.header:
+                self.problem(name, table.cell(1, heading), f"each column heading once "
+                             f"('{twin}' is at {table.cell(1, twin)})", f"'{shown(heading)}', the "
+                             "same but for case, spaces or look-alike letters")
         return None if missing else table
 
 

@@ -61,6 +61,7 @@ class RawWorkbook:
     saved: dt.datetime | None = None  # the workbook's own modified (or created) time
     # the scenario chosen in a model's drop-down: (sheet, cell, value), if it has one
     selected: tuple[str, str, object] | None = None
+    sheet_names: tuple[str, ...] = ()  # every sheet of the workbook, as named
 
     @property
     def model_name(self) -> str:
@@ -154,11 +155,13 @@ def read_workbook(path: Path) -> RawWorkbook:
             tables = {name: _read_table(wb[name], name)
                       for name in (*schema.SHEETS, *schema.OPTIONAL_SHEETS)
                       if name in wb.sheetnames}
+            sheet_names = tuple(getattr(wb, "every_sheet_name", wb.sheetnames))
         except InputError as e:
             raise InputError(str(path), e.problems) from None
         finally:
             wb.close()
-    return RawWorkbook(str(path), tables, version, box.had_macros, saved, selected)
+    return RawWorkbook(str(path), tables, version, box.had_macros, saved, selected,
+                       sheet_names)
 
 
 def _damage(e: BaseException) -> str:
