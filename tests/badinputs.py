@@ -446,6 +446,8 @@ def _cases() -> list[BadInput]:
                                             b"2024-04-01\nhorizon_months,120\n"), XLSX),
         BadInput("xls", _copy("assumptions.xls", "assumptions.xls"), XLSX),
         BadInput("xls_renamed_xlsx", _copy("assumptions.xlsx", "assumptions.xls"), XLSX),
+        BadInput("encrypted_xlsx", _copy("assumptions.xlsx", "assumptions-encrypted.xlsx"),
+                 "an .xlsx workbook without a password"),
         BadInput("ods", _copy("assumptions.ods", "assumptions.ods"), XLSX),
         BadInput("input_is_a_folder", _folder, "an .xlsx file"),
         BadInput("input_missing", _missing, "a readable file"),
@@ -509,7 +511,7 @@ def _cases() -> list[BadInput]:
              _set(T, cell(T, "2", ms), "=1-0.25"), "a number", T, cell(T, "2", ms)),
         # ---- numbers out of range
         parts("nan", _set_xml_value(I, inp("api_arr_opening"), "NaN"),
-              "a sheet openpyxl can read", I, "row 4 or below"),
+              "a number written with the digits 0-9", I, inp("api_arr_opening")),
         parts("infinity", _set_xml_value(I, inp("api_arr_opening"), "1E+999"),
               "an amount in USD", I, inp("api_arr_opening")),
         value("negative", "api_arr_opening", -1e9, "an amount in USD between 0 and"),
@@ -522,6 +524,8 @@ def _cases() -> list[BadInput]:
               "a date on the first day of a month"),
         value("month_after_year_9000", "start_month", dt.datetime(9500, 1, 1),
               "a date on the first day of a month"),
+        value("month_before_march_1900", "start_month", dt.datetime(1900, 2, 1),
+              "a date on the first day of a month, from March 1900"),
         edit("growth_below_minus_one", _set(S, cell(S, 2, "api_growth"), -2), "between -1 and",
              S, cell(S, 2, "api_growth")),
         edit("cap_growth_from_out_of_range", _set(P, cell(P, ms, "cap_growth_from"), 20000),
@@ -780,7 +784,43 @@ def _rename_sheet(sheet: str, new: str) -> Callable[[Any], None]:
     return edit
 
 
-CASES = _cases() + numbers_keys_and_size_cases() + near_names_cases()
+def xml_cell_cases() -> list[BadInput]:
+    """A sheet's XML that openpyxl would misread: numbers it cannot parse or parses as
+    digits of another script, shared-string indexes out of range, rows numbered 0, beyond
+    the sheet or out of order (issue 18)."""
+    api = cell(I, "api_arr_opening", "value")
+    key = cell(I, "api_arr_opening", "key")
+    digits = "a number written with the digits 0-9"
+    out = [BadInput(f"xml_number_{name}", _parts_edited(_set_xml_value(I, api, text)),
+                    digits, I, api)
+           for name, text in (("nan", "NaN"), ("inf", "inf"), ("hex", "0x10"),
+                              ("arabic_indic", "\u0663\u0660"), ("full_width", "\uff13"))]
+    part = sheet_part(I)
+    for name, index in (("minus_one", "-1"), ("out_of_range", "99999")):
+        out.append(BadInput(f"xml_shared_string_{name}", _parts_edited(
+            _xml_sub(part, f'(<c r="{key}"[^>]*t="s"[^>]*><v>)\\d+(</v>)', rf"\g<1>{index}\2")),
+            "a shared-string index from 0 to", I, key))
+    for name, row in (("zero", "0"), ("beyond_the_sheet", "1048577"), ("out_of_order", "2")):
+        out.append(BadInput(f"xml_row_{name}", _parts_edited(
+            _xml_sub(part, '<row r="4"', f'<row r="{row}"', cells_too=row)),
+            "rows numbered 1 to 1,048,576, in order", I, f"row {row}"))
+    return out
+
+
+def _xml_sub(part: str, pattern: str, new: str, cells_too: str = ""
+             ) -> Callable[[dict[str, bytes]], None]:
+    """Replace the first match of ``pattern`` in ``part``; with ``cells_too``, the cells
+    of row 4 are renumbered to that row, as a row's number and its cells' agree."""
+    def edit(parts: dict[str, bytes]) -> None:
+        xml, n = re.subn(pattern, new, parts[part].decode(), count=1)
+        assert n == 1, pattern
+        if cells_too:
+            xml = re.sub(r'(<c r="[A-Z]+)4"', rf'\g<1>{cells_too}"', xml)
+        parts[part] = xml.encode()
+    return edit
+
+
+CASES = _cases() + numbers_keys_and_size_cases() + near_names_cases() + xml_cell_cases()
 assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"
 
 

@@ -48,3 +48,22 @@ def test_echoed_text_has_control_and_bidi_characters_escaped() -> None:
     text = describe("Soci\u00e9t\u00e9 \u202egnp.exe\x1b[31m\u200b")
     assert text == "the text 'Soci\u00e9t\u00e9 \\u202egnp.exe\\u001b[31m\\u200b'"
     assert shown("caf\u00e9") == "caf\\u00e9"  # in a name, a letter outside ASCII shows
+
+
+def test_a_first_of_the_month_in_1900_is_one(tmp_path: Path) -> None:
+    """1900-04-01 was refused as "not the first day of a month" (the first year allowed
+    was 1901); Excel's dates are right from 1900-03-01 on."""
+    import datetime as dt
+
+    from tests.badinputs import cell, edited_bytes
+    april = dt.datetime(1900, 4, 1)
+
+    def edit(wb: object) -> None:
+        wb["Inputs"][cell("Inputs", "start_month", "value")] = april  # type: ignore[index]
+        wb["Schedule"][cell("Schedule", 2, "from_month")] = april  # type: ignore[index]
+        wb.remove(wb["Investments"])  # type: ignore[attr-defined, index]  # (in 2019-2023)
+    path = tmp_path / "early.xlsx"
+    path.write_bytes(edited_bytes(edit))
+    a = load(path)
+    assert a.start_month == dt.date(1900, 4, 1)
+    assert a.schedule[0]["from_month"] == dt.date(1900, 4, 1)

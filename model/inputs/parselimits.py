@@ -28,6 +28,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.xml.constants import ARC_STYLE, SHARED_STRINGS
 
 from model.errors import InputError, Problem
+from model.inputs.cellscan import check_cells
 from model.inputs.ziplimits import Part
 
 
@@ -158,6 +159,8 @@ class _Reader(ExcelReader):  # type: ignore[misc]
                 continue
             self.archive.kinds[rel.target] = SHEET
             self.archive.labels[rel.target] = f"{rel.target} (sheet {sheet.name})"
+            check_cells(self.archive.open(rel.target), len(self.shared_strings), sheet.name,
+                        rel.target)
             ws = _Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
             ws.sheet_state = sheet.state
             self.wb._sheets.append(ws)

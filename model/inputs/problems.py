@@ -21,7 +21,9 @@ from model.inputs.schema import Field
 SUM_TOLERANCE = 1e-6  # shares typed by hand must sum to 1 within this
 MAX_AMOUNT = 1e300  # below a spreadsheet's largest number (about 1.8e308), room to add
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-FIRST_YEAR, LAST_YEAR = 1901, 9000
+# Excel's dates before 1900-03-01 are a day off (its 1900 is a leap year): a month from
+# March 1900 on means the same in every engine.
+FIRST_MONTH, LAST_YEAR = dt.date(1900, 3, 1), 9000
 
 
 class _Bad:
@@ -55,7 +57,7 @@ def describe(value: object) -> str:
 
 
 _EXPECTED = {
-    "month": "a date on the first day of a month",
+    "month": f"a date on the first day of a month, from March 1900 to December {LAST_YEAR}",
     "usd": "an amount in USD",
     "rate": "a number (a fraction: 0.2 means 20 %)",
     "count": "a number",
@@ -116,7 +118,7 @@ class Validator:
             if not isinstance(value, dt.date):
                 return BAD
             d = value.date() if isinstance(value, dt.datetime) else value
-            if d.day != 1 or not FIRST_YEAR <= d.year <= LAST_YEAR:
+            if d.day != 1 or d < FIRST_MONTH or d.year > LAST_YEAR:
                 return BAD
             if isinstance(value, dt.datetime) and value.time() != dt.time(0):
                 return BAD

@@ -103,9 +103,13 @@ def check_container(path: Path) -> Container:
     if not data:
         raise _fail(path, "an .xlsx workbook", "an empty file")
     head = data[:8]
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE compound file
+        if "EncryptionInfo".encode("utf-16-le") in data:  # Excel's password protection
+            raise _fail(path, "an .xlsx workbook without a password", "an encrypted "
+                        "(password-protected) workbook; in Excel, remove the password "
+                        "(File > Info > Protect Workbook) and save it again")
         raise _fail(path, "an .xlsx workbook",
-                    "a legacy .xls (or encrypted) file; save it as .xlsx in Excel")
+                    "a legacy .xls file; save it as .xlsx in Excel")
     if not head.startswith(b"PK"):
         kind = "a text file (CSV?)" if _looks_like_text(head) else "a file that is not a zip"
         raise _fail(path, "an .xlsx workbook (a zip of XML parts)", kind)
