@@ -674,6 +674,21 @@ def _more_rows(sheet: str, key_column: str, count: int) -> Callable[[Any], None]
     return edit
 
 
+def _more_scenarios(total: int) -> Callable[[Any], None]:
+    """Scenario columns up to ``total`` scenarios, each a copy of the first."""
+    def edit(wb: Any) -> None:
+        ws = wb[SC]
+        header, _ = _grid()[SC]
+        first = openpyxl.utils.column_index_from_string(header["from_month"]) + 2
+        names = [k for k in header if k not in ("target", "from_month", "note")]
+        for i in range(len(names), total):
+            col = first + i
+            ws.cell(1, col).value = f"Extra {i + 1}"
+            for r in range(2, ws.max_row + 1):
+                ws.cell(r, col).value = ws.cell(r, first).value
+    return edit
+
+
 def _scenario_row(target: str, scenario: str, value: object, from_month: object = None
                   ) -> Callable[[Any], None]:
     def edit(wb: Any) -> None:
@@ -728,6 +743,13 @@ def numbers_keys_and_size_cases() -> list[BadInput]:
              f"at most {schema.MAX_PARTIES} parties", P, f"row {schema.MAX_PARTIES + 2}"),
         edit("too_many_tiers", _more_rows(T, "tier", schema.MAX_TIERS),
              f"at most {schema.MAX_TIERS} tiers", T, f"row {schema.MAX_TIERS + 2}"),
+        edit("too_many_streams", _more_rows(ST, "stream", schema.MAX_STREAMS),
+             f"at most {schema.MAX_STREAMS} streams", ST, f"row {schema.MAX_STREAMS + 2}"),
+        edit("too_many_costs", _more_rows(CO, "cost", schema.MAX_COSTS),
+             f"at most {schema.MAX_COSTS} costs", CO, f"row {schema.MAX_COSTS + 2}"),
+        edit("too_many_scenarios", _more_scenarios(schema.MAX_SCENARIOS + 1),
+             f"at most {schema.MAX_SCENARIOS} scenarios", SC,
+             f"{get_column_letter(4 + schema.MAX_SCENARIOS)}1"),
     ]
     for key in ("available", "prior_microsoft", "waterfall_profit", "absorbed",
                 "gross_microsoft"):

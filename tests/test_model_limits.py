@@ -10,6 +10,7 @@ import dataclasses
 import html
 import math
 import re
+import sys
 import zipfile
 from pathlib import Path
 
@@ -111,3 +112,46 @@ def test_reserved_party_keys_come_from_the_lines() -> None:
     keys = {ln.key for ln in engine.compile_model(a).lines}
     for w in words:
         assert any(w in k for k in keys), w
+
+
+def _largest_sizes() -> dict[str, int]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from limits import LIMITS  # benchmarks/limits.py: the same model it measures
+    return dict(LIMITS)
+
+
+def _largest(**sizes: int) -> Assumptions:
+    from limits import largest
+    return largest(**sizes)  # type: ignore[no-any-return]
+
+
+@pytest.mark.slow
+def test_every_dimension_at_its_limit_writes_formulas_excel_accepts(tmp_path: Path) -> None:
+    """Parties, tiers, streams, costs, scenarios, horizon and Schedule rows all at their
+    limits in one model (about 25 s of CPU and 600 MB): every formula within Excel's
+    limits, and every check formula under 1,000 characters."""
+    sizes = _largest_sizes()
+    out, _ = build(tmp_path, _largest(**sizes))
+    formulas = sheet_formulas(out)
+    assert len(formulas) > 500_000
+    longest = max(formulas, key=lambda f: len(f[1]))
+    assert len(longest[1]) <= EXCEL_FORMULA_CHARS, longest[0]
+    assert max(_depth(f) for _, f in formulas) <= EXCEL_NESTING
+    assert max(len(f) for sheet, f in formulas if sheet == "Checks") <= 1000
+
+
+def test_the_largest_input_workbook_is_read(tmp_path: Path) -> None:
+    """A Schedule of the most rows with the columns of the most streams and costs was
+    refused for "120,000 XML elements", though within the documented limits."""
+    from model import load
+    from model.inputs.reader import MAX_ROWS
+    from model.workbook.template import write_template
+    sizes = _largest_sizes()
+    assert sizes["schedule_rows"] == MAX_ROWS
+    path = tmp_path / "largest.xlsx"
+    write_template(str(path), _largest(**sizes))
+    a = load(path)
+    assert len(a.schedule) == MAX_ROWS
+    assert (len(a.streams), len(a.costs)) == (schema.MAX_STREAMS, schema.MAX_COSTS)
+    assert len(a.parties) == schema.MAX_PARTIES and len(a.tiers) == schema.MAX_TIERS
+    assert a.scenarios is not None and len(a.scenarios.names) == schema.MAX_SCENARIOS

@@ -60,6 +60,8 @@ class _Scan:
         if self.text is None or name.rpartition(" ")[2] != "v":
             return
         value, self.text = "".join(self.text).strip(), None
+        if not value:  # <v></v>: a formula without a saved result, read as blank
+            return
         where = self.ref or f"row {self.row}"
         if self.kind == "n" and not _NUMBER.fullmatch(value):
             raise _Bad(where, "a number written with the digits 0-9", f"'{shown(value, 40)}'")

@@ -26,7 +26,7 @@ from model.inputs.ziplimits import Part
 MAX_FILE_BYTES = 25 * 1024 * 1024
 # rows below the header of each input sheet: a Schedule row for every month of the longest
 # horizon (1,200 months), and room
-MAX_ROWS = 1500
+MAX_ROWS = parselimits.MAX_ROWS  # rows of a table below its header
 MAX_COLUMNS = 200
 
 ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",

@@ -84,6 +84,10 @@ def parse(table: RawTable, a: Assumptions, v: Validator) -> Scenarios | None:
                   "from_month and note", "none")
         return None
     _check_names(table, names, v)
+    if len(names) > schema.MAX_SCENARIOS:
+        v.problem(table.sheet, table.cell(1, names[schema.MAX_SCENARIOS]),
+                  f"at most {schema.MAX_SCENARIOS} scenarios", f"{len(names)} scenarios")
+        return None
     rows: list[OverrideRow] = []
     seen: dict[str, str] = {}
     for excel_row, values in table.rows:
