@@ -12,10 +12,11 @@ if TYPE_CHECKING:
     from model.core.results import Results
 
 ROLLUPS = ("Annual", "Fiscal", "Quarterly")
-# Flow lines reconciled by one check row: each adds a term of at most 86 characters, so a
-# block's formula stays under 900 characters whatever the size of the model (one formula
-# over every line reached 18,496 at 12 parties x 12 tiers, beyond Excel's 8,192).
-BLOCK = 10
+# Flow lines reconciled by one check row: each adds a term of at most 75 characters (rows
+# up to 9,999), so a block's formula stays under 1,000 characters whatever the size of the
+# model (one formula over every line reached 18,496 at 12 parties x 12 tiers, beyond
+# Excel's 8,192).
+BLOCK = 12
 
 
 @dataclass(frozen=True)

@@ -46,8 +46,8 @@ def formulas(results: Results, layout: Layout) -> dict[str, tuple[str, float]]:
         terms, failed = [], 0.0
         for key in block.lines:
             sheet, row = layout.rows[key]
-            monthly = f"{sheet}!${total_col}${row}"
-            terms.append(f"(ABS({block.rollup}!${total_col}${planned[key]}-{monthly})"
+            monthly = f"{sheet}!{total_col}{row}"  # relative: shorter, and never copied
+            terms.append(f"(ABS({block.rollup}!{total_col}{planned[key]}-{monthly})"
                          f">{_tolerance(layout, monthly)})")
             values = results.raw[results.index[key]]
             total = math.fsum(values[1:])
@@ -78,6 +78,6 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, first_row: int)
         r = layout.rows[rec.key][1] - 1
         ws.write_string(r, 0, rec.key)
         ws.write_string(r, 1, rec.label)
-        ws.write_string(r, 2, "1/0")
+        ws.write_string(r, 2, "lines" if rec.lines else "1/0")
         formula, value = values[rec.key]
         ws.write_formula(r, 3, formula, st("check", "flag"), value)
