@@ -67,3 +67,29 @@ def test_a_first_of_the_month_in_1900_is_one(tmp_path: Path) -> None:
     a = load(path)
     assert a.start_month == dt.date(1900, 4, 1)
     assert a.schedule[0]["from_month"] == dt.date(1900, 4, 1)
+
+
+def test_a_mistyped_key_with_a_default_is_not_quietly_defaulted(tmp_path: Path) -> None:
+    """discount_rate has a default (for workbooks made before it existed): a row keyed
+    'discount_rat' fell back to it with a note only."""
+    from tests.badinputs import cell, edited_bytes
+
+    def edit(wb: object) -> None:
+        wb["Inputs"][cell("Inputs", "discount_rate", "key")] = "discount_rat"  # type: ignore[index]
+    path = tmp_path / "typo.xlsx"
+    path.write_bytes(edited_bytes(edit))
+    with pytest.raises(InputError) as e:
+        load(path)
+    assert "'discount_rat' (did you mean 'discount_rate'?)" in e.value.message()
+
+
+def test_a_scenario_target_in_capitals_says_what_was_meant(tmp_path: Path) -> None:
+    from tests.badinputs import edited_bytes
+
+    def edit(wb: object) -> None:
+        wb["Scenarios"].append(["Discount_Rate", None, None, 0.08])  # type: ignore[index]
+    path = tmp_path / "target.xlsx"
+    path.write_bytes(edited_bytes(edit))
+    with pytest.raises(InputError) as e:
+        load(path)
+    assert "(did you mean 'discount_rate'?)" in e.value.message(), e.value.message()

@@ -8,13 +8,14 @@ live in ``validate``; the Scenarios and Distributions sheets reuse this too.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
 from collections.abc import Iterable
 
 from model.errors import Problem
 from model.inputs import schema
-from model.inputs.names import near_miss, shown
+from model.inputs.names import fold, near_miss, shown
 from model.inputs.reader import ERROR_VALUES, RawTable, RawWorkbook
 from model.inputs.schema import Field
 
@@ -153,7 +154,10 @@ class Validator:
                  seen: dict[str, str]) -> bool:
         """True, after saying so, if ``key`` is a near miss of a known key (which counts
         as ``seen``, so that it is not also reported missing)."""
-        meant = near_miss(key, known) if isinstance(key, str) and key not in known else None
+        if not isinstance(key, str) or key in known:
+            return False
+        meant = near_miss(key, known) or next(iter(difflib.get_close_matches(
+            fold(key), list(known), n=1, cutoff=0.9)), None)  # 'discount_rat'
         if meant is None:
             return False
         self.problem(sheet, cell, f"a key of the {sheet} sheet",

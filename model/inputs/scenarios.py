@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from model.inputs import schema
+from model.inputs.names import near_miss
 from model.inputs.overrides import (
     FIXED_COLUMNS,
     TARGET_HELP,
@@ -95,7 +96,9 @@ def parse(table: RawTable, a: Assumptions, v: Validator) -> Scenarios | None:
         cell = table.cell(excel_row, "target")
         target = parse_target(text, a) if isinstance(text, str) else None
         if target is None:
-            v.problem(table.sheet, cell, TARGET_HELP, _found(text))
+            meant = near_miss(text, _targets(a)) if isinstance(text, str) else None
+            v.problem(table.sheet, cell, TARGET_HELP, _found(text) + (
+                f" (did you mean '{meant}'?)" if meant else ""))
             continue
         if target.text() in seen:
             v.problem(table.sheet, cell, f"each target once ('{target.text()}' is first at "
@@ -126,6 +129,12 @@ def parse(table: RawTable, a: Assumptions, v: Validator) -> Scenarios | None:
     if not v.problems:
         _check_sums(table, a, scenarios, v)
     return scenarios
+
+
+def _targets(a: Assumptions) -> list[str]:
+    """The text of every Inputs and Schedule target, for "did you mean"."""
+    return [*(f.key for f in schema.INPUT_FIELDS),
+            *(f"{schema.SCHEDULE_SHEET}:{f.key}" for f in a.schedule_fields)]
 
 
 def _check_names(table: RawTable, names: tuple[str, ...], v: Validator) -> None:
