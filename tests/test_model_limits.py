@@ -128,7 +128,7 @@ def _largest(**sizes: int) -> Assumptions:
 @pytest.mark.slow
 def test_every_dimension_at_its_limit_writes_formulas_excel_accepts(tmp_path: Path) -> None:
     """Parties, tiers, streams, costs, scenarios, horizon and Schedule rows all at their
-    limits in one model (about 25 s of CPU and 600 MB): every formula within Excel's
+    limits in one model (about 22 s of CPU and 560 MB): every formula within Excel's
     limits, and every check formula under 1,000 characters."""
     sizes = _largest_sizes()
     out, _ = build(tmp_path, _largest(**sizes))

@@ -184,7 +184,7 @@ TIER_SHARE = Field("<party>", "rate", "fraction",
                    "The party's share of the tier; each tier's shares sum to 1", lo=0, hi=1)
 
 # The size of the model: every party adds lines to every tier, each line a cell a month.
-# The largest model, 12 parties x 12 tiers over 1,200 months, builds in about 90 s of CPU.
+# The largest model, every limit below at once, builds in 22 s of CPU and 558 MB.
 MAX_PARTIES = 12
 MAX_TIERS = 12
 # Streams and costs add lines (and Schedule columns), scenarios a run of the model each
