@@ -44,7 +44,13 @@ from model.workbook.layout import (
     Layout,
     plan_layout,
 )
-from model.workbook.printing import Columns, page_setup, print_in_blocks, year_blocks
+from model.workbook.printing import (
+    Columns,
+    page_setup,
+    print_in_blocks,
+    scale_for,
+    year_blocks,
+)
 from model.workbook.render import XlRender, finite
 from model.workbook.rollup import write_rollup
 from model.workbook.scenario_sheet import ScenarioAddresses
@@ -170,7 +176,10 @@ class ModelWriter:
         years[0] = years[1]  # the opening column prints with the first year
         last_row = max(r for sheet, r in self.layout.rows.values() if sheet == name) - 1
         if name == CHECKS:  # on paper, each check's count of failing months: one page
-            ws.print_area(0, COL_LABEL, last_row, COL_TOTAL)
+            ws.print_area(0, COL_LABEL, last_row, COL_TOTAL)  # (tall, if it stays readable)
+            scale = scale_for(Columns(COL_LABEL, (64, 6, 12), COL_OPENING, 9), 0, last_row + 1)
+            if scale < 100:
+                ws.set_print_scale(scale)
         else:
             folded = sum(ln.detail for s in model_lines(self.a) if s.sheet == name
                          for ln in s.lines)
