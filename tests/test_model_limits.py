@@ -95,7 +95,7 @@ def sheet_formulas(path: Path) -> list[tuple[str, str]]:
     return out
 
 
-@pytest.mark.parametrize("tiers", [200, 1000])
+@pytest.mark.parametrize("tiers", [200, pytest.param(1000, marks=pytest.mark.slow)])
 def test_far_beyond_the_limits_the_code_still_compiles(tiers: int) -> None:
     """200 tiers gave 'too many nested parentheses', 1,000 a RecursionError, when a sum
     of many terms nested one bracket per term."""

@@ -29,7 +29,7 @@ from model.inputs.overrides import (
     schedule_target,
 )
 from model.inputs.scenarios import parse_target
-from model.inputs.streams import TABLE_FIELDS
+from model.inputs.streams import COST_FIELDS, STREAM_FIELDS
 from model.workbook.writer import write_model
 
 
@@ -40,8 +40,9 @@ def overridable(a: Assumptions) -> list[Target]:
     targets += [party_target(p.key, f.key) for p in a.parties for f in schema.PARTY_FIELDS]
     targets += [Target(schema.TIERS_SHEET, str(t.number), c) for t in a.tiers
                 for c in ("hurdle_usd", *(p.key for p in a.parties))]
-    for sheet, rows in ((schema.STREAMS_SHEET, a.streams), (schema.COSTS_SHEET, a.costs)):
-        targets += [Target(sheet, r.key, f.key) for r in rows for f in TABLE_FIELDS[sheet]]
+    for sheet, rows, fields in ((schema.STREAMS_SHEET, a.streams, STREAM_FIELDS),
+                                (schema.COSTS_SHEET, a.costs, COST_FIELDS)):
+        targets += [Target(sheet, r.key, f.key) for r in rows for f in fields]
     return [t for t in targets if field_of(t) is not None]
 
 

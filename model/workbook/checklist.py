@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from model import keys
+from model.core.line import BALANCE
 from model.workbook.rollup import rollup_lines, rollup_rows
 
 if TYPE_CHECKING:
@@ -28,10 +30,10 @@ class Reconciliation:
 
 
 def corkscrews(results: Results) -> list[tuple[str, str]]:
-    """(balance, flow) pairs where balance = opening + the flow summed to date."""
-    a = results.assumptions
-    return [("cum_revshare_api_to_microsoft", "revshare_api_to_microsoft"),
-            *((f"cum_{p.key}", f"dist_{p.key}") for p in a.parties)]
+    """(balance, flow) pairs where balance = opening + the flow summed to date: each
+    balance line that names its movement."""
+    return [(ln.key, ln.movement) for ln in results.lines
+            if ln.kind == BALANCE and ln.movement is not None]
 
 
 def rollup_blocks(results: Results) -> list[Reconciliation]:
@@ -42,17 +44,17 @@ def rollup_blocks(results: Results) -> list[Reconciliation]:
     out = []
     for name in ROLLUPS:
         for i in range(0, len(flows), BLOCK):
-            keys = tuple(ln.key for ln in flows[i:i + BLOCK])
-            first, last = rows[keys[0]], rows[keys[-1]]
-            out.append(Reconciliation(f"reconcile_{name.lower()}_{i // BLOCK + 1}",
+            block = tuple(ln.key for ln in flows[i:i + BLOCK])
+            first, last = rows[block[0]], rows[block[-1]]
+            out.append(Reconciliation(keys.reconcile(name, i // BLOCK + 1),
                                       f"{name} rows {first}-{last} = monthly totals",
-                                      name, keys))
+                                      name, block))
     return out
 
 
 def reconciliations(results: Results) -> list[Reconciliation]:
     out = rollup_blocks(results)
-    out += [Reconciliation(f"corkscrew_{bal}",
+    out += [Reconciliation(keys.corkscrew(bal),
                            f"{results.lines[results.index[bal]].label} = opening + flows")
             for bal, _ in corkscrews(results)]
     return out

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from model import keys
 from model.core.engine import constants
 from model.workbook.checklist import ROLLUPS, corkscrews, reconciliations, rollup_blocks
 from model.workbook.rollup import periods, rollup_rows
@@ -65,7 +66,7 @@ def formulas(results: Results, layout: Layout) -> dict[str, tuple[str, float]]:
                    f">{_tolerance(layout, closing)})*1)")
         values = results.raw[results.index[bal]]
         flows_total = math.fsum(results.raw[results.index[flow]][1:])
-        out[f"corkscrew_{bal}"] = (formula, _bad(values[-1] - (values[0] + flows_total),
+        out[keys.corkscrew(bal)] = (formula, _bad(values[-1] - (values[0] + flows_total),
                                                  values[-1], results))
     return out
 

@@ -8,11 +8,13 @@ drop-down on the Dashboard switches the whole model.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
 
+from model import keys
 from model.core.engine import input_number
 from model.inputs import schema
 from model.inputs.overrides import FIXED_COLUMNS, Scenarios, Target, field_of
@@ -120,7 +122,7 @@ def _selection_flags(ws: Any, st: Styles, a: Assumptions, first_row: int) -> Non
     for i, name in enumerate(a.scenarios.names):
         r = first_row + i
         header = f"{schema.SCENARIOS_SHEET}!${xl_col_to_name(len(FIXED_COLUMNS) + i)}$1"
-        ws.write_string(r, 0, f"scenario_{i + 1}_selected")
+        ws.write_string(r, 0, keys.scenario_selected(i + 1))
         ws.write_formula(r, 1, f"={header}", st("link"), name)
         ws.write_formula(r, 4, f"=EXACT(B{r + 1},$E$3)*1", st("calc", "flag"),
                          1.0 if name == a.selected else 0.0)
@@ -140,7 +142,7 @@ def _in_force_formula(addr: InputAddresses, key: str, row: int) -> str:
     return f"IFERROR(INDEX({addr.schedule_range(key)},MATCH($C{row},{months},1),1),0)"
 
 
-def _rate_in_force(a: Assumptions, key: str, month: object) -> object:
-    rows = [r for r in a.schedule if r["from_month"] <= month]  # type: ignore[operator]
-    return input_number(rows[-1][key]) if rows else 0.0  # no Schedule row yet in force
+def _rate_in_force(a: Assumptions, key: str, month: dt.date) -> float:
+    rows = [i for i in range(len(a.schedule)) if a.schedule_start(i) <= month]
+    return a.schedule_rate(rows[-1], key) if rows else 0.0  # no Schedule row yet in force
 
