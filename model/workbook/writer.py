@@ -87,7 +87,7 @@ class ModelWriter:
         self.results = results
         self.a = results.assumptions
         self.layout = plan_layout(
-            results, [rec.key for rec in reconcile.reconciliations(results)])
+            results, [rec.key for rec in checklist.reconciliations(results)])
         self.extras = tuple(extras)
         self.visible = visible  # None: all sheets; else hide the others (for printing)
         self.analysis = analysis
