@@ -55,6 +55,7 @@ from model.workbook.printing import (
     one_page_wide_scale,
     page_setup,
     print_in_blocks,
+    scale_for,
     year_blocks,
 )
 from model.workbook.render import XlRender, finite
@@ -88,7 +89,8 @@ class ModelWriter:
                  analysis: Settings | None = None, sharing: Sharing | None = None) -> None:
         self.results = results
         self.a = results.assumptions
-        self.layout = plan_layout(results)
+        self.layout = plan_layout(
+            results, [rec.key for rec in checklist.reconciliations(results)])
         self.extras = tuple(extras)
         self.visible = visible  # None: all sheets; else hide the others (for printing)
         self.analysis = analysis
@@ -190,8 +192,10 @@ class ModelWriter:
         years[0] = years[1]  # the opening column prints with the first year
         last_row = max(r for sheet, r in self.layout.rows.values() if sheet == name) - 1
         if name == CHECKS:  # on paper, each check's count of failing months: one page
-            ws.print_area(0, COL_LABEL, last_row, COL_TOTAL)
-            ws.fit_to_pages(1, 1)
+            ws.print_area(0, COL_LABEL, last_row, COL_TOTAL)  # (tall, if it stays readable)
+            scale = scale_for(Columns(COL_LABEL, (64, 6, 12), COL_OPENING, 9), 0, last_row + 1)
+            if scale < 100:
+                ws.set_print_scale(scale)
         else:
             folded = sum(ln.detail for s in model_lines(self.a) if s.sheet == name
                          for ln in s.lines)
@@ -294,7 +298,10 @@ class ModelWriter:
         ws.write_string(master_row, COL_KEY, "master_check")
         ws.write_string(master_row, COL_LABEL, "Number of failed checks (0 = all fine)")
         total_col = xl_col_to_name(COL_TOTAL)
-        terms = "+".join(f"{total_col}{r}" for r in [*check_rows, *(rows[k][1] for k in recs)])
+        # Two ranges, not a term per check: only checks sit in them (the constants are
+        # between, and the rows between checks are blank or titles, which SUM skips).
+        terms = (f"SUM({total_col}{min(check_rows)}:{total_col}{max(check_rows)})"
+                 f"+SUM({total_col}{rows[recs[0]][1]}:{total_col}{rows[recs[-1]][1]})")
         failed = checks_failed(self.results)
         failed += sum(v for _, v in recon.values())
         ws.write_formula(master_row, COL_TOTAL, f"={terms}", st("check", "int"), failed)
