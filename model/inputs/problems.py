@@ -86,13 +86,16 @@ class Validator:
                 key: str | None = None) -> None:
         self.problems.append(Problem(sheet, cell, expected, found, key))
 
-    def keep_source(self, table: RawTable, values: list[object], key: str,
-                    schema_source: str) -> None:
-        """An Inputs row's source column, when it says something of its own (such as
-        that `finmodel calibrate` moved the value): kept through a rebuild."""
+    def input_value(self, table: RawTable, excel_row: int, values: list[object],
+                    f: Field) -> object:
+        """An Inputs row's value (its value column read as the field), and its source
+        column when it says something of its own (such as that `finmodel calibrate` moved
+        the value), kept through a rebuild."""
         source = table.value(values, "source") if "source" in table.header else None
-        if isinstance(source, str) and source.strip() and source != schema_source:
-            self.sources[(schema.INPUTS_SHEET, key, "value")] = source
+        if isinstance(source, str) and source.strip() and source != f.source:
+            self.sources[(schema.INPUTS_SHEET, f.key, "value")] = source
+        moved = Field(**{**f.__dict__, "key": "value"})
+        return self.convert(table, excel_row, values, moved, key=f.key)
 
     # ---------------------------------------------------------------- cells
 

@@ -60,9 +60,7 @@ class WorkbookValidator(Validator):
             seen[key] = cell
             self.input_cells[key] = table.cell(excel_row, "value")
             f = fields[key]
-            moved = Field(**{**f.__dict__, "key": "value"})
-            out[key] = self.convert(table, excel_row, values, moved, key=key)
-            self.keep_source(table, values, key, f.source)
+            out[key] = self.input_value(table, excel_row, values, f)
         for key in (k for k in fields if k not in seen):
             if key in schema.ADDED_INPUTS:  # a workbook made before the key existed
                 out[key] = schema.DEFAULT_INPUTS[key]

@@ -88,8 +88,10 @@ def worst(comparisons: list[Comparison]) -> Comparison | None:
     return next(c for c in rows if abs(c.variance_pct) == top)  # type: ignore[arg-type]
 
 
-def write(ws: Any, st: Styles, results: Results, layout: Layout,
+def write(wb: Any, st: Styles, results: Results, layout: Layout,
           addr: InputAddresses) -> None:
+    """Add the Variances sheet to the workbook."""
+    ws = wb.add_worksheet(SHEET)
     comparisons = compare(results)
     months = results.timeline.months
     ws.write_string(0, 0, "Reported figures against the model", st("title"))

@@ -58,6 +58,5 @@ def reconciliations(results: Results) -> list[Reconciliation]:
     out += [Reconciliation(keys.corkscrew(bal),
                            f"{results.lines[results.index[bal]].label} = opening + flows")
             for bal, _ in corkscrews(results)]
-    out.append(Reconciliation(ACTUALS_CHECK, "Fitted reported figures further off than the "
-                              "tolerance (a count: the Variances sheet)"))
+    out.append(Reconciliation(ACTUALS_CHECK, "Fitted figures beyond the tolerance (Variances)"))
     return out

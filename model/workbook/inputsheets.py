@@ -20,7 +20,7 @@ from model.inputs.schema import Field
 from model.inputs.streams import COST_FIELDS, STREAM_FIELDS
 from model.workbook.fastsheet import FastFormulaWorksheet
 from model.workbook.literalcharts import LiteralChartsWorkbook
-from model.workbook.printing import wrapped_height
+from model.workbook.printing import MIN_SCALE, PRINT_WIDTH_PT, column_pt, wrapped_height
 from model.workbook.styles import Styles
 
 _KIND_FORMAT = {"month": "day", "usd": "usd_full", "rate": "rate", "count": "count",
@@ -168,7 +168,10 @@ def _schedule_sheet(wb: Any, st: Styles, a: Assumptions, addr: InputAddresses) -
         addr.schedule_columns[f.key] = xl_col_to_name(c)
     addr.schedule_first_row, addr.schedule_last_row = 2, last + 1
     ws.set_column(0, 0, 12)
-    ws.set_column(1, len(fields) - 1, 11)  # the default Schedule prints one page wide
+    ws.set_column(1, len(fields) - 1, 11)
+    width = column_pt(12) + (len(fields) - 1) * column_pt(11)
+    if 100 * PRINT_WIDTH_PT / width >= MIN_SCALE:  # the default Schedule: one page wide
+        ws.fit_to_pages(1, 0)
 
 
 def _parties_sheet(wb: Any, st: Styles, a: Assumptions, addr: InputAddresses) -> None:

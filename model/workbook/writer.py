@@ -50,9 +50,7 @@ from model.workbook.layout import (
     plan_layout,
 )
 from model.workbook.printing import (
-    MIN_SCALE,
     Columns,
-    one_page_wide_scale,
     page_setup,
     print_in_blocks,
     scale_for,
@@ -116,7 +114,6 @@ class ModelWriter:
         annual = wb.add_worksheet("Annual")
         fiscal = wb.add_worksheet("Fiscal")
         quarterly = wb.add_worksheet("Quarterly")
-        variances = wb.add_worksheet(actuals_sheet.SHEET)
         checks = wb.add_worksheet(CHECKS)
         calc[CHECKS] = checks
         for name in (*schema.SHEETS, schema.STREAMS_SHEET, schema.COSTS_SHEET):
@@ -132,7 +129,7 @@ class ModelWriter:
         write_rollup(annual, st, self.results, self.layout, "Annual")
         write_rollup(fiscal, st, self.results, self.layout, "Fiscal")
         write_rollup(quarterly, st, self.results, self.layout, "Quarterly")
-        actuals_sheet.write(variances, st, self.results, self.layout, addr)
+        actuals_sheet.write(wb, st, self.results, self.layout, addr)  # the Variances sheet
         comparison.write(wb.add_worksheet(comparison.SHEET), st, self.results, self.layout)
         write_summary(wb, summary, st, self.results, self.layout, LEGEND)
         executive.write(front, st, self.results, self.layout,
@@ -164,9 +161,7 @@ class ModelWriter:
         col = max(12, (ws.dim_colmax or 0) + 2)
         last = ws.dim_colmax or 0
         ws.print_area(0, 0, max(ws.dim_rowmax or 0, 1), last)  # not the check
-        # a table too wide for one readable page (a Schedule with many streams): two pages
-        # wide, the keys repeated
-        if last >= 12 and one_page_wide_scale(ws) < MIN_SCALE:
+        if last >= 12 and not ws.fit_page:  # too wide for one page: two pages, keys repeated
             ws.repeat_columns(0, 0)
             ws.fit_to_pages(2, 0)
         self.layout.write_master(ws, st, 0, col)
