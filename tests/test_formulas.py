@@ -50,7 +50,7 @@ def test_one_formula_per_row_across_the_months(formulas: list[tuple[str, str, st
     # Turning each month's relative column letters into a marker gives the same text.
     by_row: dict[tuple[str, int], set[str]] = {}
     for sheet, ref, f in formulas:
-        if sheet not in ("Revenue", "Waterfall", "Checks"):
+        if sheet not in ("Revenue", "Waterfall", "Cash", "Checks"):
             continue
         col, row = re.match(r"([A-Z]+)(\d+)", ref).groups()  # type: ignore[union-attr]
         if col in ("A", "B", "C", "D", "E"):  # labels, totals and the opening column

@@ -10,6 +10,7 @@ numbers stay live inputs.
 
 from __future__ import annotations
 
+from model.core import cashflow as cash
 from model.core.expr import (
     Abs,
     Cmp,
@@ -30,7 +31,7 @@ from model.core.expr import (
     growth,
 )
 from model.core.expr import Const as K
-from model.core.line import CHECKS, REVENUE, SAME, WATERFALL, Line, Section
+from model.core.line import CASH, CHECKS, REVENUE, SAME, WATERFALL, Line, Section
 from model.core.line import flow as _flow
 from model.core.line import section as _section
 from model.core.line import usd as _usd
@@ -80,10 +81,11 @@ def revenue() -> Section:
 
 def profit_to_distribute() -> Section:
     carry = Input("loss_carryforward")
-    profit = Ref("openai_operating_profit")
+    profit = Ref("profit_for_waterfall")
     end = Input("waterfall_end_month")
     return _section(
         WATERFALL, "Profit to distribute",
+        *cash.profit_basis(),
         _flow("distributable_profit", "Distributable profit",
               Max(0, profit - carry * Prev("cumulative_losses"))),
         _usd("cumulative_losses", "Losses not yet earned back",
@@ -269,15 +271,17 @@ def checks(a: Assumptions) -> Section:
                     ">", Ref(f"cum_{p.key}"),
                     Ref(f"cap_{p.key}") + K("abs_tol") + K("rel_tol") * Ref(f"cap_{p.key}")),
                 total=True))
+    lines.append(cash.cash_check())
     return _section(CHECKS, "Monthly checks (1 = problem)", *lines)
 
 
 def model_lines(a: Assumptions) -> tuple[Section, ...]:
     """All sections, in computation order."""
     return (timeline(), schedule_lookups(a), revenue(), streams(a), revenue_share(a),
-            margins(a), operating_profit(a), profit_to_distribute(), caps(a),
+            margins(a), operating_profit(a), cash.tax(), cash.fixed_assets(),
+            cash.free_cash_flow(a), profit_to_distribute(), caps(a),
             *(tier(a, t, i) for i, t in enumerate(a.tiers)),
-            distributions(a), milestones(a), microsoft(),
+            distributions(a), cash.cash_balance(a), milestones(a), microsoft(),
             present_values(a, MICROSOFT_SOURCES), checks(a))
 
 

@@ -63,6 +63,8 @@ class Cost:
     description: str = ""
     source: str = ""
     cell: str = field(default="", compare=False)
+    capex: bool = False  # depreciated over depreciation_years, not expensed
+    stock_comp_share: float = 0.0  # the share paid in stock: not cash
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,8 @@ class Assumptions:
             return getattr(self.stream(row), column)
         if table == schema.COSTS_SHEET:
             return getattr(self.cost(row), column)
+        if table == schema.INVESTMENTS_SHEET:  # rows by their order, "0" the first
+            return getattr((self.investments or ())[int(row)], column)
         tier = next(t for t in self.tiers if str(t.number) == row)
         if column in ("hurdle_usd", "hurdle_party", "name"):
             return getattr(tier, column)

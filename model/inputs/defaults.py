@@ -112,7 +112,9 @@ def default_assumptions() -> Assumptions:
                     for s in DEFAULT_STREAMS)
     costs = tuple(Cost(key=str(c["cost"]), label=str(c["label"]),
                        monthly_opening=float(c["monthly_opening"]),  # type: ignore[arg-type]
-                       description=str(c["description"]), source=str(c["source"]))
+                       description=str(c["description"]), source=str(c["source"]),
+                       capex=bool(c["capex"]),
+                       stock_comp_share=float(c["stock_comp_share"]))  # type: ignore[arg-type]
                   for c in DEFAULT_COSTS)
     return Assumptions(inputs=inputs, schedule=DEFAULT_SCHEDULE_WITH_STREAMS,
                        parties=parties, tiers=tiers, scenarios=DEFAULT_SCENARIOS,

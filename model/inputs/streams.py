@@ -43,6 +43,12 @@ COST_FIELDS: tuple[Field, ...] = (
     Field("label", "text", "", "Name shown in the model", required=False),
     Field("monthly_opening", "usd", "USD / month", "The cost in the month before start",
           lo=0),
+    Field("capex", "bool", "TRUE/FALSE",
+          "TRUE: the cost is capital spending, depreciated over depreciation_years instead "
+          "of expensed when spent (the Cash sheet). Blank means FALSE", required=False),
+    Field("stock_comp_share", "rate", "fraction",
+          "Share of the cost paid in stock: an expense, but not cash (the Cash sheet "
+          "adds it back). Blank means 0", required=False, lo=0, hi=1),
     Field("description", "text", "", "What the cost is", required=False),
     Field("source", "text", "",
           "Where monthly_opening and the cost's growth come from, or illustrative",
@@ -50,6 +56,8 @@ COST_FIELDS: tuple[Field, ...] = (
 )
 
 TABLE_FIELDS = {STREAMS_SHEET: STREAM_FIELDS, COSTS_SHEET: COST_FIELDS}
+# Costs columns added after the sheet: a Costs sheet without them still reads (blank).
+ADDED_COST_COLUMNS = ("capex", "stock_comp_share")
 GROWTH, MARGIN = "_growth", "_gross_margin"
 
 
@@ -131,12 +139,17 @@ DEFAULT_COSTS: tuple[dict[str, object], ...] = (
     {"cost": "training_compute", "label": "Training compute", "monthly_opening": 3e9 / 12,
      "description": "Compute to train new models (the API's and the streams' running "
      "compute is in their gross margins)",
+     "capex": False, "stock_comp_share": 0.0,
      "source": "The Information, July 2024 (reported): about $3B projected for 2024; "
-     "growth " + ILLUSTRATIVE},
+     "growth " + ILLUSTRATIVE + ". capex FALSE: the compute is rented from Azure, an "
+     "operating cost"},
     {"cost": "staff", "label": "Staff", "monthly_opening": 1.5e9 / 12,
      "description": "Salaries and other staff costs",
+     "capex": False, "stock_comp_share": 0.0,
      "source": "The Information, July 2024 (reported): about $1.5B projected for 2024; "
-     "growth " + ILLUSTRATIVE},
+     "growth " + ILLUSTRATIVE + ". stock_comp_share 0: the model's staff cost is taken as "
+     "cash pay; the stock compensation OpenAI reports ($2.5B in H1 2025, The "
+     "Information, 30 Sep 2025) is not in the model's costs"},
 )
 
 # Illustrative, one value per calendar year 2024-2034 (rows of DEFAULT_SCHEDULE): training

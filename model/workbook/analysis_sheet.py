@@ -102,6 +102,9 @@ class _ScalarPy:
     def is_blank(self, node: Expr) -> bool:
         return False
 
+    def history(self, key: str) -> str:
+        raise NotImplementedError
+
 
 class _ScalarXl:
     """Renders a breakpoint to Excel: inputs through the scenario layer, other
@@ -124,6 +127,9 @@ class _ScalarXl:
         return self.model.const(name)
 
     def lookup(self, key: str) -> str:
+        raise NotImplementedError
+
+    def line_range(self, key: str) -> str:
         raise NotImplementedError
 
     def blank(self, node: Expr) -> str:

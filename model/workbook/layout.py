@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from xlsxwriter.utility import xl_col_to_name
 
 from model.core.engine import constants
-from model.core.lines import CHECKS, REVENUE, WATERFALL, model_lines
+from model.core.lines import CASH, CHECKS, REVENUE, WATERFALL, model_lines
 from model.workbook.checklist import reconciliations
 from model.workbook.styles import write_status
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 COL_KEY, COL_LABEL, COL_UNIT, COL_TOTAL, COL_OPENING = 0, 1, 2, 3, 4
 ROW_TITLE, ROW_HEADER, ROW_MONTH, ROW_PERIOD = 0, 1, 2, 3
 FIRST_LINE_ROW = 5
-CALC_SHEETS = (REVENUE, WATERFALL, CHECKS)
+CALC_SHEETS = (REVENUE, WATERFALL, CASH, CHECKS)
 
 
 @dataclass

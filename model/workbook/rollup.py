@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
 
-from model.core.lines import REVENUE, WATERFALL, Line, model_lines
+from model.core.lines import CASH, REVENUE, WATERFALL, Line, model_lines
 from model.workbook.printing import (
     MIN_SCALE,
     Columns,
@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from model.workbook.layout import Layout
 
 BALANCE_KEYS = ("api_arr", "openai_arr", "azure_arr", "ptu_customers",
-                "cum_revshare_api_to_microsoft", "cumulative_losses")
+                "cum_revshare_api_to_microsoft", "cumulative_losses",
+                "tax_losses", "fixed_assets", "fixed_assets_cost", "cash", "funding_needed")
 
 FIRST_COL = 4
 FIRST_ROW = 5
@@ -88,7 +89,7 @@ def _plan(results: Results) -> tuple[list[Line], list[Line], dict[str, int]]:
     flows: list[Line] = []
     balances: list[Line] = []
     for section in model_lines(results.assumptions):
-        if section.sheet not in (REVENUE, WATERFALL):
+        if section.sheet not in (REVENUE, WATERFALL, CASH):
             continue
         for ln in section.lines:
             if ln.total:

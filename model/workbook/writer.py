@@ -95,7 +95,7 @@ class ModelWriter:
             scenario_sheet.write(scen_ws, st, self.a, addr, SELECTOR,
                                  self.layout.master())
         scen = scenario_sheet.plan(self.a.scenarios)
-        calc = {name: wb.add_worksheet(name) for name in CALC_SHEETS[:2]}
+        calc = {name: wb.add_worksheet(name) for name in CALC_SHEETS if name != CHECKS}
         valuation = wb.add_worksheet(valuation_sheet.SHEET)
         annual = wb.add_worksheet("Annual")
         fiscal = wb.add_worksheet("Fiscal")
