@@ -23,6 +23,8 @@ def headline_items(results: Results) -> list[tuple[str, object]]:
     for p in a.parties:
         if p.capped:
             rows.append((f"Cap of {p.label} binds", results.first_month(f"cap_binds_{p.key}")))
+    rows.append(("OpenAI's cash first below zero", results.first_month("cash_below_zero")))
+    rows.append(("Funding OpenAI needs beyond its cash", results.last("funding_needed")))
     for p in a.parties:
         rows.append((f"Cumulative receipts, {p.label}", results.last(f"cum_{p.key}")))
     rows += valuation_items(results)

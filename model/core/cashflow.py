@@ -50,7 +50,7 @@ def pnl_lines(a: Assumptions) -> tuple[Line, Line]:
     """The P&L's capex add-back and depreciation, above the operating profit."""
     life = Input("depreciation_years") * 12
     return (
-        flow("openai_capex", "Less: costs capitalised as fixed assets (capex)",
+        flow("openai_capex", "Add back: capex (capitalised, not expensed)",
              Sum(*(_cost(c.key, "capex") * Ref(f"{c.key}_cost") for c in a.costs))),
         flow("openai_depreciation", "Depreciation of the capex (straight line)",
              (Prev("fixed_assets_cost") - Lagged("fixed_assets_cost", life + 1)) / life),
@@ -64,7 +64,7 @@ def tax() -> Section:
         usd("tax_losses_opening", "Tax losses carried forward: opening",
             Prev("tax_losses")),
         flow("tax_losses_added", "Add: this month's loss", Max(0, Num(0) - profit)),
-        flow("tax_losses_used", "Less: losses used against this month's profit",
+        flow("tax_losses_used", "Less: losses used this month",
              Min(Ref("tax_losses_opening"), Input("tax_loss_use_limit") * Max(0, profit))),
         usd("tax_losses", "Tax losses carried forward: closing",
             Ref("tax_losses_opening") + Ref("tax_losses_added") - Ref("tax_losses_used"),
@@ -84,7 +84,7 @@ def fixed_assets() -> Section:
         usd("fixed_assets", "Fixed assets: closing",
             Ref("fixed_assets_opening") + Ref("fixed_assets_added")
             - Ref("fixed_assets_depreciated"), Num(0)),
-        usd("fixed_assets_cost", "Capex to date, at cost (depreciation reads it)",
+        usd("fixed_assets_cost", "Capex to date, at cost",
             Prev("fixed_assets_cost") + Ref("openai_capex"), Num(0)),
     )
 
@@ -122,7 +122,7 @@ def profit_basis() -> tuple[Line, ...]:
     )
     chosen: Expr = Sum(*(Ref(f"distributes_{key}") * Ref(key) for key in PROFIT_BASES))
     return (*flags, flow("profit_for_waterfall",
-                         "Profit the waterfall distributes (distributed_profit)", chosen))
+                         "Profit the waterfall distributes", chosen))
 
 
 def funding(a: Assumptions) -> Expr:
@@ -149,14 +149,13 @@ def cash_balance(a: Assumptions) -> Section:
         usd("cash", "Cash: closing",
             Ref("cash_opening") + Ref("cash_free_cash_flow") + Ref("funding_raised")
             - Ref("distributions_paid"), Input("opening_cash")),
-        Line("cash_below_zero", "Warning: cash below zero (1 = yes; funding needed)",
+        Line("cash_below_zero", "Warning: cash below zero (1 = yes)",
              "flag", Cmp(">", Num(0), Ref("cash")), total=True),
-        usd("funding_needed", "Funding needed to date (the deepest shortfall so far)",
+        usd("funding_needed", "Funding needed: deepest shortfall to date",
             Max(Prev("funding_needed"), Num(0) - Ref("cash")), Num(0)),
-        flow("cash_burn", "Cash burn (cash out before funding; 0 when cash comes in)",
+        flow("cash_burn", "Cash burn before funding (0 if cash comes in)",
              Max(0, burn)),
-        Line("runway_months", "Runway: months the cash lasts at this month's burn (at "
-             "most to the horizon's end)", "count",
+        Line("runway_months", "Runway: months of cash at this burn (to the end)", "count",
              Min(Max(0, Ref("cash")) / Max(Ref("cash_burn"), 1), months_left)),
     )
 

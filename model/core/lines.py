@@ -31,7 +31,7 @@ from model.core.expr import (
     growth,
 )
 from model.core.expr import Const as K
-from model.core.line import CASH, CHECKS, REVENUE, SAME, WATERFALL, Line, Section
+from model.core.line import CHECKS, REVENUE, SAME, WATERFALL, Line, Section
 from model.core.line import flow as _flow
 from model.core.line import section as _section
 from model.core.line import usd as _usd

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from model.inputs.cash_inputs import CASH_DEFAULTS, CASH_INPUTS
 from model.inputs.field import (
     KIND_LIMITS,
     MAX_COUNT,
@@ -95,38 +96,11 @@ INPUT_FIELDS: tuple[Field, ...] = (
           "30 June, 12 = calendar years)",
           "Microsoft 10-K for fiscal 2024 (its fiscal year ends 30 June)", lo=1, hi=12,
           structural=True),
-    # OpenAI's cash view (the Cash sheet: model/core/cashflow.py)
-    Field("tax_rate", "rate", "fraction",
-          "Income tax on OpenAI's taxable profit (operating profit less the tax losses "
-          "used)",
-          ILLUSTRATIVE + " (the US federal rate of 21 %, Tax Cuts and Jobs Act 2017; state "
-          "and foreign taxes left out)", lo=0, hi=1),
-    Field("tax_loss_use_limit", "rate", "fraction",
-          "Most of a month's positive profit that tax losses carried forward may offset",
-          ILLUSTRATIVE + " (the US federal limit of 80 % of taxable income for losses "
-          "arising after 2017, Tax Cuts and Jobs Act 2017)", lo=0, hi=1),
-    Field("opening_tax_losses", "usd", "USD",
-          "Tax losses carried forward at start, not yet used",
-          ILLUSTRATIVE + " (not published)", lo=0),
-    Field("depreciation_years", "months", "years",
-          "Life over which capex (the Costs rows marked capex) is depreciated, straight "
-          "line, from the month after it is spent",
-          ILLUSTRATIVE + " (a usual life for servers and data-centre equipment)",
-          lo=1, hi=50),
-    Field("opening_cash", "usd", "USD",
-          "OpenAI's cash at the end of the month before start",
-          ILLUSTRATIVE + " (not published)", lo=0),
-    Field("distributed_profit", "months", "1, 2 or 3",
-          "Which profit the waterfall distributes: 1 = operating profit, 2 = profit after "
-          "tax, 3 = free cash flow",
-          ILLUSTRATIVE + " (1, operating profit, as the model did before it had a cash "
-          "view: the README explains the choice)", lo=1, hi=3),
+    *CASH_INPUTS,  # OpenAI's cash view: model/inputs/cash_inputs.py
 )
 # Inputs added after the first release: a workbook made before them still loads, with
 # the default and a note in the build summary.
-ADDED_INPUTS = ("discount_rate", "fiscal_year_end_month", "tax_rate", "tax_loss_use_limit",
-                "opening_tax_losses", "depreciation_years", "opening_cash",
-                "distributed_profit")
+ADDED_INPUTS = ("discount_rate", "fiscal_year_end_month", *(f.key for f in CASH_INPUTS))
 
 # ---------------------------------------------------------------- Schedule sheet
 
@@ -257,12 +231,7 @@ DEFAULT_INPUTS: dict[str, object] = {
     "waterfall_end_month": None,
     "discount_rate": 0.10,
     "fiscal_year_end_month": 6,
-    "tax_rate": 0.21,
-    "tax_loss_use_limit": 0.80,
-    "opening_tax_losses": 0,
-    "depreciation_years": 6,
-    "opening_cash": 10e9,
-    "distributed_profit": 1,
+    **CASH_DEFAULTS,
 }
 
 _YEARS = tuple(range(2024, 2035))

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from xlsxwriter.utility import xl_col_to_name
 
 from model.core.engine import constants
-from model.core.lines import CASH, CHECKS, REVENUE, WATERFALL, model_lines
+from model.core.line import CASH
+from model.core.lines import CHECKS, REVENUE, WATERFALL, model_lines
 from model.workbook.checklist import reconciliations
 from model.workbook.styles import write_status
 

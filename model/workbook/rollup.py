@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
 
-from model.core.lines import CASH, REVENUE, WATERFALL, Line, model_lines
+from model.core.line import CASH
+from model.core.lines import REVENUE, WATERFALL, Line, model_lines
 from model.workbook.printing import (
     MIN_SCALE,
     Columns,

@@ -27,6 +27,8 @@ TOTALS = (
     ("revshare_api_to_microsoft", "Revenue share OpenAI pays Microsoft"),
     ("revshare_net", "Net revenue share to OpenAI"),
     ("openai_operating_profit", "OpenAI operating profit"),
+    ("income_tax", "OpenAI income tax"),
+    ("free_cash_flow", "OpenAI free cash flow"),
     ("distributable_profit", "Distributable profit"),
     ("undistributed", "Undistributed after the last tier"),
     ("microsoft_total_take", "Microsoft's total take"),
@@ -70,6 +72,12 @@ def headline_rows(results: Results, layout: Layout) -> list[tuple[str, str, str,
             rows.append((f"Cap of {p.label} binds",
                          first_month_formula(layout, f"cap_binds_{p.key}"), "date",
                          _month_value(month)))
+    rows.append(("OpenAI's cash first below zero (the Cash sheet)",
+                 first_month_formula(layout, "cash_below_zero"), "date",
+                 _month_value(results.first_month("cash_below_zero"))))
+    rows.append(("Funding OpenAI needs beyond its cash (deepest shortfall)",
+                 "=" + layout.ref("funding_needed", layout.n, absolute=True), "usd",
+                 results.last("funding_needed")))
     for p in a.parties:
         rows.append((f"Cumulative receipts at the horizon: {p.label}",
                      "=" + layout.ref(f"cum_{p.key}", layout.n, absolute=True), "usd",

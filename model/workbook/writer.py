@@ -14,6 +14,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from model.core.engine import constants
 from model.core.expr import CUR, PREV, Expr
+from model.core.line import CASH
 from model.core.lines import CHECKS, REVENUE, SAME, Line, model_lines
 from model.core.results import Results
 from model.inputs import schema
@@ -163,8 +164,8 @@ class ModelWriter:
         years = [m.year for m in self.results.timeline.months]
         years[0] = years[1]  # the opening column prints with the first year
         last_row = max(r for sheet, r in self.layout.rows.values() if sheet == name) - 1
-        if name == CHECKS:  # on paper, each check's count of failing months: one page
-            ws.print_area(0, COL_LABEL, last_row, COL_TOTAL)
+        if name in (CHECKS, CASH):  # on paper, each row's total: one page (the Annual
+            ws.print_area(0, COL_LABEL, last_row, COL_TOTAL)  # sheet prints cash by year)
         else:
             print_in_blocks(ws, Columns(COL_LABEL, (46, 6, 12), COL_OPENING, 9),
                             year_blocks(years), last_row, (ROW_HEADER, ROW_PERIOD))
