@@ -38,6 +38,12 @@ from model.core.line import CASH, Line, Section, flow, section, usd
 from model.inputs.assumptions import Assumptions
 from model.inputs.schema import COSTS_SHEET, INVESTMENTS_SHEET
 
+# Lines that restate another line, so that the Cash sheet's corkscrews read top to
+# bottom; the rollups leave them out (the line they restate is there).
+ECHOES = ("fixed_assets_opening", "fixed_assets_added", "fixed_assets_depreciated",
+          "cash_profit_after_tax", "cash_depreciation", "cash_capex", "tax_losses_opening",
+          "cash_opening", "cash_free_cash_flow")
+
 # The profits the waterfall can distribute (the input distributed_profit: 1, 2 or 3).
 PROFIT_BASES = ("openai_operating_profit", "profit_after_tax", "free_cash_flow")
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
 
+from model.core.cashflow import ECHOES
 from model.core.line import CASH
 from model.core.lines import REVENUE, WATERFALL, Line, model_lines
 from model.workbook.printing import (
@@ -93,6 +94,8 @@ def _plan(results: Results) -> tuple[list[Line], list[Line], dict[str, int]]:
         if section.sheet not in (REVENUE, WATERFALL, CASH):
             continue
         for ln in section.lines:
+            if ln.key in ECHOES:
+                continue
             if ln.total:
                 flows.append(ln)
             elif ln.key in BALANCE_KEYS or ln.key.startswith("cum_"):

@@ -27,8 +27,6 @@ TOTALS = (
     ("revshare_api_to_microsoft", "Revenue share OpenAI pays Microsoft"),
     ("revshare_net", "Net revenue share to OpenAI"),
     ("openai_operating_profit", "OpenAI operating profit"),
-    ("income_tax", "OpenAI income tax"),
-    ("free_cash_flow", "OpenAI free cash flow"),
     ("distributable_profit", "Distributable profit"),
     ("undistributed", "Undistributed after the last tier"),
     ("microsoft_total_take", "Microsoft's total take"),
@@ -72,10 +70,7 @@ def headline_rows(results: Results, layout: Layout) -> list[tuple[str, str, str,
             rows.append((f"Cap of {p.label} binds",
                          first_month_formula(layout, f"cap_binds_{p.key}"), "date",
                          _month_value(month)))
-    rows.append(("OpenAI's cash first below zero (the Cash sheet)",
-                 first_month_formula(layout, "cash_below_zero"), "date",
-                 _month_value(results.first_month("cash_below_zero"))))
-    rows.append(("Funding OpenAI needs beyond its cash (deepest shortfall)",
+    rows.append(("Warning: funding OpenAI needs beyond its cash (the Cash sheet)",
                  "=" + layout.ref("funding_needed", layout.n, absolute=True), "usd",
                  results.last("funding_needed")))
     for p in a.parties:
@@ -132,7 +127,8 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
         ws.write_string(r, 2, "USD")
         r += 1
     r += 1
-    r = write_dashboard(ws, st, results, r, 0) + 1  # what the receipts are worth
+    r = write_dashboard(ws, st, results, r, 0)  # what the receipts are worth (no blank
+    # row before the charts title: page 1 holds the figures and the cash warning)
     ws.write_string(r, 0, "Charts (they follow the live cells)", st("section"))
     ws.write_string(r, 1, "", st("section"))
     rows_per_chart = SIZE["height"] // 20 + 1

@@ -44,7 +44,7 @@ from model.workbook.layout import (
     Layout,
     plan_layout,
 )
-from model.workbook.printing import Columns, page_setup, print_in_blocks, year_blocks
+from model.workbook.printing import Columns, page_setup, print_in_blocks, scale_for, year_blocks
 from model.workbook.render import XlRender, finite
 from model.workbook.rollup import write_rollup
 from model.workbook.scenario_sheet import ScenarioAddresses
@@ -164,8 +164,10 @@ class ModelWriter:
         years = [m.year for m in self.results.timeline.months]
         years[0] = years[1]  # the opening column prints with the first year
         last_row = max(r for sheet, r in self.layout.rows.values() if sheet == name) - 1
-        if name in (CHECKS, CASH):  # on paper, each row's total: one page (the Annual
-            ws.print_area(0, COL_LABEL, last_row, COL_TOTAL)  # sheet prints cash by year)
+        if name in (CHECKS, CASH):  # on paper, each row's total on one page where it stays
+            ws.print_area(0, COL_LABEL, last_row, COL_TOTAL)  # readable (the Annual sheet
+            ws.set_print_scale(scale_for(  # prints the cash view year by year)
+                Columns(COL_LABEL, (46, 6, 12), COL_OPENING, 9), 0, last_row + 1))
         else:
             print_in_blocks(ws, Columns(COL_LABEL, (46, 6, 12), COL_OPENING, 9),
                             year_blocks(years), last_row, (ROW_HEADER, ROW_PERIOD))
