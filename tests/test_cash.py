@@ -17,13 +17,20 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import numpy as np
+import openpyxl
 import pytest
+
+import model
 
 from model.core.draws import lines_many
 from model.core.engine import compiled_for, inputs_vector, run, run_vector
 from model.core.results import Results
+from model.errors import InputError
 from model.inputs.assumptions import Assumptions, Cost, Investment
 from model.inputs.defaults import default_assumptions
 from model.inputs.schema import INPUT_FIELDS
@@ -259,3 +266,63 @@ def test_a_life_drawn_per_draw_reads_each_draws_month() -> None:
         want = run(dataclasses.replace(a, inputs={**a.inputs, "depreciation_years": years}))
         got = rows[c.index["openai_depreciation"]][1:, d]
         assert list(got) == pytest.approx(want.row("openai_depreciation"), rel=1e-12)
+
+
+# ------------------------------------------------------------------ reading the inputs
+
+
+def _template_edited(tmp_path: Path, edit: Callable[[Any], None]) -> Path:
+    wb = openpyxl.load_workbook("templates/assumptions.xlsx")
+    edit(wb)
+    path = tmp_path / "edited.xlsx"
+    wb.save(path)
+    return path
+
+
+def _column(ws: Any, key: str) -> int:
+    return [c.value for c in ws[1]].index(key) + 1
+
+
+def test_a_costs_sheet_made_before_the_cash_columns_still_reads(tmp_path: Path) -> None:
+    def drop(wb: Any) -> None:
+        ws = wb["Costs"]
+        for key in ("stock_comp_share", "capex"):
+            ws.delete_cols(_column(ws, key))
+    a = model.load(_template_edited(tmp_path, drop))
+    assert [(c.capex, c.stock_comp_share) for c in a.costs] == [(False, 0.0)] * 2
+
+
+def test_the_cash_inputs_are_read_and_bad_ones_named(tmp_path: Path) -> None:
+    def set_values(wb: Any) -> None:
+        costs, inputs = wb["Costs"], wb["Inputs"]
+        costs.cell(2, _column(costs, "capex")).value = True
+        costs.cell(3, _column(costs, "stock_comp_share")).value = 0.25
+        rows = {str(r[0].value): r[0].row for r in inputs.iter_rows(max_col=1)}
+        inputs.cell(rows["distributed_profit"], 2).value = 3
+    a = model.load(_template_edited(tmp_path, set_values))
+    assert (a.costs[0].capex, a.costs[1].stock_comp_share) == (True, 0.25)
+    assert a.inputs["distributed_profit"] == 3
+
+    def bad(wb: Any) -> None:
+        costs, inputs = wb["Costs"], wb["Inputs"]
+        costs.cell(2, _column(costs, "capex")).value = "yes"
+        rows = {str(r[0].value): r[0].row for r in inputs.iter_rows(max_col=1)}
+        inputs.cell(rows["distributed_profit"], 2).value = 4
+        inputs.cell(rows["depreciation_years"], 2).value = 2.5
+    with pytest.raises(InputError) as e:
+        model.load(_template_edited(tmp_path, bad))
+    found = {(p.sheet, p.key) for p in e.value.problems}
+    assert ("Inputs", "distributed_profit") in found
+    assert ("Inputs", "depreciation_years") in found
+    assert any(p.sheet == "Costs" and "capex" in str(p.key) for p in e.value.problems)
+
+
+def test_the_default_burn_is_near_the_reported_burn() -> None:
+    """A sanity check against reporting, not a fit (figures.md): OpenAI's 2025 cash burn
+    was about $8.5-9B (The Information); the default model burns within a factor of two
+    of it, and less than the ~$115B projected through 2029 (which includes data centres
+    the model does not have)."""
+    r = run(default_assumptions())
+    burn = r.values.loc["cash_burn"]
+    assert 8.5e9 / 2 <= burn["2025"].sum() <= 9e9 * 2
+    assert burn[:"2029"].sum() < 115e9
