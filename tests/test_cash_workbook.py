@@ -29,12 +29,16 @@ from tests.helpers import IRR_TOL, REL, build, split_irr
 
 
 def cash_case() -> Assumptions:
+    """Funding inside the horizon from Microsoft, whose dated flows change sign once (all
+    its investments come before its receipts), so XIRR has one root: an investment by a
+    party already receiving would give flows with several roots, where the engines and
+    Python may each find a different one."""
     a = default_assumptions()
     costs = tuple(dataclasses.replace(c, capex=c.key == "training_compute",
                                       stock_comp_share=0.4 if c.key == "staff" else 0.0)
                   for c in a.costs)
     invest = (*(a.investments or ()), Investment("microsoft", dt.date(2025, 10, 1), 6e9),
-              Investment("employees_investors", dt.date(2027, 3, 1), 15e9))
+              Investment("microsoft", dt.date(2027, 3, 1), 15e9))
     inputs = {**a.inputs, "distributed_profit": 3, "opening_tax_losses": 3e9,
               "depreciation_years": 4, "opening_cash": 5e9}
     return dataclasses.replace(a, costs=costs, investments=invest, inputs=inputs)
@@ -56,10 +60,9 @@ def test_the_case_uses_every_part_of_the_cash_view(cash_model: tuple[Path, objec
 
 
 def test_ironcalc_agrees_on_the_cash_view(cash_model: tuple[Path, object]) -> None:
-    """Every cell but the IRRs: on this case's flows ironcalc's XIRR stops at another
-    root (384, against Python's and LibreOffice's -0.016), so LibreOffice judges them."""
-    _, cells = split_irr(formula_cells(cash_model[0]))
-    assert compare(cells, recalc_values_ironcalc(cash_model[0]), rel=REL) == []
+    irr, cells = split_irr(formula_cells(cash_model[0]))
+    values = recalc_values_ironcalc(cash_model[0])
+    assert compare(cells, values, rel=REL) + compare(irr, values, IRR_TOL, IRR_TOL) == []
 
 
 def test_libreoffice_agrees_on_the_cash_view(cash_model: tuple[Path, object], tmp_path: Path,
