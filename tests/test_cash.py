@@ -26,7 +26,6 @@ import openpyxl
 import pytest
 
 import model
-
 from model.core.draws import lines_many
 from model.core.engine import compiled_for, inputs_vector, run, run_vector
 from model.core.results import Results

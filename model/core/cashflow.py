@@ -24,7 +24,6 @@ from model.core.expr import (
     Cmp,
     Expr,
     Input,
-    Lagged,
     Max,
     Min,
     Num,
@@ -35,6 +34,7 @@ from model.core.expr import (
 )
 from model.core.expr import Const as K
 from model.core.line import CASH, Line, Section, flow, section, usd
+from model.core.ranges import Lagged, SumInMonth
 from model.inputs.assumptions import Assumptions
 from model.inputs.schema import COSTS_SHEET, INVESTMENTS_SHEET
 
@@ -139,7 +139,9 @@ def funding(a: Assumptions) -> Expr:
         when = Param(INVESTMENTS_SHEET, str(i), "month")
         terms.append(Cmp(">=", month, when) * Cmp(">=", when, month)
                      * Param(INVESTMENTS_SHEET, str(i), "amount_usd"))
-    return Sum(*terms)
+    if not terms:
+        return Num(0)
+    return SumInMonth(INVESTMENTS_SHEET, "month", "amount_usd", len(terms), Sum(*terms))
 
 
 def cash_balance(a: Assumptions) -> Section:

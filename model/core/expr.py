@@ -46,6 +46,7 @@ class XlContext(Protocol):
     def lookup(self, key: str) -> str: ...
     def blank(self, node: Expr) -> str: ...
     def line_range(self, key: str) -> str: ...
+    def column_range(self, table: str, column: str, rows: int) -> str: ...
 
 
 class Expr:
@@ -235,31 +236,6 @@ class NextMonth(Expr):
     def xl(self, c: XlContext) -> str:
         cell = c.line(self.key, prev=True)
         return f"DATE(YEAR({cell}),MONTH({cell})+1,1)"
-
-
-@dataclass(frozen=True, eq=False)
-class Lagged(Expr):
-    """A line ``months`` months before this one, or its opening column (month 0) when
-    that is before the start: ``INDEX(row,1,MAX(1,period+1-months))`` over the row from
-    its opening column. ``months`` is read from inputs; the spreadsheet's INDEX and
-    Python both truncate it to a whole month."""
-
-    key: str
-    months: Expr
-
-    def children(self) -> tuple[Expr, ...]:
-        return (self.months,)
-
-    def lagged_refs(self) -> set[str]:
-        return {self.key} | super().lagged_refs()
-
-    def py(self, c: PyContext) -> str:
-        return f"_lag({c.history(self.key)},t,{self.months.py(c)})"
-
-    def xl(self, c: XlContext) -> str:
-        period = c.line("period", prev=False)
-        return (f"INDEX({c.line_range(self.key)},1,"
-                f"MAX(1,{period}+1-({self.months.xl(c)})))")
 
 
 @dataclass(frozen=True, eq=False)

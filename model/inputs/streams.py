@@ -43,16 +43,17 @@ COST_FIELDS: tuple[Field, ...] = (
     Field("label", "text", "", "Name shown in the model", required=False),
     Field("monthly_opening", "usd", "USD / month", "The cost in the month before start",
           lo=0),
+    Field("description", "text", "", "What the cost is", required=False),
+    Field("source", "text", "",
+          "Where monthly_opening and the cost's growth come from, or illustrative",
+          required=False),
+    # added after the sheet (ADDED_COST_COLUMNS): last, so older rows keep their places
     Field("capex", "bool", "TRUE/FALSE",
           "TRUE: the cost is capital spending, depreciated over depreciation_years instead "
           "of expensed when spent (the Cash sheet). Blank means FALSE", required=False),
     Field("stock_comp_share", "rate", "fraction",
           "Share of the cost paid in stock: an expense, but not cash (the Cash sheet "
           "adds it back). Blank means 0", required=False, lo=0, hi=1),
-    Field("description", "text", "", "What the cost is", required=False),
-    Field("source", "text", "",
-          "Where monthly_opening and the cost's growth come from, or illustrative",
-          required=False),
 )
 
 TABLE_FIELDS = {STREAMS_SHEET: STREAM_FIELDS, COSTS_SHEET: COST_FIELDS}

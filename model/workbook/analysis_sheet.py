@@ -132,6 +132,9 @@ class _ScalarXl:
     def line_range(self, key: str) -> str:
         raise NotImplementedError
 
+    def column_range(self, table: str, column: str, rows: int) -> str:
+        raise NotImplementedError
+
     def blank(self, node: Expr) -> str:
         return self.model.blank(node)
 

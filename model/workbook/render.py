@@ -43,6 +43,11 @@ class XlRender:
         span = f"${cols[0]}${row}:${cols[-1]}${row}"
         return span if sheet == self.sheet else f"{sheet}!{span}"
 
+    def column_range(self, table: str, column: str, rows: int) -> str:
+        """A column of a table of rows (the Investments sheet), its first ``rows`` rows."""
+        first, last = investment_cell(0, column), investment_cell(rows - 1, column)
+        return f"{first}:{last.split('!')[1]}"
+
     def input(self, key: str) -> str:
         live = self.scen.of(Target(schema.INPUTS_SHEET, key, "value"))
         return live[2] if live else self.addr.inputs[key]
