@@ -7,7 +7,7 @@ shows (``npv_<party>``, and Microsoft's value by source).
 from __future__ import annotations
 
 from model.core.expr import Input, Ref
-from model.core.line import WATERFALL, Line, Section, flow, section
+from model.core.line import WATERFALL, Line, Section, detail, flow, section
 from model.inputs.assumptions import Assumptions
 
 
@@ -16,12 +16,13 @@ def present_values(a: Assumptions, microsoft_sources: tuple[tuple[str, str], ...
     """Each party's receipts, and each of Microsoft's sources, discounted to the first day
     of start_month: the k-th month's amount, received at the month's end, divided by
     (1 + discount_rate)^(k/12)."""
-    lines = [Line("discount_factor", "Discount factor, 1 / (1 + discount_rate)^(k/12)",
+    lines = [Line("discount_factor", "Discount factor, 1 / (1 + discount rate)^(month / 12)",
                   "factor", 1 / (1 + Input("discount_rate")) ** (Ref("period") / 12))]
-    lines += [flow(f"pv_dist_{p.key}", f"Present value: distribution to {p.label}",
+    lines += [flow(f"pv_dist_{p.key}", f"PV of distributions to {p.label}",
                    Ref(f"dist_{p.key}") * Ref("discount_factor")) for p in a.parties]
-    lines += [flow(f"pv_{key}", f"Present value: {label}", Ref(key) * Ref("discount_factor"))
+    lines += [flow(f"pv_{key}", f"PV of {label}", Ref(key) * Ref("discount_factor"))
               for key, label in (*microsoft_sources[:3],
                                  ("microsoft_total_take", "Microsoft's total take"))]
-    return section(WATERFALL, "Present values (discounted to the first day of start_month)",
-                   *lines)
+    # Folded on the Waterfall: the Valuation sheet shows their totals.
+    return section(WATERFALL, "Present values (discounted to the first modelled month)",
+                   *(detail(ln) for ln in lines))

@@ -82,14 +82,15 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContex
     a = results.assumptions
     pl = plan(a)
     values = {v.key: v for v in party_values(results)}
-    ws.write_string(0, 0, "Valuation: what each party's receipts are worth", st("title"))
+    # Column B: the key column A does not print.
+    ws.write_string(0, 1, "Valuation: what each party's receipts are worth", st("title"))
     layout.write_master(ws, st)
     start = results.timeline.months[1]
-    ws.write_string(1, 0, f"Receipts are discounted to {start:%d %b %Y} (the first day of "
-                    "start_month): the k-th month's receipt, at the month's end, is divided "
-                    "by (1 + discount_rate)^(k/12).", st("note"))
-    ws.write_string(2, 0, "The IRR is XIRR's, over the investments (negative, on the first "
-                    "of their month) and the monthly receipts (on each month's last day).",
+    ws.write_string(1, 1, f"Receipts are discounted to {start:%d %b %Y}: month k's receipt "
+                    "(at the month's end) is divided by (1 + discount rate)^(k/12).",
+                    st("note"))
+    ws.write_string(2, 1, "The IRR is XIRR's, over the investments (negative, on the first "
+                    "of their month) and the receipts (on each month's last day).",
                     st("note"))
     for c, text in enumerate(("key", "item", "unit", "value")):
         ws.write_string(3, c, text, st("header"))
@@ -104,7 +105,7 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContex
 
     row("discount_rate", "Discount rate", "% a year", "=" + model.input("discount_rate"),
         "link", "rate", float(a.effective().inputs["discount_rate"]))  # type: ignore[arg-type]
-    row("valuation_date", "Valuation date: the first day of start_month", "date",
+    row("valuation_date", "Valuation date: the first day of the first modelled month", "",
         "=" + model.input("start_month"), "link", "day", serial(a.start_month))
     ws.write_string(7, 1, "Each party's receipts from OpenAI's profits (the waterfall)",
                     st("section"))
@@ -128,8 +129,8 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContex
             "multiple", v.moic)
         flows, dates = _flow_range(pl, layout, p.key)
         row(f"irr_{p.key}", f"{p.label}: IRR (annual, XIRR)", "% a year",
-            f'=IF({rec}>0,IFERROR(XIRR({flows},{dates}),"{NO_IRR}"),"{NO_RECEIPTS}")',
-            "calc", "rate", v.irr)
+            f'=IF({rec}>0,IFERROR(ROUND(XIRR({flows},{dates}),12),"{NO_IRR}"),'
+            f'"{NO_RECEIPTS}")', "calc", "rate_zero", no_minus_zero(v.irr))
     _write_sources(ws, st, results, layout, pl)
     _write_flows(ws, st, results, layout, pl)
     ws.set_column(0, 0, 30, st("key"))
@@ -222,7 +223,13 @@ def _write_flows(ws: Any, st: Styles, results: Results, layout: Layout, pl: Plan
                              st("link", "usd"), dist[t - 1])
 
 
-_UNITS = {"usd": "$M", "multiple": "x", "rate": "% a year"}
+_UNITS = {"usd": "$M", "multiple": "x", "rate_zero": "% a year"}
+
+
+def no_minus_zero(irr: object) -> object:
+    """The IRR as the cell's ROUND(..., 12) gives it: capital returned exactly is an IRR of
+    0, not -2e-17 printed "(0.0%)"."""
+    return round(irr, 12) + 0.0 if isinstance(irr, float) else irr
 
 
 def write_dashboard(ws: Any, st: Styles, results: Results, r: int, c: int) -> int:
@@ -251,10 +258,10 @@ def write_dashboard(ws: Any, st: Styles, results: Results, r: int, c: int) -> in
                       ("moic", "multiple on invested capital", v.moic),
                       ("irr", "IRR", v.irr)]
         for k, text, value in items:
-            kind = {"moic": "multiple", "irr": "rate"}.get(k, "usd")
+            kind = {"moic": "multiple", "irr": "rate_zero"}.get(k, "usd")
             ws.write_string(r, c, f"{p.label}: {text}")
             ws.write_formula(r, c + 1, "=" + pl.ref(f"{k}_{p.key}"), st("link", kind),
-                             value)  # type: ignore[arg-type]
+                             no_minus_zero(value))  # type: ignore[arg-type]
             ws.write_string(r, c + 2, _UNITS[kind])
             r += 1
     r += 1
@@ -265,6 +272,7 @@ def write_dashboard(ws: Any, st: Styles, results: Results, r: int, c: int) -> in
         row = pl.rows[_source_key(key)]
         role = "total" if key == "microsoft_total_take" else "link"
         pv = results.total("pv_" + key)
+        label = f"{label}, present value" if role == "total" else label
         ws.write_string(r, c, label, st("total") if role == "total" else None)
         ws.write_formula(r, c + 1, f"={SHEET}!$D${row}", st(role, "usd"), pv)
         ws.write_string(r, c + 2, "$M")
