@@ -113,22 +113,21 @@ def free_cash_flow(a: Assumptions) -> Section:
     )
 
 
-def profit_basis() -> tuple[Line, ...]:
+def profit_basis() -> Section:
     """The flags of the input distributed_profit and the profit the waterfall distributes
-    (the first lines of the Waterfall's "Profit to distribute")."""
+    (which the Waterfall's "Profit to distribute" starts from)."""
     choice = Input("distributed_profit")
     op, after_tax, fcf = (f"distributes_{key}" for key in PROFIT_BASES)
-    flags = (  # 1 when distributed_profit is 1; 3; else (2) the one left
+    flags = (  # 1 when distributed_profit is 1; 3; else 2
         Line(op, "Distributes operating profit (1 = yes)", "flag",
              1 - Cmp(">", choice, Num(1))),
         Line(fcf, "Distributes free cash flow (1 = yes)", "flag",
              Cmp(">", choice - 1, Num(1))),
         Line(after_tax, "Distributes profit after tax (1 = yes)", "flag",
-             1 - Ref(op) - Ref(fcf)),
-    )
+             1 - Ref(op) - Ref(fcf)))
     chosen: Expr = Sum(*(Ref(f"distributes_{key}") * Ref(key) for key in PROFIT_BASES))
-    return (*flags, flow("profit_for_waterfall",
-                         "Profit the waterfall distributes", chosen))
+    return section(CASH, "Profit the waterfall distributes (distributed_profit)", *flags,
+                   flow("profit_for_waterfall", "Profit the waterfall distributes", chosen))
 
 
 def funding(a: Assumptions) -> Expr:

@@ -85,7 +85,6 @@ def profit_to_distribute() -> Section:
     end = Input("waterfall_end_month")
     return _section(
         WATERFALL, "Profit to distribute",
-        *cash.profit_basis(),
         _flow("distributable_profit", "Distributable profit",
               Max(0, profit - carry * Prev("cumulative_losses"))),
         _usd("cumulative_losses", "Losses not yet earned back",
@@ -282,7 +281,7 @@ def model_lines(a: Assumptions) -> tuple[Section, ...]:
     """All sections, in computation order."""
     return (timeline(), schedule_lookups(a), revenue(), streams(a), revenue_share(a),
             margins(a), operating_profit(a), cash.tax(), cash.fixed_assets(),
-            cash.free_cash_flow(a), profit_to_distribute(), caps(a),
+            cash.free_cash_flow(a), cash.profit_basis(), profit_to_distribute(), caps(a),
             *(tier(a, t, i) for i, t in enumerate(a.tiers)),
             distributions(a), cash.cash_balance(a), milestones(a), microsoft(),
             present_values(a, MICROSOFT_SOURCES), checks(a))
