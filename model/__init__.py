@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from model.errors import InputError
+from model.errors import FinmodelError, InputError
 
 __version__ = "0.1.0"
 
@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from model.core.results import Results
     from model.inputs.assumptions import Assumptions
 
-__all__ = ["InputError", "build", "compute", "default_template", "load", "read_model"]
+__all__ = ["FinmodelError", "InputError", "build", "compute", "default_template", "load",
+           "read_model"]
 
 
 def default_template() -> Path:

@@ -1,8 +1,15 @@
-"""Errors the command line turns into exit code 2 with a clear message."""
+"""The package's errors. Every error finmodel raises on purpose derives from
+``FinmodelError``; the command line turns them into a clear message and an exit code
+(2 for bad input or an unusable output path)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+
+class FinmodelError(Exception):
+    """The base of every error finmodel raises on purpose: ``except model.FinmodelError``
+    catches them all."""
 
 
 @dataclass(frozen=True)
@@ -31,7 +38,7 @@ class Problem:
         return f"{head}: {text}" if head else text
 
 
-class InputError(Exception):
+class InputError(FinmodelError):
     """The input file is not a valid assumptions workbook. Carries every problem found."""
 
     def __init__(self, path: str, problems: list[Problem]) -> None:
@@ -46,5 +53,5 @@ class InputError(Exception):
         return "\n".join(lines)
 
 
-class ModelValueError(ValueError):
+class ModelValueError(FinmodelError, ValueError):
     """A computed value that no spreadsheet can hold (inf or NaN): the inputs overflow."""

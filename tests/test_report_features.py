@@ -61,7 +61,7 @@ def test_diff_lists_changed_inputs_and_moved_results(tmp_path: Path,
     out = capsys.readouterr().out
     assert "Inputs!B4" in out and "api_arr_opening" in out
     assert "1,000,000,000" in out and "1,500,000,000" in out
-    assert "Cumulative receipts, Microsoft" in out
+    assert "Cumulative receipts at the horizon: Microsoft" in out
     assert "Inputs changed: 1" in out
 
 

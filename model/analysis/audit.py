@@ -22,12 +22,12 @@ from model.analysis import buildrecord
 from model.analysis.buildrecord import BuildRecord
 from model.analysis.sheetcells import Book, UnreadableWorkbook, cell_position, read_book
 from model.errors import InputError, Problem
-from model.inputs import schema
+from model.inputs import schema, tables
 from model.inputs.assumptions import Assumptions
 from model.inputs.reader import RawTable, RawWorkbook, check_container
 from model.inputs.validate import load, validate
 
-INPUT_SHEETS = (*schema.SHEETS, *schema.OPTIONAL_SHEETS)
+INPUT_SHEETS = tables.SHEET_NAMES
 Rebuild = Callable[[Assumptions, BuildRecord], bytes]
 
 

@@ -1,41 +1,21 @@
-"""Headline results as plain items, for the terminal and the comparison sheet."""
+"""Headline results as plain items, for the terminal and the comparison sheet (each
+headline is defined once, in ``model.core.headlines``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from model.analysis.valuation import party_values
+from model.core.headlines import TERMINAL, headline_values, shown, terminal_label
 
 if TYPE_CHECKING:
     from model.core.results import Results
 
 
-def headline_items(results: Results) -> list[tuple[str, object]]:
-    """(label, value) of each headline: a month (or None), an amount in USD, or text."""
-    a = results.assumptions
-    rows: list[tuple[str, object]] = []
-    for t in a.tiers:
-        if t.hurdle_party is not None:
-            who = a.party(t.hurdle_party).label
-            rows.append((f"{who} reaches the tier {t.number} hurdle",
-                         results.first_month(f"tier{t.number}_hurdle_met")))
-    for p in a.parties:
-        if p.capped:
-            rows.append((f"Cap of {p.label} binds", results.first_month(f"cap_binds_{p.key}")))
-    rows.append(("OpenAI's cash first below zero", results.first_month("cash_below_zero")))
-    rows.append(("Funding OpenAI needs beyond its cash", results.last("funding_needed")))
-    for p in a.parties:
-        rows.append((f"Cumulative receipts, {p.label}", results.last(f"cum_{p.key}")))
-    rows += valuation_items(results)
-    for key, label in (("microsoft_total_take", "Microsoft's total take over the horizon"),
-                       ("revshare_azure_to_openai", "Revenue share Microsoft pays OpenAI"),
-                       ("revshare_api_to_microsoft", "Revenue share OpenAI pays Microsoft"),
-                       ("distributable_profit", "Distributable profit over the horizon")):
-        rows.append((label, results.total(key)))
-    failed = results.headlines()["checks_failed"]
-    rows.append(("Model checks", "OK" if failed == 0 else f"{failed:.0f} FAILED"))
-    return rows
+def headline_items(results: Results, where: str = TERMINAL) -> list[tuple[str, object]]:
+    """(label, value) of each headline shown ``where``: a month (or None), an amount in
+    USD, or text."""
+    return [(terminal_label(h), shown(h, v)) for h, v in headline_values(results, where)]
 
 
 def money(value: float, signed: bool = False) -> str:
@@ -52,20 +32,6 @@ def money(value: float, signed: bool = False) -> str:
             break
     sign = "-" if value < 0 and text.strip("0.,BMK") else ("+" if signed and value > 0 else "")
     return f"{sign}${text}"
-
-
-def valuation_items(results: Results) -> list[tuple[str, object]]:
-    """Present value of each party's receipts; MOIC and IRR where it invested."""
-    rate = float(results.assumptions.effective().inputs["discount_rate"])  # type: ignore[arg-type]
-    rows: list[tuple[str, object]] = []
-    for v in party_values(results):
-        rows.append((f"Present value of receipts at {rate:.1%}, {v.label}", v.npv))
-        if v.invested is not None:
-            rows.append((f"Multiple on invested capital, {v.label}",
-                         f"{v.moic:.2f}x" if isinstance(v.moic, float) else v.moic))
-            rows.append((f"IRR, {v.label}",
-                         f"{round(v.irr, 3) + 0.0:.1%}" if isinstance(v.irr, float) else v.irr))
-    return rows
 
 
 def format_value(value: object) -> str:

@@ -20,6 +20,8 @@ from typing import Any
 from defusedxml import ElementTree
 from openpyxl.formula.translate import Translator
 
+from model.errors import FinmodelError
+
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -28,7 +30,7 @@ MAX_PART_BYTES = 32 * 1024 * 1024
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
 
 
-class UnreadableWorkbook(ValueError):
+class UnreadableWorkbook(FinmodelError, ValueError):
     """The file is not an .xlsx whose parts can be read: the message says why."""
 
 

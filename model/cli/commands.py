@@ -19,6 +19,7 @@ from model.analysis.report import headline_table
 from model.analysis.simulation import report_text
 from model.cli import audit, solve
 from model.cli.checks import default_by, line_key, output, refuse, resolve, select_scenario
+from model.cli.progress import progress_bar
 from model.core import engine
 from model.errors import InputError, ModelValueError
 from model.inputs.assumptions import Assumptions
@@ -147,7 +148,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     dists, where = montecarlo.distributions_for(a, source)
     sim = montecarlo.simulate(a, dists, args.draws, args.seed, by=by, chunk=args.chunk,
                    workers=args.workers, source=where,
-                   progress=not args.quiet and sys.stderr.isatty())
+                   progress=progress_bar if not args.quiet and sys.stderr.isatty() else None)
     size = write_atomic(engine.run(a), out, inputs=(source,),
                         extras=simulation_sheet.extras(sim))
     print(report_text(sim))

@@ -19,6 +19,7 @@ compensation, free cash flow, funding and the cash balance (the Cash sheet).
 
 from __future__ import annotations
 
+from model import keys
 from model.core.expr import (
     Abs,
     Cmp,
@@ -33,7 +34,7 @@ from model.core.expr import (
     Sum,
 )
 from model.core.expr import Const as K
-from model.core.line import CASH, Line, Section, flow, section, usd
+from model.core.line import CASH, Line, Section, balance, flow, section, usd
 from model.core.ranges import Lagged, SumInMonth
 from model.inputs.assumptions import Assumptions
 from model.inputs.schema import COSTS_SHEET, INVESTMENTS_SHEET
@@ -46,6 +47,8 @@ ECHOES = ("fixed_assets_opening", "fixed_assets_added", "fixed_assets_depreciate
 
 # The profits the waterfall can distribute (the input distributed_profit: 1, 2 or 3).
 PROFIT_BASES = ("openai_operating_profit", "profit_after_tax", "free_cash_flow")
+DISTRIBUTES = ("distributes_openai_operating_profit", "distributes_profit_after_tax",
+               "distributes_free_cash_flow")  # the flag of each
 
 
 def _cost(key: str, column: str) -> Param:
@@ -57,7 +60,7 @@ def pnl_lines(a: Assumptions) -> tuple[Line, Line]:
     life = Input("depreciation_years") * 12
     return (
         flow("openai_capex", "Add back: capex (capitalised, not expensed)",
-             Sum(*(_cost(c.key, "capex") * Ref(f"{c.key}_cost") for c in a.costs))),
+             Sum(*(_cost(c.key, "capex") * Ref(keys.cost(c.key)) for c in a.costs))),
         flow("openai_depreciation", "Depreciation of the capex (straight line)",
              (Prev("fixed_assets_cost") - Lagged("fixed_assets_cost", life + 1)) / life),
     )
@@ -72,7 +75,7 @@ def tax() -> Section:
         flow("tax_losses_added", "Add: this month's loss", Max(0, Num(0) - profit)),
         flow("tax_losses_used", "Less: losses used this month",
              Min(Ref("tax_losses_opening"), Input("tax_loss_use_limit") * Max(0, profit))),
-        usd("tax_losses", "Tax losses carried forward: closing",
+        balance("tax_losses", "Tax losses carried forward: closing",
             Ref("tax_losses_opening") + Ref("tax_losses_added") - Ref("tax_losses_used"),
             Input("opening_tax_losses")),
         flow("taxable_profit", "Taxable profit", Max(0, profit) - Ref("tax_losses_used")),
@@ -87,11 +90,11 @@ def fixed_assets() -> Section:
         usd("fixed_assets_opening", "Fixed assets: opening", Prev("fixed_assets")),
         flow("fixed_assets_added", "Add: capex", Ref("openai_capex")),
         flow("fixed_assets_depreciated", "Less: depreciation", Ref("openai_depreciation")),
-        usd("fixed_assets", "Fixed assets: closing",
+        balance("fixed_assets", "Fixed assets: closing",
             Ref("fixed_assets_opening") + Ref("fixed_assets_added")
             - Ref("fixed_assets_depreciated"), Num(0)),
-        usd("fixed_assets_cost", "Capex to date, at cost",
-            Prev("fixed_assets_cost") + Ref("openai_capex"), Num(0)),
+        balance("fixed_assets_cost", "Capex to date, at cost",
+                Prev("fixed_assets_cost") + Ref("openai_capex"), Num(0), movement="openai_capex"),
     )
 
 
@@ -102,7 +105,7 @@ def free_cash_flow(a: Assumptions) -> Section:
              Ref("profit_after_tax")),
         flow("cash_depreciation", "Add: depreciation (not cash)", Ref("openai_depreciation")),
         flow("stock_compensation", "Add: stock compensation (not cash)",
-             Sum(*(_cost(c.key, "stock_comp_share") * Ref(f"{c.key}_cost")
+             Sum(*(_cost(c.key, "stock_comp_share") * Ref(keys.cost(c.key))
                    for c in a.costs))),
         flow("operating_cash_flow", "Operating cash flow",
              Ref("cash_profit_after_tax") + Ref("cash_depreciation")
@@ -117,7 +120,7 @@ def profit_basis() -> Section:
     """The flags of the input distributed_profit and the profit the waterfall distributes
     (which the Waterfall's "Profit to distribute" starts from)."""
     choice = Input("distributed_profit")
-    op, after_tax, fcf = (f"distributes_{key}" for key in PROFIT_BASES)
+    op, after_tax, fcf = DISTRIBUTES
     flags = (  # 1 when distributed_profit is 1; 3; else 2
         Line(op, "Distributes operating profit (1 = yes)", "flag",
              1 - Cmp(">", choice, Num(1))),
@@ -125,7 +128,8 @@ def profit_basis() -> Section:
              Cmp(">", choice - 1, Num(1))),
         Line(after_tax, "Distributes profit after tax (1 = yes)", "flag",
              1 - Ref(op) - Ref(fcf)))
-    chosen: Expr = Sum(*(Ref(f"distributes_{key}") * Ref(key) for key in PROFIT_BASES))
+    chosen: Expr = Sum(*(Ref(flag) * Ref(key) for flag, key in zip(DISTRIBUTES, PROFIT_BASES,
+                                                                   strict=True)))
     return section(CASH, "Profit the waterfall distributes (distributed_profit)", *flags,
                    flow("profit_for_waterfall", "Profit the waterfall distributes", chosen))
 
@@ -152,13 +156,13 @@ def cash_balance(a: Assumptions) -> Section:
         flow("cash_free_cash_flow", "Add: free cash flow", Ref("free_cash_flow")),
         flow("funding_raised", "Add: funding raised (the Investments sheet)", funding(a)),
         flow("distributions_paid", "Less: distributions paid out (the waterfall)",
-             Sum(*(Ref(f"dist_{p.key}") for p in a.parties))),
-        usd("cash", "Cash: closing",
+             Sum(*(Ref(keys.dist(p.key)) for p in a.parties))),
+        balance("cash", "Cash: closing",
             Ref("cash_opening") + Ref("cash_free_cash_flow") + Ref("funding_raised")
             - Ref("distributions_paid"), Input("opening_cash")),
         Line("cash_below_zero", "Warning: cash below zero (1 = yes)",
              "flag", Cmp(">", Num(0), Ref("cash")), total=True),
-        usd("funding_needed", "Funding needed: deepest shortfall to date",
+        balance("funding_needed", "Funding needed: deepest shortfall to date",
             Max(Prev("funding_needed"), Num(0) - Ref("cash")), Num(0)),
         flow("cash_burn", "Cash burn before funding (0 if cash comes in)",
              Max(0, burn)),

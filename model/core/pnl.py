@@ -10,9 +10,10 @@ whole revenue, and every cost of the Costs sheet comes off the operating profit,
 
 from __future__ import annotations
 
+from model import keys
 from model.core.cashflow import pnl_lines
 from model.core.expr import IfBlank, Input, Max, Min, Num, Param, Prev, Ref, Sum, growth
-from model.core.line import REVENUE, SAME, Section, flow, section, usd
+from model.core.line import REVENUE, SAME, Section, balance, flow, section
 from model.inputs.assumptions import Assumptions, Cost, Stream
 from model.inputs.schema import COSTS_SHEET, STREAMS_SHEET
 
@@ -27,19 +28,20 @@ def _cost(c: Cost, column: str) -> Param:
 
 def streams(a: Assumptions) -> Section:
     """Each stream's revenue, like the API's, and OpenAI's whole revenue."""
-    lines = [flow(f"{s.key}_revenue", f"{s.label} revenue",
-                  Prev(f"{s.key}_revenue") * growth(f"{s.key}_growth"),
+    lines = [flow(keys.stream_revenue(s.key), f"{s.label} revenue",
+                  Prev(keys.stream_revenue(s.key)) * growth(keys.growth(s.key)),
                   _stream(s, "arr_opening") / 12) for s in a.streams]
     lines.append(flow("openai_revenue", "OpenAI revenue (the API and every stream)",
-                      Sum(Ref("api_revenue"), *(Ref(f"{s.key}_revenue") for s in a.streams)),
+                      Sum(Ref("api_revenue"),
+                          *(Ref(keys.stream_revenue(s.key)) for s in a.streams)),
                       SAME))
-    lines.append(usd("openai_arr", "OpenAI annualized revenue (ARR)",
-                     Ref("openai_revenue") * 12, SAME))
+    lines.append(balance("openai_arr", "OpenAI annualized revenue (ARR)",
+                         Ref("openai_revenue") * 12, SAME))
     return section(REVENUE, "OpenAI's revenue streams", *lines)
 
 
 def revenue_share(a: Assumptions) -> Section:
-    base = Sum(Ref("api_revenue"), *(_stream(s, "pays_revshare") * Ref(f"{s.key}_revenue")
+    base = Sum(Ref("api_revenue"), *(_stream(s, "pays_revshare") * Ref(keys.stream_revenue(s.key))
                                      for s in a.streams))
     owed = Ref("sched_api_to_microsoft_share") * Ref("revshare_base")
     cap = Input("revshare_api_to_microsoft_cap_usd")
@@ -52,8 +54,9 @@ def revenue_share(a: Assumptions) -> Section:
         flow("revshare_api_to_microsoft", "Revenue share OpenAI pays Microsoft",
              IfBlank(cap, owed,
                      Min(owed, Max(0, cap - Prev("cum_revshare_api_to_microsoft"))))),
-        usd("cum_revshare_api_to_microsoft", "Cumulative revenue share paid to Microsoft",
-            Prev("cum_revshare_api_to_microsoft") + Ref("revshare_api_to_microsoft"), Num(0)),
+        balance("cum_revshare_api_to_microsoft", "Cumulative revenue share paid to Microsoft",
+                Prev("cum_revshare_api_to_microsoft") + Ref("revshare_api_to_microsoft"),
+                Num(0), movement="revshare_api_to_microsoft"),
         flow("revshare_net", "Net revenue share to OpenAI",
              Ref("revshare_azure_to_openai") - Ref("revshare_api_to_microsoft")),
     )
@@ -70,11 +73,13 @@ def margins(a: Assumptions) -> Section:
              Ref("openai_compute_cost") * Ref("sched_compute_commission")),
         flow("api_gross_profit", "OpenAI API gross profit",
              Ref("api_revenue") - Ref("openai_compute_cost") - Ref("compute_commission")),
-        *(flow(f"{s.key}_gross_profit", f"{s.label} gross profit",
-               Ref(f"{s.key}_revenue") * Ref(f"sched_{s.key}_gross_margin"))
+        *(flow(keys.stream_gross_profit(s.key), f"{s.label} gross profit",
+               Ref(keys.stream_revenue(s.key))
+               * Ref(keys.schedule_line(keys.gross_margin(s.key))))
           for s in a.streams),
         flow("openai_gross_profit", "OpenAI gross profit (the API and every stream)",
-             Sum(Ref("api_gross_profit"), *(Ref(f"{s.key}_gross_profit") for s in a.streams))),
+             Sum(Ref("api_gross_profit"),
+                 *(Ref(keys.stream_gross_profit(s.key)) for s in a.streams))),
     )
 
 
@@ -83,11 +88,12 @@ def operating_profit(a: Assumptions) -> Section:
     profit = (Ref("openai_gross_profit") - Ref("revshare_api_to_microsoft")
               + Ref("revshare_azure_to_openai") - Ref("openai_opex"))
     for c in a.costs:
-        profit = profit - Ref(f"{c.key}_cost")
+        profit = profit - Ref(keys.cost(c.key))
     profit = profit + Ref("openai_capex") - Ref("openai_depreciation")
     return section(
         REVENUE, "Costs and operating profit",
-        *(flow(f"{c.key}_cost", c.label, Prev(f"{c.key}_cost") * growth(f"{c.key}_growth"),
+        *(flow(keys.cost(c.key), c.label,
+               Prev(keys.cost(c.key)) * growth(keys.growth(c.key)),
                _cost(c, "monthly_opening")) for c in a.costs),
         flow("openai_opex", "OpenAI operating expenses",
              Ref("openai_revenue") * Ref("sched_openai_opex_pct")),

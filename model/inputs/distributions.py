@@ -134,7 +134,7 @@ def parse_distributions(table: RawTable, a: Assumptions, path: str,
             continue
 
         note = text("note")
-        d = Distribution(key, kind, apply, **numbers,  # type: ignore[arg-type]
+        d = Distribution(key, kind, apply, **numbers,
                          note=str(note) if note is not None else "", row=excel_row,
                          key_cell=cell("key"))
         blank = _blank(d, a) if check_blank else None

@@ -21,14 +21,14 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from model.analysis import buildrecord
 from model.analysis.solve import Settings
-from model.inputs import schema
+from model.inputs import schema, tables
 from model.inputs.assumptions import Assumptions
 from model.inputs.reader import SELECTED_NAME
 from model.workbook.fastsheet import FastFormulaWorksheet
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 VALUES_ONLY_NOTE = "VALUES ONLY: no formulas; the numbers as built, edits change nothing else"
-INPUT_SHEETS = (*schema.SHEETS, *schema.OPTIONAL_SHEETS)
+INPUT_SHEETS = tables.SHEET_NAMES
 # Columns the schema itself writes below the header (so the record leaves them out).
 SCHEMA_TEXT: dict[str, tuple[int, ...]] = {schema.INPUTS_SHEET: (2, 3, 4)}  # unit, text, source
 

@@ -14,7 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
 
-from model.analysis.valuation import (
+from model import keys
+from model.core.line import REVENUE
+from model.core.lines import MICROSOFT_SOURCES
+from model.core.timeline import serial
+from model.core.valuation import (
     NO_INVESTMENT,
     NO_IRR,
     NO_RECEIPTS,
@@ -22,8 +26,6 @@ from model.analysis.valuation import (
     month_end,
     party_values,
 )
-from model.core.lines import MICROSOFT_SOURCES, REVENUE
-from model.core.timeline import serial
 from model.workbook.input_tables import investment_cell
 
 if TYPE_CHECKING:
@@ -41,7 +43,7 @@ SOURCES = (*MICROSOFT_SOURCES, ("microsoft_total_take", "Microsoft's total take"
 
 
 def _source_key(key: str) -> str:
-    return "npv_" + key
+    return keys.npv(key)
 
 
 @dataclass(frozen=True)
@@ -64,10 +66,11 @@ def plan(a: Assumptions) -> Plan:
     r = 8  # section title on row 8
     have = set(invested_parties(a))
     for p in a.parties:
-        keys = ["npv", "received"] + (["invested", "moic", "irr"] if p.key in have else [])
-        for k in keys:
+        made = [keys.npv, keys.received] + (
+            [keys.invested, keys.moic, keys.irr] if p.key in have else [])
+        for make in made:
             r += 1
-            rows[f"{k}_{p.key}"] = r
+            rows[make(p.key)] = r
     r += 3  # blank, section title, header
     for key, _ in SOURCES:
         r += 1
@@ -101,34 +104,34 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContex
         ws.write_string(r, 0, key)
         ws.write_string(r, 1, label)
         ws.write_string(r, 2, unit)
-        ws.write_formula(r, VALUE_COL, formula, st(role, kind), value)  # type: ignore[arg-type]
+        ws.write_formula(r, VALUE_COL, formula, st(role, kind), value)
 
     row("discount_rate", "Discount rate", "% a year", "=" + model.input("discount_rate"),
-        "link", "rate", float(a.effective().inputs["discount_rate"]))  # type: ignore[arg-type]
+        "link", "rate", a.effective().number("discount_rate"))
     row("valuation_date", "Valuation date: the first day of the first modelled month", "",
         "=" + model.input("start_month"), "link", "day", serial(a.start_month))
     ws.write_string(7, 1, "Each party's receipts from OpenAI's profits (the waterfall)",
                     st("section"))
     for p in a.parties:
         v = values[p.key]
-        sheet, pv_row = layout.rows[f"pv_dist_{p.key}"]
-        row(f"npv_{p.key}", f"{p.label}: present value of receipts", "$M",
+        sheet, pv_row = layout.rows[keys.present_value(keys.dist(p.key))]
+        row(keys.npv(p.key), f"{p.label}: present value of receipts", "$M",
             f"={sheet}!$D${pv_row}", "link", "usd", v.npv)
-        row(f"received_{p.key}", f"{p.label}: receipts over the horizon (nominal)", "$M",
-            "=" + layout.ref(f"cum_{p.key}", layout.n, absolute=True), "link", "usd",
+        row(keys.received(p.key), f"{p.label}: receipts over the horizon (nominal)", "$M",
+            "=" + layout.ref(keys.cum(p.key), layout.n, absolute=True), "link", "usd",
             v.received)
         if v.invested is None:
             continue
         cells = [investment_cell(i, "amount_usd")
                  for i, inv in enumerate(a.investments or ()) if inv.party == p.key]
-        row(f"invested_{p.key}", f"{p.label}: invested (the Investments sheet)", "$M",
+        row(keys.invested(p.key), f"{p.label}: invested (the Investments sheet)", "$M",
             "=" + "+".join(cells), "calc", "usd", v.invested)
-        inv, rec = f"D{pl.rows[f'invested_{p.key}']}", f"D{pl.rows[f'received_{p.key}']}"
-        row(f"moic_{p.key}", f"{p.label}: multiple on invested capital (receipts / "
+        inv, rec = f"D{pl.rows[keys.invested(p.key)]}", f"D{pl.rows[keys.received(p.key)]}"
+        row(keys.moic(p.key), f"{p.label}: multiple on invested capital (receipts / "
             "invested)", "x", f'=IF({inv}>0,{rec}/{inv},"{NO_INVESTMENT}")', "calc",
             "multiple", v.moic)
         flows, dates = _flow_range(pl, layout, p.key)
-        row(f"irr_{p.key}", f"{p.label}: IRR (annual, XIRR)", "% a year",
+        row(keys.irr(p.key), f"{p.label}: IRR (annual, XIRR)", "% a year",
             f'=IF({rec}>0,IFERROR(ROUND(XIRR({flows},{dates}),12),"{NO_IRR}"),'
             f'"{NO_RECEIPTS}")', "calc", "rate_zero", no_minus_zero(v.irr))
     _write_sources(ws, st, results, layout, pl)
@@ -150,10 +153,10 @@ def _write_sources(ws: Any, st: Styles, results: Results, layout: Layout, pl: Pl
     for c, text in enumerate(("key", "source", "unit", "present value",
                               "total over the horizon", "share of the present value")):
         ws.write_string(first - 1, c, text, st("header"))
-    pv_total = results.total("pv_microsoft_total_take")
+    pv_total = results.total(keys.present_value("microsoft_total_take"))
     for key, label in SOURCES:
         r = pl.rows[_source_key(key)] - 1
-        pv_key = "pv_" + key
+        pv_key = keys.present_value(key)
         pv_sheet, pv_row = layout.rows[pv_key]
         sheet, nominal_row = layout.rows[key]
         role = "total" if key == "microsoft_total_take" else "link"
@@ -207,7 +210,7 @@ def _write_flows(ws: Any, st: Styles, results: Results, layout: Layout, pl: Plan
     for party, row in pl.flow_rows.items():
         rr = row - 1
         label = a.party(party).label
-        ws.write_string(rr, 0, f"irr_flows_{party}")
+        ws.write_string(rr, 0, keys.irr_flows(party))
         ws.write_string(rr, 1, f"{label}: invested (negative) and received")
         ws.write_string(rr, 2, "$M")
         ws.write_number(rr, FLOWS_COL, 0.0, st("calc", "usd"))
@@ -217,9 +220,9 @@ def _write_flows(ws: Any, st: Styles, results: Results, layout: Layout, pl: Plan
                                  st("link", "usd"), -i.amount_usd)
             else:
                 ws.write_number(rr, FLOWS_COL + 1 + j, 0.0, st("calc", "usd"))
-        dist = results.row(f"dist_{party}")
+        dist = results.row(keys.dist(party))
         for t in range(1, len(months) + 1):
-            ws.write_formula(rr, month_cols + t - 1, "=" + layout.ref(f"dist_{party}", t),
+            ws.write_formula(rr, month_cols + t - 1, "=" + layout.ref(keys.dist(party), t),
                              st("link", "usd"), dist[t - 1])
 
 
@@ -238,7 +241,7 @@ def write_dashboard(ws: Any, st: Styles, results: Results, r: int, c: int) -> in
     row below it; the caller sets the column widths."""
     a = results.assumptions
     pl = plan(a)
-    rate = float(a.effective().inputs["discount_rate"])  # type: ignore[arg-type]
+    rate = a.effective().number("discount_rate")
 
     def title(row: int, text: str, last: str = "") -> None:
         ws.write_string(row, c, text, st("section"))
@@ -252,26 +255,27 @@ def write_dashboard(ws: Any, st: Styles, results: Results, r: int, c: int) -> in
     values = {v.key: v for v in party_values(results)}
     for p in a.parties:
         v = values[p.key]
-        items: list[tuple[str, str, object]] = [("npv", "present value of receipts", v.npv)]
+        items: list[tuple[str, str, object]] = [
+            (keys.npv(p.key), "present value of receipts", v.npv)]
         if v.invested is not None:
-            items += [("invested", "invested", v.invested),
-                      ("moic", "multiple on invested capital", v.moic),
-                      ("irr", "IRR", v.irr)]
-        for k, text, value in items:
-            kind = {"moic": "multiple", "irr": "rate_zero"}.get(k, "usd")
+            items += [(keys.invested(p.key), "invested", v.invested),
+                      (keys.moic(p.key), "multiple on invested capital", v.moic),
+                      (keys.irr(p.key), "IRR", v.irr)]
+        for key, text, value in items:
+            kind = {keys.moic(p.key): "multiple", keys.irr(p.key): "rate_zero"}.get(key, "usd")
             ws.write_string(r, c, f"{p.label}: {text}")
-            ws.write_formula(r, c + 1, "=" + pl.ref(f"{k}_{p.key}"), st("link", kind),
-                             no_minus_zero(value))  # type: ignore[arg-type]
+            ws.write_formula(r, c + 1, "=" + pl.ref(key), st("link", kind),
+                             no_minus_zero(value))
             ws.write_string(r, c + 2, _UNITS[kind])
             r += 1
     r += 1
     title(r, "Microsoft's value by source (present value)", "share")
     r += 1
-    total = results.total("pv_microsoft_total_take")
+    total = results.total(keys.present_value("microsoft_total_take"))
     for key, label in SOURCES:
         row = pl.rows[_source_key(key)]
         role = "total" if key == "microsoft_total_take" else "link"
-        pv = results.total("pv_" + key)
+        pv = results.total(keys.present_value(key))
         label = f"{label}, present value" if role == "total" else label
         ws.write_string(r, c, label, st("total") if role == "total" else None)
         ws.write_formula(r, c + 1, f"={SHEET}!$D${row}", st(role, "usd"), pv)

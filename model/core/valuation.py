@@ -16,10 +16,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from model import keys
 from model.core.timeline import serial
 
 if TYPE_CHECKING:
-    from model.core.results import Results
+    from model.core.computed import Computed as Results
     from model.inputs.assumptions import Assumptions
 
 DAYS_PER_YEAR = 365.0  # XIRR's year, whatever the calendar
@@ -111,7 +112,7 @@ def irr_flows(results: Results, party: str) -> list[tuple[float, float]]:
     """The party's dated flows: investments negative, then each month's receipt."""
     a = results.assumptions
     out = [(serial(i.month), -i.amount_usd) for i in a.investments or () if i.party == party]
-    dist = results.row(f"dist_{party}")
+    dist = results.row(keys.dist(party))
     out += [(serial(month_end(m)), v) for m, v in zip(results.timeline.months[1:], dist,
                                                       strict=True)]
     return out
@@ -128,8 +129,8 @@ def party_values(results: Results) -> list[PartyValue]:
     invested = set(invested_parties(a))
     out = []
     for p in a.parties:
-        received = results.last(f"cum_{p.key}")
-        npv = results.total(f"pv_dist_{p.key}")
+        received = results.last(keys.cum(p.key))
+        npv = results.total(keys.present_value(keys.dist(p.key)))
         if p.key not in invested:
             out.append(PartyValue(p.key, p.label, npv, received, None, NO_INVESTMENT,
                                   NO_INVESTMENT))
