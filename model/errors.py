@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -55,3 +57,22 @@ class InputError(FinmodelError):
 
 class ModelValueError(FinmodelError, ValueError):
     """A computed value that no spreadsheet can hold (inf or NaN): the inputs overflow."""
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' for the nearest choice, or '' when none is close."""
+    options = list(dict.fromkeys(choices))
+    folded = {c.casefold(): c for c in options}
+    if name.casefold() in folded:
+        return f" (did you mean '{folded[name.casefold()]}'?)"
+    close = difflib.get_close_matches(name, options, n=2, cutoff=0.6)
+    if not close:
+        close = [folded[c] for c in difflib.get_close_matches(name.casefold(), folded, n=2,
+                                                              cutoff=0.6)]
+    if not close:  # a name typed short of a long one ("amendment" for "amendment (2026)")
+        key = name.casefold()
+        close = [c for c in options if difflib.SequenceMatcher(
+            None, key, c.casefold()[:len(key)]).ratio() >= 0.75][:2]
+    if not close:
+        return ""
+    return " (did you mean " + " or ".join(f"'{c}'" for c in close) + "?)"

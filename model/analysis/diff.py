@@ -178,7 +178,8 @@ def render(d: Diff) -> str:
     else:
         parts += ["No input changed.", ""]
     if d.results:
-        parts += [f"Headline results that moved: {len(d.results)}",
+        parts += [f"Headline results that moved (recomputed from each file's inputs): "
+                  f"{len(d.results)}",
                   _table(("result", "old", "new", "moved by"), result_rows(d))]
     else:
         parts.append("No headline result moved.")

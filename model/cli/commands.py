@@ -25,7 +25,7 @@ from model.errors import InputError, ModelValueError
 from model.inputs.assumptions import Assumptions
 from model.inputs.defaults import default_assumptions
 from model.inputs.overrides import field_of
-from model.workbook import changes_sheet, simulation_sheet
+from model.workbook import carry, changes_sheet, input_formulas, saved, simulation_sheet
 from model.workbook.output import OutputError, check_target, replace_atomically, write_atomic
 from model.workbook.pdf import ToolMissing, require_libreoffice, write_pdf
 from model.workbook.sharing import Sharing
@@ -89,9 +89,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     a = select_scenario(load(source), args.scenario, source)
     engine.check_computable(a)  # every scenario, before the long work of a build
     extras = []
+    carried = carry.Carried()
+    returned = carry.read_returned(source, carried)
+    input_formulas.check(returned, source)
+    extras.append(carry.extra(returned, carried))
     if args.compare is not None:
         changes = diff.diff(args.compare, source)
-        extras.append(lambda wb, st, layout: changes_sheet.write_sheet(wb, st, layout, changes))
+        extras.append(lambda wb, st, layout: changes_sheet.write_sheet(wb, st, layout, changes,
+                                                                       carried))
     if args.pdf:
         require_libreoffice()
     settings = analysis_settings(args, a)
@@ -106,6 +111,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     scenario = f", scenario '{a.selected}'" if a.selected else ""
     print(f"Wrote {out} ({size / 1024:,.0f} KB, {results.timeline.n} months{scenario}{mode})")
     print(headline_table(results))
+    for message in carried.messages():
+        print(message, file=sys.stderr)
     if a.missing_sheets:
         print(missing_sheets_note(a, source))
     for note in a.notes:
@@ -126,6 +133,8 @@ def missing_sheets_note(a: Assumptions, source: Path) -> str:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     print(diff.render(diff.diff(args.old, args.new)))
+    for line in saved.diff_notes(args.old, args.new):
+        print(line)
     return EXIT_OK
 
 

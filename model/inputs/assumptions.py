@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from model.errors import InputError, Problem, did_you_mean
 from model.inputs import schema, typed
 from model.inputs.streams import cost_schedule_fields, stream_schedule_fields
 
@@ -140,6 +141,14 @@ class Assumptions:
         return dataclasses.replace(out, schedule_overrides=tuple(schedule_overrides))
 
     def with_scenario(self, name: str) -> Assumptions:
+        """The same inputs with the scenario ``name`` selected; InputError, with the
+        nearest names, when there is no such scenario (as ``finmodel build --scenario``)."""
+        names = self.scenarios.names if self.scenarios else ()
+        if name not in names:
+            raise InputError(self.name, [Problem(
+                schema.SCENARIOS_SHEET, "row 1",
+                "one of the scenarios " + ", ".join(f"'{n}'" for n in names)
+                if names else "a Scenarios sheet", f"'{name}'{did_you_mean(name, names)}")])
         return dataclasses.replace(self, selected=name)
 
     @property

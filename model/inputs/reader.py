@@ -193,10 +193,19 @@ def _selected_scenario(wb: Any) -> tuple[str, str, object] | None:
         return None
 
 
+# The time finmodel writes into a workbook whose inputs have no saved time of their own
+# (so that the same inputs give the same bytes): not a real time, never shown as one.
+NO_SAVED_TIME = dt.datetime(2024, 1, 1, 0, 0, 0)
+
+
 def _saved(wb: object) -> dt.datetime | None:
     props = getattr(wb, "properties", None)
-    when = getattr(props, "modified", None) or getattr(props, "created", None)
-    return when.replace(tzinfo=None, microsecond=0) if isinstance(when, dt.datetime) else None
+    for when in (getattr(props, "modified", None), getattr(props, "created", None)):
+        if isinstance(when, dt.datetime):
+            when = when.replace(tzinfo=None, microsecond=0)
+            if when != NO_SAVED_TIME:
+                return when
+    return None
 
 
 def _schema_version(wb: object) -> int | None:

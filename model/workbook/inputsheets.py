@@ -15,6 +15,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from model.inputs import schema, typed
 from model.inputs.assumptions import Assumptions
+from model.inputs.reader import NO_SAVED_TIME
 from model.inputs.schema import Field
 from model.inputs.streams import COST_FIELDS, STREAM_FIELDS
 from model.workbook.fastsheet import FastFormulaWorksheet
@@ -259,4 +260,4 @@ def new_workbook(path_or_buffer: Any, a: Assumptions, title: str) -> Any:
 
 
 # No clock goes into a file: the same inputs always give the same bytes.
-FIXED_TIME = dt.datetime(2024, 1, 1, 0, 0, 0)
+FIXED_TIME = NO_SAVED_TIME

@@ -13,11 +13,13 @@ headline results the stored values give (``model.core.headlines``, as
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from model.analysis.sheetcells import UnreadableWorkbook, read_book
 from model.core.computed import Computed
+from model.core.engine import run
 from model.core.headlines import API, headline_values
 from model.core.lines import all_lines
 from model.core.timeline import Timeline
@@ -28,6 +30,10 @@ from model.workbook.layout import CALC_SHEETS, COL_KEY, COL_OPENING
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from model.inputs.assumptions import Assumptions
+
+REL = 1e-9  # relative tolerance: the same arithmetic in Python and a spreadsheet
 
 
 def read_model(path: str | Path) -> pd.DataFrame:
@@ -82,11 +88,33 @@ def read_model(path: str | Path) -> pd.DataFrame:
                       [[_or_nan(opening[k]), *row] for k, row in zip(keys, data, strict=True)],
                       [])
     frame.attrs["headlines"] = {h.key: v for h, v in headline_values(as_stored, API)}
+    _warn_if_stale(frame, a, path)
     return frame
 
 
 def _or_nan(value: float | None) -> float:
     return math.nan if value is None else value
+
+
+class SavedValuesWarning(UserWarning):
+    """A model's saved values disagree with what its formulas give for its inputs."""
+
+
+def _warn_if_stale(frame: pd.DataFrame, a: Assumptions, path: Path) -> None:
+    import numpy as np
+    expected = run(a).values.reindex(index=frame.index)
+    if expected.shape != frame.shape:
+        return
+    off = ~np.isclose(frame.to_numpy(dtype=float), expected.to_numpy(dtype=float),
+                      rtol=REL, atol=1e-6, equal_nan=True)
+    if off.any():
+        r, c = (int(x[0]) for x in np.nonzero(off))
+        warnings.warn(SavedValuesWarning(
+            f"{path}: {int(off.sum()):,} saved values disagree with what the model's "
+            f"formulas give for its inputs (the first: {frame.index[r]} in "
+            f"{frame.columns[c]:%Y-%m}); a value pasted over a formula, an edited formula "
+            f"or a program that does not recalculate? Run finmodel audit {path}"),
+            stacklevel=3)
 
 
 def _ref(row: int, col: int) -> str:

@@ -89,7 +89,7 @@ class ModelWriter:
     def write(self, target: Any) -> None:
         wb = new_workbook(target, self.a, TITLE)
         st = Styles(wb)
-        sharing.start(wb, self.sharing)
+        sharing.start(wb, st, self.sharing)
         front = wb.add_worksheet(executive.SHEET)  # the first printed page
         summary = wb.add_worksheet(DASHBOARD)
         addr = write_input_sheets(wb, st, self.a)
@@ -132,7 +132,12 @@ class ModelWriter:
         for ws in wb.worksheets():
             page_setup(ws, self.a, TITLE)
             if self.visible is not None and ws.name not in self.visible:
-                ws.hide()
+                ws.hide()  # LibreOffice prints hidden sheets: give it an empty page, which
+                last = (ws.dim_rowmax or 0) + 2  # it leaves out of a PDF, and no titles
+                ws.print_area(last, 0, last, 0)  # repeated on it
+                ws.repeat_row_range = ws.repeat_col_range = ""
+                ws.comments.clear()  # a comment's box would make the page print
+                ws.has_comments = ws.has_vml = False
         sharing.finish(wb, st, summary, self.a, SELECTOR, self.analysis, self.sharing,
                        [ws.name for ws in wb.worksheets() if ws.name not in built])
         front.activate()
