@@ -8,6 +8,7 @@ unless FINMODEL_DEBUG=1.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from pathlib import Path
@@ -30,6 +31,7 @@ from model.workbook.output import OutputError, check_target, replace_atomically,
 from model.workbook.pdf import ToolMissing, require_libreoffice, write_pdf
 from model.workbook.sharing import Sharing
 from model.workbook.template import write_template
+from model.workbook.writer import write_model
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -48,6 +50,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     a = load(args.path)
     engine.check_computable(a)
+    # What build runs, in memory: the model and its workbook (every scenario's headlines
+    # on the Comparison sheet, the formula limits), so that OK here means build works.
+    write_model(engine.run(a), io.BytesIO())
     print(f"{args.path}: OK ({a.horizon} months from {a.start_month:%Y-%m}, "
           f"{len(a.parties)} parties, {len(a.tiers)} tiers, {len(a.streams)} streams, "
           f"{len(a.costs)} costs)")

@@ -22,7 +22,8 @@ def make_parser() -> argparse.ArgumentParser:
     init.add_argument("--force", action="store_true", help="replace an existing file")
     init.set_defaults(command="init")
 
-    check = sub.add_parser("check", help="validate an assumptions workbook only")
+    check = sub.add_parser("check", help="validate an assumptions workbook and build its "
+                           "model in memory, writing nothing")
     check.add_argument("path", type=Path)
     check.set_defaults(command="check")
 

@@ -50,13 +50,15 @@ ILLUSTRATIVE = "illustrative"
 INPUTS_SHEET = "Inputs"
 INPUTS_COLUMNS = ("key", "value", "unit", "description", "source")
 
+MAX_HORIZON = 1200  # months (100 years); the other size limits are with MAX_PARTIES below
+
 INPUT_FIELDS: tuple[Field, ...] = (
     Field("start_month", "month", "date",
           "First modelled month. The opening figures describe the month before it",
           SEED + " (figures 'as of March 2024')", structural=True),
     Field("horizon_months", "months", "months",
-          "Number of modelled months, 1 to 1200", ILLUSTRATIVE + " (ten years)",
-          lo=1, hi=1200, structural=True),
+          f"Number of modelled months, 1 to {MAX_HORIZON}", ILLUSTRATIVE + " (ten years)",
+          lo=1, hi=MAX_HORIZON, structural=True),
     Field("api_arr_opening", "usd", "USD",
           "OpenAI API annualized revenue (monthly x 12) in the month before start",
           SEED + " (about $1B annualized by March 2024)", lo=0),
@@ -184,9 +186,15 @@ TIER_SHARE = Field("<party>", "rate", "fraction",
                    "The party's share of the tier; each tier's shares sum to 1", lo=0, hi=1)
 
 # The size of the model: every party adds lines to every tier, each line a cell a month.
-# The largest model, 12 parties x 12 tiers over 1,200 months, builds in about 90 s of CPU.
+# The largest model, every limit below at once, builds in 22 s of CPU and 558 MB.
 MAX_PARTIES = 12
 MAX_TIERS = 12
+# Streams and costs add lines (and Schedule columns), scenarios a run of the model each
+# (the Comparison sheet): the limits keep every model within them, all at once, within
+# 60 s and 600 MB to build (benchmarks/limits.py; docs/performance.md).
+MAX_STREAMS = 12
+MAX_COSTS = 12
+MAX_SCENARIOS = 20
 MIN_HURDLE_SHARE = 1e-6  # a hurdle party's share: the tier's room is divided by it
 
 # ---------------------------------------------------------------- Investments sheet

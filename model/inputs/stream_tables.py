@@ -59,6 +59,12 @@ def _rows(v: Validator, sheet: str, fields: tuple[Field, ...]) -> list[dict[str,
     table = v.table(sheet, tuple(f.key for f in fields if f.key not in ADDED_COST_COLUMNS))
     if table is None:
         return []
+    most, what = ((schema.MAX_STREAMS, "streams") if sheet == schema.STREAMS_SHEET
+                  else (schema.MAX_COSTS, "costs"))
+    if len(table.rows) > most:
+        v.problem(sheet, f"row {table.rows[most][0]}", f"at most {most} {what}",
+                  f"{len(table.rows)} {what}")
+        return []
     out = []
     for excel_row, values in table.rows:
         key = v.convert(table, excel_row, values, fields[0])

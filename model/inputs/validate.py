@@ -50,9 +50,9 @@ class WorkbookValidator(Validator):
         out: dict[str, object] = {}
         for excel_row, values in table.rows:
             key = table.value(values, "key")
-            if not isinstance(key, str) or key not in fields:
-                continue
             cell = table.cell(excel_row, "key")
+            if self.mistyped(table.sheet, cell, key, fields, seen) or key not in fields:
+                continue
             if key in seen:
                 self.problem(table.sheet, cell, f"each key once ('{key}' is first at {seen[key]})",
                              f"'{key}' again", key)
@@ -277,6 +277,7 @@ def validate(raw: RawWorkbook) -> Assumptions:
                   "for a fresh template and copy your numbers across)",
                   f"schema version {raw.schema_version}")
         raise InputError(raw.path, v.problems)
+    v.sheet_names_and_headings()
     inputs = v.inputs()
     streams, costs = stream_tables.read_streams(v), stream_tables.read_costs(v)
     schedule = v.schedule(inputs.get("start_month"),

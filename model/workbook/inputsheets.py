@@ -19,6 +19,7 @@ from model.inputs.reader import NO_SAVED_TIME
 from model.inputs.schema import Field
 from model.inputs.streams import COST_FIELDS, STREAM_FIELDS
 from model.workbook.fastsheet import FastFormulaWorksheet
+from model.workbook.literalcharts import LiteralChartsWorkbook
 from model.workbook.printing import wrapped_height
 from model.workbook.styles import Styles
 
@@ -241,8 +242,7 @@ def _tiers_sheet(wb: Any, st: Styles, a: Assumptions, addr: InputAddresses) -> N
 
 def new_workbook(path_or_buffer: Any, a: Assumptions, title: str) -> Any:
     """An xlsxwriter workbook with safe options and reproducible properties."""
-    import xlsxwriter
-    wb = xlsxwriter.Workbook(path_or_buffer, {
+    wb = LiteralChartsWorkbook(path_or_buffer, {
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
         "nan_inf_to_errors": False, "in_memory": True})
     wb.set_properties({

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -13,7 +14,6 @@ from model.core.engine import constants
 from model.core.headlines import checks_failed
 from model.core.line import CASH, CHECKS, REVENUE, WATERFALL
 from model.core.lines import model_lines
-from model.workbook.checklist import reconciliations
 from model.workbook.styles import write_status
 
 if TYPE_CHECKING:
@@ -76,8 +76,8 @@ class Layout:
         return f"{sheet}!${self.col(1)}${r}:${self.last_col}${r}"
 
 
-def plan_layout(results: Results) -> Layout:
-    """Assign each line, and each Checks constant, a row."""
+def plan_layout(results: Results, reconciliations: Sequence[str]) -> Layout:
+    """Assign each line, each Checks constant and each reconciliation (by key) a row."""
     rows: dict[str, tuple[str, int]] = {}
     next_row = {s: FIRST_LINE_ROW for s in CALC_SHEETS}
     for section in model_lines(results.assumptions):
@@ -92,9 +92,9 @@ def plan_layout(results: Results) -> Layout:
         r += 1
         rows[keys.constant(name)] = (CHECKS, r)
     r += 2  # a blank row, then the title of the reconciliations
-    for rec in reconciliations(results):
+    for key in reconciliations:
         r += 1
-        rows[rec.key] = (CHECKS, r)
+        rows[key] = (CHECKS, r)
     master_row = r + 3
     rows["master_check"] = (CHECKS, master_row)
     return Layout(rows, results.timeline.n,

@@ -37,6 +37,9 @@ MIN_SCALE = math.ceil(100 * MIN_FONT_PT / BODY_FONT_PT)  # print scale in %
 
 
 def _esc(text: str) -> str:
+    """User text in a header or footer: & starts a code (&P is the page number), so it is
+    doubled; cut to 70 characters, as Excel refuses a header of more than 255."""
+    text = text if len(text) <= 70 else text[:69] + "\u2026"
     return text.replace("&", "&&")
 
 

@@ -48,7 +48,13 @@ from model.workbook.layout import (
     Layout,
     plan_layout,
 )
-from model.workbook.printing import Columns, page_setup, print_in_blocks, scale_for, year_blocks
+from model.workbook.printing import (
+    Columns,
+    page_setup,
+    print_in_blocks,
+    scale_for,
+    year_blocks,
+)
 from model.workbook.render import XlRender, finite
 from model.workbook.rollup import write_rollup
 from model.workbook.scenario_sheet import ScenarioAddresses
@@ -80,7 +86,8 @@ class ModelWriter:
                  analysis: Settings | None = None, sharing: Sharing | None = None) -> None:
         self.results = results
         self.a = results.assumptions
-        self.layout = plan_layout(results)
+        self.layout = plan_layout(
+            results, [rec.key for rec in checklist.reconciliations(results)])
         self.extras = tuple(extras)
         self.visible = visible  # None: all sheets; else hide the others (for printing)
         self.analysis = analysis
@@ -177,10 +184,13 @@ class ModelWriter:
         years = [m.year for m in self.results.timeline.months]
         years[0] = years[1]  # the opening column prints with the first year
         last_row = max(r for sheet, r in self.layout.rows.values() if sheet == name) - 1
-        if name in (CHECKS, CASH):  # on paper, each row's total on one page where it stays
-            ws.print_area(0, COL_LABEL, last_row, COL_TOTAL)  # readable (the Annual sheet
-            ws.set_print_scale(scale_for(  # prints the cash view year by year)
-                Columns(COL_LABEL, (46, 6, 12), COL_OPENING, 9), 0, last_row + 1))
+        if name in (CHECKS, CASH):  # on paper, each row's total on one page, tall if it
+            ws.print_area(0, COL_LABEL, last_row, COL_TOTAL)  # stays readable (the Annual
+            label = 64 if name == CHECKS else 46  # sheet prints the cash view by year)
+            scale = scale_for(Columns(COL_LABEL, (label, 6, 12), COL_OPENING, 9), 0,
+                              last_row + 1)
+            if scale < 100:
+                ws.set_print_scale(scale)
         else:
             folded = sum(ln.detail for s in model_lines(self.a) if s.sheet == name
                          for ln in s.lines)
@@ -283,7 +293,10 @@ class ModelWriter:
         ws.write_string(master_row, COL_KEY, "master_check")
         ws.write_string(master_row, COL_LABEL, "Number of failed checks (0 = all fine)")
         total_col = xl_col_to_name(COL_TOTAL)
-        terms = "+".join(f"{total_col}{r}" for r in [*check_rows, *(rows[k][1] for k in recs)])
+        # Two ranges, not a term per check: only checks sit in them (the constants are
+        # between, and the rows between checks are blank or titles, which SUM skips).
+        terms = (f"SUM({total_col}{min(check_rows)}:{total_col}{max(check_rows)})"
+                 f"+SUM({total_col}{rows[recs[0]][1]}:{total_col}{rows[recs[-1]][1]})")
         failed = checks_failed(self.results)
         failed += sum(v for _, v in recon.values())
         ws.write_formula(master_row, COL_TOTAL, f"={terms}", st("check", "int"), failed)
