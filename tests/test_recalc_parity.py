@@ -27,7 +27,7 @@ def model_file(request: pytest.FixtureRequest,
 def test_every_sheet_is_checked(model_file: Path) -> None:
     cells = formula_cells(model_file)
     sheets = {c.sheet for c in cells}
-    assert {"Revenue", "Waterfall", "Checks", "Annual", "Quarterly", "Dashboard",
+    assert {"Revenue", "Waterfall", "Cash", "Checks", "Annual", "Quarterly", "Dashboard",
             "Scenario", "Valuation", "Fiscal", "Variances"} <= sheets
     assert len(cells) > 10_000
     irr, _ = split_irr(cells)

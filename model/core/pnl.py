@@ -4,13 +4,14 @@ The API and every stream of the Streams sheet make OpenAI's revenue; each stream
 gross margin is after all of its own compute, so Microsoft's compute commission stays
 on the API's compute cost. OpenAI pays Microsoft the revenue share on the API and on
 every stream whose ``pays_revshare`` is TRUE, under one cap. Opex is a share of the
-whole revenue, and every cost of the Costs sheet comes off the operating profit, which
-the waterfall then distributes.
+whole revenue, and every cost of the Costs sheet comes off the operating profit, except that capex
+(a cost marked ``capex``) is added back and depreciated instead (``cashflow``).
 """
 
 from __future__ import annotations
 
 from model import keys
+from model.core.cashflow import pnl_lines
 from model.core.expr import IfBlank, Input, Max, Min, Num, Param, Prev, Ref, Sum, growth
 from model.core.line import REVENUE, SAME, Section, balance, flow, section
 from model.inputs.assumptions import Assumptions, Cost, Stream
@@ -88,6 +89,7 @@ def operating_profit(a: Assumptions) -> Section:
               + Ref("revshare_azure_to_openai") - Ref("openai_opex"))
     for c in a.costs:
         profit = profit - Ref(keys.cost(c.key))
+    profit = profit + Ref("openai_capex") - Ref("openai_depreciation")
     return section(
         REVENUE, "Costs and operating profit",
         *(flow(keys.cost(c.key), c.label,
@@ -95,5 +97,6 @@ def operating_profit(a: Assumptions) -> Section:
                _cost(c, "monthly_opening")) for c in a.costs),
         flow("openai_opex", "OpenAI operating expenses",
              Ref("openai_revenue") * Ref("sched_openai_opex_pct")),
+        *pnl_lines(a),
         flow("openai_operating_profit", "OpenAI operating profit (the whole company)", profit),
     )

@@ -70,6 +70,8 @@ class Cost:
     description: str = ""
     source: str = ""
     cell: str = field(default="", compare=False)
+    capex: bool = False  # depreciated over depreciation_years, not expensed
+    stock_comp_share: float = 0.0  # the share paid in stock: not cash
 
 
 @dataclass(frozen=True)
@@ -234,6 +236,8 @@ class Assumptions:
 
     def param(self, table: str, row: str, column: str) -> object:
         """A cell of the Parties, Tiers, Streams or Costs table, by row and column key."""
+        if table == schema.INVESTMENTS_SHEET:  # rows by their order, "0" the first
+            return getattr((self.investments or ())[int(row)], column)
         rows = _KEYED_ROWS.get(table)
         if rows is not None:
             found = [r for r in getattr(self, rows) if r.key == row]

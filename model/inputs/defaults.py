@@ -112,7 +112,9 @@ def default_assumptions() -> Assumptions:
                     for s in DEFAULT_STREAMS)
     costs = tuple(Cost(key=str(c["cost"]), label=str(c["label"]),
                        monthly_opening=typed.number(c["monthly_opening"]),
-                       description=str(c["description"]), source=str(c["source"]))
+                       description=str(c["description"]), source=str(c["source"]),
+                       capex=bool(c["capex"]),
+                       stock_comp_share=typed.number(c["stock_comp_share"]))
                   for c in DEFAULT_COSTS)
     return Assumptions(inputs=inputs, schedule=DEFAULT_SCHEDULE_WITH_STREAMS,
                        parties=parties, tiers=tiers, scenarios=DEFAULT_SCENARIOS,

@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 
 from model.inputs.calibrated import GROWTH, OPENING, ROW_MONTHS
+from model.inputs.cash_inputs import CASH_DEFAULTS, CASH_INPUTS
 from model.inputs.field import (
     KIND_LIMITS,
     MAX_COUNT,
@@ -107,10 +108,12 @@ INPUT_FIELDS: tuple[Field, ...] = (
           "of the Actuals sheet before the check flags it",
           ILLUSTRATIVE + " (10 %: reported figures are rounded and their measures differ)",
           lo=0, lo_open=True, hi=10),
+    *CASH_INPUTS,  # OpenAI's cash view: model/inputs/cash_inputs.py
 )
 # Inputs added after the first release: a workbook made before them still loads, with
 # the default and a note in the build summary.
-ADDED_INPUTS = ("discount_rate", "fiscal_year_end_month", "actuals_tolerance")
+ADDED_INPUTS = ("discount_rate", "fiscal_year_end_month", "actuals_tolerance",
+                *(f.key for f in CASH_INPUTS))
 
 # ---------------------------------------------------------------- Schedule sheet
 
@@ -247,6 +250,7 @@ DEFAULT_INPUTS: dict[str, object] = {
     "discount_rate": 0.10,
     "fiscal_year_end_month": 6,
     "actuals_tolerance": 0.10,
+    **CASH_DEFAULTS,
 }
 
 # Schedule rows: half years while reported figures come twice a year, then whole years.

@@ -20,6 +20,7 @@ from model.inputs.problems import BAD, Validator
 from model.inputs.reader import RawTable
 from model.inputs.schema import Field
 from model.inputs.streams import (
+    ADDED_COST_COLUMNS,
     COST_FIELDS,
     STREAM_FIELDS,
     cost_schedule_fields,
@@ -44,7 +45,9 @@ def read_costs(v: Validator) -> tuple[Cost, ...]:
     return tuple(Cost(key=str(r["cost"]), label=str(r["label"] or r["cost"]),
                       monthly_opening=typed.number(r["monthly_opening"]),
                       description=str(r["description"] or ""),
-                      source=str(r["source"] or ""), cell=str(r["cell"]))
+                      source=str(r["source"] or ""), cell=str(r["cell"]),
+                      capex=bool(r.get("capex")),
+                      stock_comp_share=float(r.get("stock_comp_share") or 0.0))  # type: ignore[arg-type]
                  for r in _rows(v, schema.COSTS_SHEET, COST_FIELDS))
 
 
@@ -53,7 +56,7 @@ def _rows(v: Validator, sheet: str, fields: tuple[Field, ...]) -> list[dict[str,
     recorded for every bad cell, named after the row's key."""
     if sheet not in v.raw.tables:
         return []
-    table = v.table(sheet, tuple(f.key for f in fields))
+    table = v.table(sheet, tuple(f.key for f in fields if f.key not in ADDED_COST_COLUMNS))
     if table is None:
         return []
     most, what = ((schema.MAX_STREAMS, "streams") if sheet == schema.STREAMS_SHEET
@@ -67,6 +70,8 @@ def _rows(v: Validator, sheet: str, fields: tuple[Field, ...]) -> list[dict[str,
         key = v.convert(table, excel_row, values, fields[0])
         row: dict[str, object] = {fields[0].key: key}
         for f in fields[1:]:
+            if f.key not in table.header:  # a column added later (ADDED_COST_COLUMNS)
+                continue
             name = f"{key}: {f.key}" if isinstance(key, str) else f.key
             row[f.key] = v.convert(table, excel_row, values, f, key=name)
         if all(x is not BAD for x in row.values()):

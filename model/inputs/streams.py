@@ -50,8 +50,17 @@ COST_FIELDS: tuple[Field, ...] = (
     Field("source", "text", "",
           "Where monthly_opening and the cost's growth come from, or illustrative",
           required=False),
+    # added after the sheet (ADDED_COST_COLUMNS): last, so older rows keep their places
+    Field("capex", "bool", "TRUE/FALSE",
+          "TRUE: the cost is capital spending, depreciated over depreciation_years instead "
+          "of expensed when spent (the Cash sheet). Blank means FALSE", required=False),
+    Field("stock_comp_share", "rate", "fraction",
+          "Share of the cost paid in stock: an expense, but not cash (the Cash sheet "
+          "adds it back). Blank means 0", required=False, lo=0, hi=1),
 )
 
+# Costs columns added after the sheet: a Costs sheet without them still reads (blank).
+ADDED_COST_COLUMNS = ("capex", "stock_comp_share")
 
 
 def _growth_field(key: str, what: str, source: str) -> Field:
@@ -130,14 +139,18 @@ DEFAULT_COSTS: tuple[dict[str, object], ...] = (
      "monthly_opening": OPENING["training_compute"],
      "description": "Compute to train new models (the API's and the streams' running "
      "compute is in their gross margins)",
+     "capex": False, "stock_comp_share": 0.0,
      "source": "The Information, July 2024 (reported): about $3B projected for 2024, a twelfth "
      "of it a month at the opening; growth calibrated to OpenAI's operating loss of $7.8B in "
-     "the first half of 2025 (The Information, Sep 2025), then " + ILLUSTRATIVE},
+     "the first half of 2025 (The Information, Sep 2025), then " + ILLUSTRATIVE + ". capex "
+     "FALSE: the compute is rented from Azure, an operating cost"},
     {"cost": "staff", "label": "Staff", "monthly_opening": OPENING["staff"],
      "description": "Salaries and other staff costs",
+     "capex": False, "stock_comp_share": 0.0,
      "source": "The Information, July 2024 (reported): about $1.5B projected for 2024, a "
      "twelfth of it a month at the opening; growth calibrated to OpenAI's operating loss of "
-     "$7.8B in the first half of 2025 (The Information, Sep 2025), then " + ILLUSTRATIVE},
+     "$7.8B in the first half of 2025 (The Information, Sep 2025), then " + ILLUSTRATIVE
+     + ". stock_comp_share 0: the model's staff cost is taken as cash pay"},
 )
 
 def _with_streams_and_costs(i: int, row: dict[str, object]) -> dict[str, object]:

@@ -127,6 +127,7 @@ def write_input_sheets(wb: Any, st: Styles, a: Assumptions) -> InputAddresses:
          "source": s.source} for s in a.streams])
     _keyed_sheet(wb, st, addr, schema.COSTS_SHEET, COST_FIELDS, [
         {"cost": c.key, "label": c.label, "monthly_opening": c.monthly_opening,
+         "capex": c.capex, "stock_comp_share": c.stock_comp_share,
          "description": c.description, "source": c.source} for c in a.costs])
     return addr
 

@@ -13,7 +13,7 @@ from model import keys
 from model.core.actuals import compare
 from model.core.engine import constants
 from model.core.headlines import checks_failed
-from model.core.line import CHECKS, REVENUE, WATERFALL
+from model.core.line import CASH, CHECKS, REVENUE, WATERFALL
 from model.core.lines import model_lines
 from model.workbook.styles import write_status
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 COL_KEY, COL_LABEL, COL_UNIT, COL_TOTAL, COL_OPENING = 0, 1, 2, 3, 4
 ROW_TITLE, ROW_HEADER, ROW_MONTH, ROW_PERIOD = 0, 1, 2, 3
 FIRST_LINE_ROW = 5
-CALC_SHEETS = (REVENUE, WATERFALL, CHECKS)
+CALC_SHEETS = (REVENUE, WATERFALL, CASH, CHECKS)
 
 
 @dataclass

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from model.inputs.assumptions import Assumptions
 
 # Monthly sheets print in yearly blocks; they are set up by print_in_blocks.
-MONTHLY = ("Revenue", "Waterfall", "Checks")
+MONTHLY = ("Revenue", "Waterfall", "Cash", "Checks")
 
 # A4 landscape, in points, less the margins below.
 PAGE_WIDTH_PT, PAGE_HEIGHT_PT = 841.9, 595.3

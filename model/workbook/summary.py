@@ -125,7 +125,8 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
         ws.write_string(r, 2, unit(kind))
         r += 1
     r += 1
-    r = write_dashboard(ws, st, results, r, 0) + 1  # what the receipts are worth
+    r = write_dashboard(ws, st, results, r, 0)  # what the receipts are worth (no blank
+    # row before the charts title: page 1 holds the figures and the cash warning)
     ws.write_string(r, 0, "Charts (they follow the live cells)", st("section"))
     ws.write_string(r, 1, "", st("section"))
     rows_per_chart = SIZE["height"] // 20 + 1

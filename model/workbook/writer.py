@@ -16,7 +16,7 @@ from model import keys
 from model.core.engine import constants
 from model.core.expr import CUR, PREV, Expr
 from model.core.headlines import checks_failed
-from model.core.line import CHECKS, REVENUE, SAME, Line
+from model.core.line import CASH, CHECKS, REVENUE, SAME, Line
 from model.core.lines import model_lines
 from model.core.results import Results
 from model.inputs import schema
@@ -109,7 +109,7 @@ class ModelWriter:
             scenario_sheet.write(scen_ws, st, self.a, addr, SELECTOR,
                                  self.layout.master())
         scen = scenario_sheet.plan(self.a.scenarios)
-        calc = {name: wb.add_worksheet(name) for name in CALC_SHEETS[:2]}
+        calc = {name: wb.add_worksheet(name) for name in CALC_SHEETS if name != CHECKS}
         valuation = wb.add_worksheet(valuation_sheet.SHEET)
         annual = wb.add_worksheet("Annual")
         fiscal = wb.add_worksheet("Fiscal")
@@ -186,9 +186,11 @@ class ModelWriter:
         years = [m.year for m in self.results.timeline.months]
         years[0] = years[1]  # the opening column prints with the first year
         last_row = max(r for sheet, r in self.layout.rows.values() if sheet == name) - 1
-        if name == CHECKS:  # on paper, each check's count of failing months: one page
-            ws.print_area(0, COL_LABEL, last_row, COL_TOTAL)  # (tall, if it stays readable)
-            scale = scale_for(Columns(COL_LABEL, (64, 6, 12), COL_OPENING, 9), 0, last_row + 1)
+        if name in (CHECKS, CASH):  # on paper, each row's total on one page, tall if it
+            ws.print_area(0, COL_LABEL, last_row, COL_TOTAL)  # stays readable (the Annual
+            label = 64 if name == CHECKS else 46  # sheet prints the cash view by year)
+            scale = scale_for(Columns(COL_LABEL, (label, 6, 12), COL_OPENING, 9), 0,
+                              last_row + 1)
             if scale < 100:
                 ws.set_print_scale(scale)
         else:
