@@ -71,7 +71,9 @@ def test_a_pasted_over_rollup_or_balance_fails_the_master_check(
     for block in blocks:
         if block.rollup != "Quarterly":
             ws = wb[block.rollup]
-            ws.cell(_row_of(ws, block.lines[-1]), 7).value = 123.0  # a year's total typed over
+            # a year's total typed over, by far more than the checks' absolute tolerance
+            # (a year whose true total is 0 hid a typed 123)
+            ws.cell(_row_of(ws, block.lines[-1]), 7).value = 123e9
     waterfall = wb["Waterfall"]
     row = _row_of(waterfall, "cum_microsoft")
     waterfall.cell(row, 60).value = 5e9  # a balance pasted over mid-horizon
