@@ -206,10 +206,21 @@ def milestones(a: Assumptions) -> Section:
 
 
 MICROSOFT_SOURCES = (
-    ("microsoft_azure_margin", "Azure OpenAI gross profit after the share paid to OpenAI"),
+    ("microsoft_azure_margin", "Microsoft's own Azure OpenAI margin (gross profit after "
+                               "the share paid to OpenAI; not a payment from OpenAI)"),
     ("revshare_api_to_microsoft", "Revenue share received from OpenAI"),
     ("compute_commission", "Commission on OpenAI's compute"),
     ("dist_microsoft", "Distributions from OpenAI's profits"),
+)
+
+
+# Microsoft's take: the cash it receives from OpenAI, and its own margin on Azure OpenAI
+# (a margin on its own customers, not a payment from OpenAI), each a line of its own.
+MICROSOFT_TOTALS = (
+    ("microsoft_cash_from_openai", "Cash Microsoft receives from OpenAI (revenue share, "
+                                   "commission, distributions)"),
+    ("microsoft_total_take", "Microsoft's total take (cash from OpenAI + its own Azure "
+                             "OpenAI margin)"),
 )
 
 
@@ -218,8 +229,10 @@ def microsoft() -> Section:
         WATERFALL, "Microsoft's total take",
         _flow("microsoft_azure_margin", MICROSOFT_SOURCES[0][1],
               Ref("azure_gross_profit") - Ref("revshare_azure_to_openai")),
-        _flow("microsoft_total_take", "Microsoft's total take",
-              Sum(*(Ref(key) for key, _ in MICROSOFT_SOURCES))),
+        _flow(MICROSOFT_TOTALS[0][0], MICROSOFT_TOTALS[0][1],
+              Sum(*(Ref(key) for key, _ in MICROSOFT_SOURCES[1:]))),
+        _flow(MICROSOFT_TOTALS[1][0], MICROSOFT_TOTALS[1][1],
+              Ref(MICROSOFT_TOTALS[0][0]) + Ref("microsoft_azure_margin")),
     )
 
 
@@ -236,7 +249,7 @@ def checks(a: Assumptions) -> Section:
                           Ref("distributable_profit")), total=True),
         Line("check_revshare_cap", "Revenue share to Microsoft within its cap", "flag",
              IfBlank(Input("revshare_api_to_microsoft_cap_usd"), Num(0),
-                     Cmp(">", Ref("cum_revshare_api_to_microsoft"),
+                     Cmp(">", Ref("cum_revshare_toward_cap"),
                          Input("revshare_api_to_microsoft_cap_usd") + K("abs_tol")
                          + K("rel_tol") * Input("revshare_api_to_microsoft_cap_usd"))),
              total=True),
@@ -278,7 +291,7 @@ def model_lines(a: Assumptions) -> tuple[Section, ...]:
             margins(a), operating_profit(a), profit_to_distribute(), caps(a),
             *(tier(a, t, i) for i, t in enumerate(a.tiers)),
             distributions(a), milestones(a), microsoft(),
-            present_values(a, MICROSOFT_SOURCES), checks(a))
+            present_values(a, (*MICROSOFT_SOURCES, *MICROSOFT_TOTALS)), checks(a))
 
 
 def all_lines(a: Assumptions) -> list[Line]:

@@ -10,8 +10,8 @@ the waterfall then distributes.
 
 from __future__ import annotations
 
-from model.core.expr import IfBlank, Input, Max, Min, Num, Param, Prev, Ref, Sum, growth
-from model.core.line import REVENUE, SAME, Section, flow, section, usd
+from model.core.expr import Cmp, IfBlank, Input, Max, Min, Num, Param, Prev, Ref, Sum, growth
+from model.core.line import REVENUE, SAME, Line, Section, flow, section, usd
 from model.inputs.assumptions import Assumptions, Cost, Stream
 from model.inputs.schema import COSTS_SHEET, STREAMS_SHEET
 
@@ -42,17 +42,26 @@ def revenue_share(a: Assumptions) -> Section:
                                      for s in a.streams))
     owed = Ref("sched_api_to_microsoft_share") * Ref("revshare_base")
     cap = Input("revshare_api_to_microsoft_cap_usd")
+    counts = Ref("revshare_counts_to_cap")
+    room = Max(0, cap - Prev("cum_revshare_toward_cap"))
     return section(
         REVENUE, "Revenue share",
         flow("revshare_azure_to_openai", "Revenue share Microsoft pays OpenAI (Azure)",
              Ref("sched_azure_to_openai_share") * Ref("azure_revenue")),
         flow("revshare_base", "Revenue OpenAI pays the share on",
              base),
+        Line("revshare_counts_to_cap", "Payments this month count towards the cap (1 = yes, "
+             "from revshare_cap_from_month on)", "flag",
+             IfBlank(Input("revshare_cap_from_month"), Num(1),
+                     Cmp(">=", Ref("month"), Input("revshare_cap_from_month")))),
+        # Before the cap counts, the whole amount owed: room + owed is never below owed.
         flow("revshare_api_to_microsoft", "Revenue share OpenAI pays Microsoft",
-             IfBlank(cap, owed,
-                     Min(owed, Max(0, cap - Prev("cum_revshare_api_to_microsoft"))))),
+             IfBlank(cap, owed, Min(owed, room + (1 - counts) * owed))),
         usd("cum_revshare_api_to_microsoft", "Cumulative revenue share paid to Microsoft",
             Prev("cum_revshare_api_to_microsoft") + Ref("revshare_api_to_microsoft"), Num(0)),
+        usd("cum_revshare_toward_cap", "Revenue share paid to Microsoft that counts towards "
+            "the cap, cumulative",
+            Prev("cum_revshare_toward_cap") + counts * Ref("revshare_api_to_microsoft"), Num(0)),
         flow("revshare_net", "Net revenue share to OpenAI",
              Ref("revshare_azure_to_openai") - Ref("revshare_api_to_microsoft")),
     )

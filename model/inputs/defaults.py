@@ -24,6 +24,7 @@ SEED = "seed terms (2024)"
 RECAP = "recapitalisation (Oct 2025)"
 AMENDMENT = "amendment (Apr 2026)"
 RECAP_MONTH = dt.date(2025, 10, 1)
+AMENDMENT_CAP_FROM = dt.date(2026, 5, 1)
 
 DEFAULT_SCENARIOS = Scenarios(
     names=(SEED, RECAP, AMENDMENT),
@@ -48,6 +49,10 @@ DEFAULT_SCENARIOS = Scenarios(
         OverrideRow(inputs_target("revshare_api_to_microsoft_cap_usd"), None, {AMENDMENT: 38e9},
                     "OpenAI's payments to Microsoft capped at $38B in total: The Information, "
                     "May 2026 (reported)"),
+        OverrideRow(inputs_target("revshare_cap_from_month"), None,
+                    {AMENDMENT: AMENDMENT_CAP_FROM},
+                    "The cap counts the payments from the amendment on (May 2026): Microsoft "
+                    "blog, 2026-04-27 (confirmed); The Information, May 2026 (reported)"),
         OverrideRow(schedule_target("api_to_microsoft_share"), dt.date(2031, 1, 1),
                     {AMENDMENT: 0.0},
                     "OpenAI pays Microsoft the same percentage through 2030: Microsoft blog, "

@@ -11,7 +11,7 @@ from model.workbook.charts import SIZE, dashboard_charts
 from model.workbook.layout import Layout
 from model.workbook.printing import PRINT_WIDTH_PT, column_pt
 from model.workbook.styles import Styles
-from model.workbook.valuation_sheet import write_dashboard
+from model.workbook.valuation_dashboard import write_dashboard
 
 if TYPE_CHECKING:
     from model.core.results import Results
