@@ -19,10 +19,11 @@ def headline_items(results: Results) -> list[tuple[str, object]]:
         if t.hurdle_party is not None:
             who = a.party(t.hurdle_party).label
             rows.append((f"{who} reaches the tier {t.number} hurdle",
-                         results.first_month(f"tier{t.number}_hurdle_met")))
+                         within_waterfall(results, f"tier{t.number}_hurdle_met")))
     for p in a.parties:
         if p.capped:
-            rows.append((f"Cap of {p.label} binds", results.first_month(f"cap_binds_{p.key}")))
+            rows.append((f"Cap of {p.label} binds",
+                         within_waterfall(results, f"cap_binds_{p.key}")))
     for p in a.parties:
         rows.append((f"Cumulative receipts, {p.label}", results.last(f"cum_{p.key}")))
     rows += valuation_items(results)
@@ -34,6 +35,23 @@ def headline_items(results: Results) -> list[tuple[str, object]]:
     failed = results.headlines()["checks_failed"]
     rows.append(("Model checks", "OK" if failed == 0 else f"{failed:.0f} FAILED"))
     return rows
+
+
+def waterfall_end(results: Results) -> dt.date | None:
+    """The first month of the equity split within the horizon, or None."""
+    return results.first_month("equity_split_active")
+
+
+def within_waterfall(results: Results, flag_key: str) -> object:
+    """The first month a waterfall milestone is met while the waterfall is in force; once
+    the waterfall has ended without it, text that says so and when."""
+    month = results.first_month(flag_key)
+    end = waterfall_end(results)
+    if end is None or (month is not None and month < end):
+        return month
+    if end == results.timeline.months[1]:
+        return f"no waterfall: ended before {end:%b %Y}"
+    return f"not met: waterfall ended {end:%b %Y}"
 
 
 def money(value: float, signed: bool = False) -> str:
@@ -56,13 +74,19 @@ def valuation_items(results: Results) -> list[tuple[str, object]]:
     """Present value of each party's receipts; MOIC and IRR where it invested."""
     rate = float(results.assumptions.effective().inputs["discount_rate"])  # type: ignore[arg-type]
     rows: list[tuple[str, object]] = []
+    when = results.assumptions.effective().inputs["valuation_date"]
+    at = f"{when:%b %Y}" if isinstance(when, dt.date) else "valuation_date"
     for v in party_values(results):
-        rows.append((f"Present value of receipts at {rate:.1%}, {v.label}", v.npv))
+        rows.append((f"Value of the stake at {at} (with terminal value), {v.label}",
+                     v.stake_value))
+        rows.append((f"Present value of receipts at {rate:.1%} from {at}, {v.label}", v.npv))
         if v.invested is not None:
-            rows.append((f"Multiple on invested capital, {v.label}",
-                         f"{v.moic:.2f}x" if isinstance(v.moic, float) else v.moic))
-            rows.append((f"IRR, {v.label}",
-                         f"{round(v.irr, 3) + 0.0:.1%}" if isinstance(v.irr, float) else v.irr))
+            for sfx, text in (("", "without"), ("_tv", "with")):
+                moic, irr = getattr(v, f"moic{sfx}"), getattr(v, f"irr{sfx}")
+                rows.append((f"Multiple on invested capital, {text} terminal value, {v.label}",
+                             f"{moic:.2f}x" if isinstance(moic, float) else moic))
+                rows.append((f"IRR, {text} terminal value, {v.label}",
+                             f"{round(irr, 3) + 0.0:.1%}" if isinstance(irr, float) else irr))
     return rows
 
 

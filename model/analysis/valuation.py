@@ -32,7 +32,7 @@ NO_IRR = "n/a: no rate found"  # XIRR finds no rate that sets the flows to 0
 NO_INVESTMENT = "n/a: not invested"
 # An investor whose equity share is 0 once the waterfall has ended (its holding counted in
 # another party's share, as the first investors' after the recapitalisation).
-FOLDED = "n/a: holding folded into another party's equity share"
+FOLDED = "n/a: folded into another stake"
 
 
 def month_end(month: dt.date) -> dt.date:

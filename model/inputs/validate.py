@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from model.errors import InputError
-from model.inputs import investments, schema, stream_tables
+from model.inputs import investments, schema, stream_tables, valuation_inputs
 from model.inputs.assumptions import Assumptions, Party, Tier
 from model.inputs.distributions import parse_distributions
 from model.inputs.problems import (
@@ -241,6 +241,7 @@ class WorkbookValidator(Validator):
         return tuple(out)
 
     def cross_checks(self, inputs: dict[str, object]) -> None:
+        valuation_inputs.check(self, inputs, self.input_cells)
         start = inputs.get("start_month")
         horizon = inputs.get("horizon_months")
         if isinstance(start, dt.date) and isinstance(horizon, int) \

@@ -1,0 +1,75 @@
+"""Deal terms on their own dates, on the shipped scenarios: the amendment's $38B cap counts
+OpenAI's payments from May 2026; the recapitalisation values Microsoft's stake at the
+valuation date beside the reported mark; headlines after the waterfall has ended say so.
+
+Tolerances: 1e-9 relative on amounts (sums of a few hundred monthly amounts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+
+from model.analysis.report import headline_items
+from model.analysis.valuation import FOLDED, NO_RECEIPTS, party_values
+from model.core.engine import run
+from model.inputs.defaults import AMENDMENT, RECAP, default_assumptions
+from model.workbook.valuation_marks import mark_values
+
+CAP = 38e9
+FROM = dt.date(2026, 5, 1)
+
+
+def test_the_amendment_cap_counts_payments_from_may_2026() -> None:
+    r = run(default_assumptions().with_scenario(AMENDMENT))
+    months = r.timeline.months[1:]
+    paid = r.row("revshare_api_to_microsoft")
+    after = [p for m, p in zip(months, paid, strict=True) if m >= FROM]
+    before = [p for m, p in zip(months, paid, strict=True) if m < FROM]
+    assert math.fsum(after) == pytest.approx(CAP, rel=1e-9)
+    assert math.fsum(before) > 1e9  # the payments before May 2026 are not counted
+    # It stops at exactly $38B, at no earlier cumulative figure: every month from May 2026
+    # pays the full share owed until the month the cap binds, and nothing after it.
+    owed = [s * b for s, b in zip(r.row("sched_api_to_microsoft_share"),
+                                  r.row("revshare_base"), strict=True)]
+    cum = 0.0
+    for m, p, o in zip(months, paid, owed, strict=True):
+        if m < FROM:
+            assert p == pytest.approx(o, rel=1e-12)
+            continue
+        if cum + o <= CAP * (1 - 1e-12):
+            assert p == pytest.approx(o, rel=1e-12), m
+        else:
+            assert p == pytest.approx(max(0.0, CAP - cum), rel=1e-9, abs=1e-3), m
+        cum += p
+    binds = next(m for m, c in zip(months, r.row("cum_revshare_toward_cap"), strict=True)
+                 if c >= CAP * (1 - 1e-12))
+    assert binds.year <= 2030  # within the "through 2030" terms: the cap does bind
+
+
+def test_recapitalisation_values_microsofts_stake_beside_the_mark() -> None:
+    r = run(default_assumptions().with_scenario(RECAP))
+    values = {v.key: v for v in party_values(r)}
+    ms = values["microsoft"]
+    assert ms.stake_value > ms.npv > 0
+    assert isinstance(ms.moic_tv, float) and ms.moic_tv > 1
+    marks = mark_values(r, values)
+    assert marks["microsoft_reported_value"] == 135e9
+    assert marks["microsoft_variance"] == pytest.approx(ms.stake_value - 135e9, rel=1e-12)
+    assert marks["company_reported_value"] == pytest.approx(135e9 / 0.27, rel=1e-12)
+    assert marks["company_value"] == pytest.approx(
+        math.fsum(v.stake_value for v in values.values()), rel=1e-12)
+    # The first investors' holding is counted in another party's share after Oct 2025.
+    first = values["first_investors"]
+    assert first.irr == FOLDED and first.moic == FOLDED and first.irr != NO_RECEIPTS
+
+
+def test_headlines_say_the_waterfall_ended_instead_of_a_later_date() -> None:
+    for name in (RECAP, AMENDMENT):
+        items = dict(headline_items(run(default_assumptions().with_scenario(name))))
+        hurdle = items["Microsoft reaches the tier 2 hurdle"]
+        assert isinstance(hurdle, str) and "waterfall ended Oct 2025" in hurdle, hurdle
+        for label, value in items.items():
+            if label.startswith("Cap of "):
+                assert not isinstance(value, dt.date) or value < dt.date(2025, 10, 1)
