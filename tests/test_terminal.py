@@ -26,7 +26,7 @@ from model.core.engine import run
 from model.inputs.assumptions import Party, Tier
 from model.recalc import recalc_values_ironcalc, recalc_values_libreoffice
 from tests.helpers import build
-from tests.test_hand_worked import KEYS, M, START, custom, parties, party, tier
+from tests.test_hand_worked import KEYS, START, M, custom, parties, party, tier
 
 REL = 1e-12
 

@@ -34,6 +34,7 @@ from model.inputs.field import (
     MAX_WHOLE,
     Field,
 )
+from model.inputs.valuation_fields import VALUATION_DEFAULTS, VALUATION_FIELDS
 
 __all__ = ["KIND_LIMITS", "MAX_COUNT", "MAX_RATE", "MAX_USD", "MAX_WHOLE", "Field"]
 
@@ -95,41 +96,11 @@ INPUT_FIELDS: tuple[Field, ...] = (
           "30 June, 12 = calendar years)",
           "Microsoft 10-K for fiscal 2024 (its fiscal year ends 30 June)", lo=1, hi=12,
           structural=True),
-    Field("valuation_date", "month", "date",
-          "Date the stakes are valued at: present values count the receipts from this month "
-          "on, discounted to its first day (MOIC and IRR use every dated flow). On or after "
-          "start_month and within the horizon",
-          ILLUSTRATIVE + " (the first month after the reported history, which ends with Q1 "
-          "2026)"),
-    Field("terminal_growth", "rate", "% a year",
-          "Growth a year, for ever, of the profit the waterfall distributes after the horizon "
-          "(the perpetuity-growth terminal value, used when both terminal multiples are "
-          "blank). Below discount_rate",
-          ILLUSTRATIVE + " (a long-run nominal growth rate)", lo=-1, hi=1),
-    Field("terminal_revenue_multiple", "count", "x",
-          "Terminal value as this multiple of the last twelve months' revenue. Blank: not "
-          "this method (fill at most one of the two multiples)",
-          ILLUSTRATIVE, required=False),
-    Field("terminal_profit_multiple", "count", "x",
-          "Terminal value as this multiple of the last twelve months' distributable profit. "
-          "Blank: not this method (fill at most one of the two multiples)",
-          ILLUSTRATIVE, required=False),
-    Field("revshare_cap_from_month", "month", "date",
-          "First month whose revenue-share payments to Microsoft count towards the cap. "
-          "Blank means from start_month",
-          "Microsoft blog, 2026-04-27 (the amendment's cap counts from May 2026)",
-          required=False),
-    Field("microsoft_reported_value_usd", "usd", "USD",
-          "Reported value of Microsoft's stake, shown beside the model's value of it "
-          "(the Valuation sheet). Blank: none shown",
-          "OpenAI and Microsoft announcements, 28 Oct 2025 (about 27 % valued at about "
-          "$135B; confirmed)", required=False, lo=0),
+    *VALUATION_FIELDS,
 )
 # Inputs added after the first release: a workbook made before them still loads, with
 # the default and a note in the build summary.
-ADDED_INPUTS = ("discount_rate", "fiscal_year_end_month", "valuation_date", "terminal_growth",
-                "terminal_revenue_multiple", "terminal_profit_multiple",
-                "revshare_cap_from_month", "microsoft_reported_value_usd")
+ADDED_INPUTS = ("discount_rate", "fiscal_year_end_month", *(f.key for f in VALUATION_FIELDS))
 
 # ---------------------------------------------------------------- Schedule sheet
 
@@ -260,12 +231,7 @@ DEFAULT_INPUTS: dict[str, object] = {
     "waterfall_end_month": None,
     "discount_rate": 0.10,
     "fiscal_year_end_month": 6,
-    "valuation_date": dt.date(2026, 4, 1),
-    "terminal_growth": 0.03,
-    "terminal_revenue_multiple": None,
-    "terminal_profit_multiple": None,
-    "revshare_cap_from_month": None,
-    "microsoft_reported_value_usd": 135e9,
+    **VALUATION_DEFAULTS,
 }
 
 _YEARS = tuple(range(2024, 2035))

@@ -62,16 +62,12 @@ def write_marks(ws: Any, st: Styles, results: Results, layout: Layout, model: Xl
     stakes = "+".join(f"D{rows[f'stake_value_{p.key}']}" for p in a.parties)
     ms = f"D{rows[f'stake_value_{MICROSOFT}']}"
     items = (
-        ("company_value", "Company value the stakes imply at valuation_date (sum of every "
-         "party's value)", f"={stakes}", "total"),
-        ("microsoft_reported_value", "Microsoft's stake as reported (microsoft_reported_value"
-         "_usd; OpenAI and Microsoft, 28 Oct 2025)", f'=IF({blank},"{NO_MARK}",{mark})', "link"),
-        ("microsoft_variance", "Variance: Microsoft's stake in the model less as reported "
-         "(model at valuation_date, mark at its own date)",
+        ("company_value", "Company value the stakes imply (all stakes)", f"={stakes}", "total"),
+        ("microsoft_reported_value", "Microsoft's stake as reported (28 Oct 2025)", f'=IF({blank},"{NO_MARK}",{mark})', "link"),
+        ("microsoft_variance", "Variance: Microsoft's stake, model less reported",
          f'=IF({blank},"{NO_MARK}",{ms}-{mark})', "calc"),
-        ("company_reported_value", "Company value the mark implies (the mark / Microsoft's "
-         "equity_share)", f'=IF(OR({blank},{share}<=0),"{NO_MARK}",{mark}/{share})', "calc"),
-        ("company_variance", "Variance: company value in the model less as the mark implies",
+        ("company_reported_value", "Company value the mark implies (/ equity share)", f'=IF(OR({blank},{share}<=0),"{NO_MARK}",{mark}/{share})', "calc"),
+        ("company_variance", "Variance: company value, model less the mark's",
          f'=IF(ISNUMBER({d["company_reported_value"]}),{d["company_value"]}'
          f'-{d["company_reported_value"]},"{NO_MARK}")', "calc"),
     )

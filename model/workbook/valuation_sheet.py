@@ -47,6 +47,7 @@ VALUE_COL = 3  # column D: the value of each keyed row
 FLOWS_COL = 4  # column E: the first column of the IRR cash flows (the earliest date)
 
 SOURCES = (*MICROSOFT_SOURCES, *MICROSOFT_TOTALS)
+STAKE_KEYS = ("microsoft_stake_beyond", "microsoft_take_with_stake")
 PARTY_KEYS = ("npv", "received", "terminal_share", "stake_value")
 INVESTED_KEYS = ("invested", "moic", "irr", "moic_tv", "irr_tv")
 
@@ -85,6 +86,9 @@ def plan(a: Assumptions) -> Plan:
     for key, _ in SOURCES:
         r += 1
         rows[source_key(key)] = r
+    for key in STAKE_KEYS:
+        r += 1
+        rows[key] = r
     r += 2  # blank, section title
     terminal_title = r
     tv_rows, r = terminal_block.plan_rows(a, r)
@@ -133,15 +137,13 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContex
         sheet, pv_row = layout.rows[f"pv_dist_{p.key}"]
         d = {k: f"D{pl.rows[f'{k}_{p.key}']}" for k in PARTY_KEYS + INVESTED_KEYS
              if f"{k}_{p.key}" in pl.rows}
-        row(f"npv_{p.key}", f"{p.label}: present value of receipts from valuation_date", "$M",
+        row(f"npv_{p.key}", f"{p.label}: PV of receipts from valuation_date", "$M",
             f"={sheet}!$D${pv_row}", "link", "usd", v.npv)
         row(f"received_{p.key}", f"{p.label}: receipts over the horizon (nominal)", "$M",
             "=" + layout.ref(f"cum_{p.key}", layout.n, absolute=True), "link", "usd",
             v.received)
-        row(f"terminal_share_{p.key}", f"{p.label}: share of the terminal value (at the horizon's "
-            "end)", "$M", f"=$D${pl.rows[f'tv_share_{p.key}']}", "link", "usd", v.tv_share)
-        row(f"stake_value_{p.key}", f"{p.label}: value at valuation_date (present value of "
-            "receipts + share of the terminal value, discounted)", "$M",
+        row(f"terminal_share_{p.key}", f"{p.label}: share of the terminal value", "$M", f"=$D${pl.rows[f'tv_share_{p.key}']}", "link", "usd", v.tv_share)
+        row(f"stake_value_{p.key}", f"{p.label}: value of the stake at valuation_date", "$M",
             f"={d['npv']}+{d['terminal_share']}*{factor}", "total", "usd", v.stake_value)
         if v.invested is None:
             continue
@@ -150,19 +152,19 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContex
         row(f"invested_{p.key}", f"{p.label}: invested (the Investments sheet)", "$M",
             "=" + "+".join(cells), "calc", "usd", v.invested)
         folded = _folded_test(layout, model, p.key, d["received"])
-        for sfx, extra, text in (("", "", "without the terminal value"),
-                                 ("_tv", f"+{d['terminal_share']}", "with the terminal value")):
+        for sfx, extra, text in (("", "", "without terminal value"),
+                                 ("_tv", f"+{d['terminal_share']}", "with terminal value")):
             rec = f"({d['received']}{extra})"
-            row(f"moic{sfx}_{p.key}", f"{p.label}: multiple on invested capital, {text}", "x",
+            row(f"moic{sfx}_{p.key}", f"{p.label}: MOIC, {text}", "x",
                 f'=IF({folded},"{FOLDED}",IF({d["invested"]}>0,{rec}/{d["invested"]},'
                 f'"{NO_INVESTMENT}"))', "calc", "multiple", getattr(v, f"moic{sfx}"))
             flows, dates = _flow_range(pl, layout, p.key, with_tv=bool(sfx))
-            row(f"irr{sfx}_{p.key}", f"{p.label}: IRR (annual, XIRR), {text}", "% a year",
+            row(f"irr{sfx}_{p.key}", f"{p.label}: IRR (XIRR), {text}", "% a year",
                 f'=IF({rec}>0,IFERROR(XIRR({flows},{dates}),"{NO_IRR}"),'
                 f'IF({folded},"{FOLDED}","{NO_RECEIPTS}"))', "calc", "rate",
                 getattr(v, f"irr{sfx}"))
     write_marks(ws, st, results, layout, model, pl.rows, values)
-    _write_sources(ws, st, results, layout, pl)
+    _write_sources(ws, st, results, layout, pl, tv)
     terminal_block.write(ws, st, a, layout, model, pl.rows, tv, pl.terminal_title)
     _write_flows(ws, st, results, layout, pl, tv)
     ws.set_column(0, 0, 30, st("key"))
@@ -183,7 +185,8 @@ def _folded_test(layout: Layout, model: XlContext, party: str, received: str) ->
     return f"AND({active}=1,{share}=0,{received}=0)"
 
 
-def _write_sources(ws: Any, st: Styles, results: Results, layout: Layout, pl: Plan) -> None:
+def _write_sources(ws: Any, st: Styles, results: Results, layout: Layout, pl: Plan,
+                   tv: dict[str, float]) -> None:
     first = pl.rows[source_key(SOURCES[0][0])] - 1
     total_row = pl.rows[source_key("microsoft_total_take")]
     ws.write_string(first - 2, 1, "Microsoft's value by source: cash from OpenAI, and its own "
@@ -208,6 +211,29 @@ def _write_sources(ws: Any, st: Styles, results: Results, layout: Layout, pl: Pl
         share = 0.0 if pv_total == 0 else results.total(pv_key) / pv_total
         ws.write_formula(r, VALUE_COL + 2, f"=IF(D{total_row}=0,0,D{r + 1}/D{total_row})",
                          st("calc", "rate"), share)
+    _write_stake(ws, st, pl, total_row, tv, (pv_total, results.total("microsoft_total_take")))
+
+
+def _write_stake(ws: Any, st: Styles, pl: Plan, total_row: int, tv: dict[str, float],
+                 take: tuple[float, float]) -> None:
+    """Microsoft's stake beyond the horizon (its share of the terminal value: present value
+    and nominal), and its take with it."""
+    share = tv["tv_share_microsoft"]
+    pv = share * tv["tv_discount_factor"]
+    a, b = pl.rows["microsoft_stake_beyond"], pl.rows["microsoft_take_with_stake"]
+    tv_row, factor = pl.rows["tv_share_microsoft"], pl.rows["tv_discount_factor"]
+    for r, key, label, role, formulas, values in (
+            (a, "microsoft_stake_beyond", "Value of its stake beyond the horizon (share of "
+             "the terminal value)", "link", (f"=D{tv_row}*D{factor}", f"=D{tv_row}"),
+             (pv, share)),
+            (b, "microsoft_take_with_stake", "Microsoft's total take with its stake beyond "
+             "the horizon", "total", (f"=D{total_row}+D{a}", f"=E{total_row}+E{a}"),
+             (take[0] + pv, take[1] + share))):
+        ws.write_string(r - 1, 0, key)
+        ws.write_string(r - 1, 1, label)
+        ws.write_string(r - 1, 2, "$M")
+        for c, (f, v) in enumerate(zip(formulas, values, strict=True)):
+            ws.write_formula(r - 1, VALUE_COL + c, f, st(role, "usd"), v)
 
 
 def _flow_range(pl: Plan, layout: Layout, party: str, with_tv: bool) -> tuple[str, str]:
