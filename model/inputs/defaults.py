@@ -88,6 +88,31 @@ DEFAULT_DISTRIBUTIONS: tuple[Distribution, ...] = (
 )
 
 
+def stream_and_cost_distributions(streams: tuple[Stream, ...], costs: tuple[Cost, ...]
+                                  ) -> tuple[Distribution, ...]:
+    """A row for each stream's and each cost's growth: the streams as the API (their
+    path at 50 % to 125 % of plan, each moving with the API's growth at a rank correlation
+    of 0.5: one market), the costs at 75 % to 150 % of plan. Illustrative ranges."""
+    out = [Distribution(f"{s.key}_growth", "triangular", "scale", low=0.5, mode=1.0,
+                        high=1.25, correlated_with="api_growth", rank_correlation=0.5,
+                        note=_ILLUSTRATIVE + ": the whole growth path at 50 % to 125 % of "
+                        "plan, moving with the API's growth (rank correlation 0.5)")
+           for s in streams]
+    out += [Distribution(f"{c.key}_growth", "triangular", "scale", low=0.75, mode=1.0,
+                         high=1.5, note=_ILLUSTRATIVE + ": the cost's growth path at 75 % "
+                         "to 150 % of plan")
+            for c in costs]
+    return tuple(out)
+
+
+def default_distributions(a: Assumptions) -> tuple[Distribution, ...]:
+    """What a workbook without a Distributions sheet simulates: the shipped rows of the
+    inputs it has, and a row for each of its own streams' and costs' growth."""
+    keys = {f.key for f in a.schedule_fields} | set(a.inputs)
+    base = tuple(d for d in DEFAULT_DISTRIBUTIONS if d.key in keys)
+    return base + stream_and_cost_distributions(a.streams, a.costs)
+
+
 
 def default_assumptions() -> Assumptions:
     """The defaults of the schema, as the shipped template holds them."""
@@ -122,7 +147,9 @@ def default_assumptions() -> Assumptions:
     return Assumptions(inputs=inputs, schedule=DEFAULT_SCHEDULE_WITH_STREAMS,
                        parties=parties, tiers=tiers, scenarios=DEFAULT_SCENARIOS,
                        selected=DEFAULT_SCENARIOS.names[0],
-                       distributions=DEFAULT_DISTRIBUTIONS, streams=streams, costs=costs,
+                       distributions=DEFAULT_DISTRIBUTIONS
+                       + stream_and_cost_distributions(streams, costs),
+                       streams=streams, costs=costs,
                        investments=investments)
 
 

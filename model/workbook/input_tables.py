@@ -79,6 +79,12 @@ def write_distributions_sheet(wb: Any, st: Styles,
             else:
                 ws.write_number(r, c, float(value), st("input", kind))
         ws.write_string(r, 10, d.note, st("note"))
+        ws.write_string(r, 11, d.correlated_with, st("input"))
+        if d.rank_correlation is None:
+            ws.write_blank(r, 12, None, st("input", "rate"))
+        else:
+            ws.write_number(r, 12, d.rank_correlation, st("input", "rate"))
+    ws.set_column(11, 12, 16)
     return ws
 
 
