@@ -63,10 +63,12 @@ def write_marks(ws: Any, st: Styles, results: Results, layout: Layout, model: Xl
     ms = f"D{rows[f'stake_value_{MICROSOFT}']}"
     items = (
         ("company_value", "Company value the stakes imply (all stakes)", f"={stakes}", "total"),
-        ("microsoft_reported_value", "Microsoft's stake as reported (28 Oct 2025)", f'=IF({blank},"{NO_MARK}",{mark})', "link"),
+        ("microsoft_reported_value", "Microsoft's stake as reported (28 Oct 2025)",
+         f'=IF({blank},"{NO_MARK}",{mark})', "link"),
         ("microsoft_variance", "Variance: Microsoft's stake, model less reported",
          f'=IF({blank},"{NO_MARK}",{ms}-{mark})', "calc"),
-        ("company_reported_value", "Company value the mark implies (/ equity share)", f'=IF(OR({blank},{share}<=0),"{NO_MARK}",{mark}/{share})', "calc"),
+        ("company_reported_value", "Company value the mark implies (/ equity share)",
+         f'=IF(OR({blank},{share}<=0),"{NO_MARK}",{mark}/{share})', "calc"),
         ("company_variance", "Variance: company value, model less the mark's",
          f'=IF(ISNUMBER({d["company_reported_value"]}),{d["company_value"]}'
          f'-{d["company_reported_value"]},"{NO_MARK}")', "calc"),

@@ -142,7 +142,8 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContex
         row(f"received_{p.key}", f"{p.label}: receipts over the horizon (nominal)", "$M",
             "=" + layout.ref(f"cum_{p.key}", layout.n, absolute=True), "link", "usd",
             v.received)
-        row(f"terminal_share_{p.key}", f"{p.label}: share of the terminal value", "$M", f"=$D${pl.rows[f'tv_share_{p.key}']}", "link", "usd", v.tv_share)
+        row(f"terminal_share_{p.key}", f"{p.label}: share of the terminal value", "$M",
+            f"=$D${pl.rows[f'tv_share_{p.key}']}", "link", "usd", v.tv_share)
         row(f"stake_value_{p.key}", f"{p.label}: value of the stake at valuation_date", "$M",
             f"={d['npv']}+{d['terminal_share']}*{factor}", "total", "usd", v.stake_value)
         if v.invested is None:
