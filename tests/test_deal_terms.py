@@ -73,3 +73,48 @@ def test_headlines_say_the_waterfall_ended_instead_of_a_later_date() -> None:
         for label, value in items.items():
             if label.startswith("Cap of "):
                 assert not isinstance(value, dt.date) or value < dt.date(2025, 10, 1)
+
+
+def test_the_commission_follows_the_compute_on_azure() -> None:
+    """A stream with none of its compute on Azure and a cost with none of it on Azure pay
+    no commission; with all of it, 10 % of the stream's compute (revenue x (1 - margin))
+    and of the cost. Checked against the shipped case, one column at a time."""
+    import dataclasses
+
+    from model.core.engine import run as run_model
+    base = default_assumptions()
+    off = dataclasses.replace(
+        base, streams=tuple(dataclasses.replace(s, compute_on_azure=0.0) for s in base.streams),
+        costs=tuple(dataclasses.replace(c, on_azure=0.0) for c in base.costs))
+    r_on, r_off = run_model(base), run_model(off)
+    for t in range(len(r_on.timeline.months) - 1):
+        rate = r_on.row("sched_compute_commission")[t]
+        api = r_on.row("openai_compute_cost")[t]
+        assert r_off.row("compute_commission")[t] == pytest.approx(api * rate, rel=1e-12)
+        streams = sum(r_on.row(f"{s.key}_revenue")[t]
+                      * (1 - r_on.row(f"sched_{s.key}_gross_margin")[t]) for s in base.streams)
+        training = r_on.row("training_compute_cost")[t]
+        assert r_on.row("compute_commission")[t] == pytest.approx(
+            (api + streams + training) * rate, rel=1e-12)
+
+
+def test_a_workbook_without_the_azure_columns_reads_the_defaults(tmp_path: object) -> None:
+    """Streams and Costs sheets made before compute_on_azure / on_azure: every stream's
+    compute on Azure, no cost; the build says so."""
+    from pathlib import Path
+
+    import openpyxl
+
+    from model import default_template
+    from model.inputs.validate import load
+    wb = openpyxl.load_workbook(default_template())
+    for sheet, column in (("Streams", "compute_on_azure"), ("Costs", "on_azure")):
+        ws = wb[sheet]
+        col = next(c.column for c in ws[1] if c.value == column)
+        ws.delete_cols(col)
+    path = Path(str(tmp_path)) / "older.xlsx"
+    wb.save(path)
+    a = load(path)
+    assert all(s.compute_on_azure == 1.0 for s in a.streams)
+    assert all(c.on_azure == 0.0 for c in a.costs)
+    assert any("no 'on_azure' column on the Costs sheet" in n for n in a.notes)

@@ -34,7 +34,7 @@ from model.core.line import CHECKS, REVENUE, SAME, WATERFALL, Line, Section
 from model.core.line import flow as _flow
 from model.core.line import section as _section
 from model.core.line import usd as _usd
-from model.core.pnl import margins, operating_profit, revenue_share, streams
+from model.core.pnl import costs, margins, operating_profit, revenue_share, streams
 from model.core.present_values import present_values
 from model.inputs.assumptions import Assumptions, Party, Tier
 from model.inputs.schema import PARTIES_SHEET, TIERS_SHEET
@@ -286,7 +286,7 @@ def checks(a: Assumptions) -> Section:
 def model_lines(a: Assumptions) -> tuple[Section, ...]:
     """All sections, in computation order."""
     return (timeline(), schedule_lookups(a), revenue(), streams(a), revenue_share(a),
-            margins(a), operating_profit(a), profit_to_distribute(), caps(a),
+            costs(a), margins(a), operating_profit(a), profit_to_distribute(), caps(a),
             *(tier(a, t, i) for i, t in enumerate(a.tiers)),
             distributions(a), milestones(a), microsoft(),
             present_values(a, (*MICROSOFT_SOURCES, *MICROSOFT_TOTALS)), checks(a))

@@ -1,8 +1,9 @@
 """OpenAI's P&L, from its revenue streams to its operating profit: the whole company.
 
 The API and every stream of the Streams sheet make OpenAI's revenue; each stream's
-gross margin is after all of its own compute, so Microsoft's compute commission stays
-on the API's compute cost. OpenAI pays Microsoft the revenue share on the API and on
+gross margin is after its own compute. Microsoft's compute commission applies to the
+compute that runs on Azure: the API's, each stream's ``compute_on_azure`` share of its
+compute and each cost's ``on_azure`` share (the Streams and Costs sheets). OpenAI pays Microsoft the revenue share on the API and on
 every stream whose ``pays_revshare`` is TRUE, under one cap. Opex is a share of the
 whole revenue, and every cost of the Costs sheet comes off the operating profit, which
 the waterfall then distributes.
@@ -67,19 +68,44 @@ def revenue_share(a: Assumptions) -> Section:
     )
 
 
+def costs(a: Assumptions) -> Section:
+    """The costs of the Costs sheet, before the margins: the commission reads them."""
+    return section(
+        REVENUE, "Costs",
+        *(flow(f"{c.key}_cost", c.label, Prev(f"{c.key}_cost") * growth(f"{c.key}_growth"),
+               _cost(c, "monthly_opening")) for c in a.costs))
+
+
 def margins(a: Assumptions) -> Section:
+    """Gross profit, and Microsoft's commission on every part of OpenAI's compute that runs
+    on Azure: the API's, each stream's compute_on_azure share of its compute (revenue x
+    (1 - gross margin)) and each cost's on_azure share. Each part bears its commission."""
+    rate = Ref("sched_compute_commission")
+    stream_compute = [flow(f"{s.key}_compute_on_azure", f"{s.label}: compute on Azure",
+                           Ref(f"{s.key}_revenue") * (1 - Ref(f"sched_{s.key}_gross_margin"))
+                           * _stream(s, "compute_on_azure")) for s in a.streams]
     return section(
         REVENUE, "Margins",
         flow("azure_gross_profit", "Azure OpenAI gross profit",
              Ref("azure_revenue") * Ref("sched_azure_gross_margin")),
         flow("openai_compute_cost", "OpenAI API compute cost",
              Ref("api_revenue") * (1 - Ref("sched_api_gross_margin"))),
-        flow("compute_commission", "Microsoft's commission on OpenAI compute",
-             Ref("openai_compute_cost") * Ref("sched_compute_commission")),
+        *stream_compute,
+        flow("costs_on_azure", "Costs of the Costs sheet bought on Azure",
+             Sum(*(Ref(f"{c.key}_cost") * _cost(c, "on_azure") for c in a.costs))),
+        flow("openai_azure_compute", "OpenAI's compute on Azure (the API, the streams' and "
+             "the costs' shares)", Sum(Ref("openai_compute_cost"),
+                                       *(Ref(ln.key) for ln in stream_compute),
+                                       Ref("costs_on_azure"))),
+        flow("compute_commission", "Microsoft's commission on OpenAI's compute on Azure",
+             Ref("openai_azure_compute") * rate),
         flow("api_gross_profit", "OpenAI API gross profit",
-             Ref("api_revenue") - Ref("openai_compute_cost") - Ref("compute_commission")),
-        *(flow(f"{s.key}_gross_profit", f"{s.label} gross profit",
-               Ref(f"{s.key}_revenue") * Ref(f"sched_{s.key}_gross_margin"))
+             Ref("api_revenue") - Ref("openai_compute_cost")
+             - Ref("openai_compute_cost") * rate),
+        *(flow(f"{s.key}_gross_profit", f"{s.label} gross profit (after the commission on "
+               "its Azure compute)",
+               Ref(f"{s.key}_revenue") * Ref(f"sched_{s.key}_gross_margin")
+               - Ref(f"{s.key}_compute_on_azure") * rate)
           for s in a.streams),
         flow("openai_gross_profit", "OpenAI gross profit (the API and every stream)",
              Sum(Ref("api_gross_profit"), *(Ref(f"{s.key}_gross_profit") for s in a.streams))),
@@ -87,15 +113,15 @@ def margins(a: Assumptions) -> Section:
 
 
 def operating_profit(a: Assumptions) -> Section:
-    """The costs of the Costs sheet, opex, and the whole company's operating profit."""
+    """Opex, and the whole company's operating profit after the costs of the Costs sheet
+    and the commission on their Azure share."""
     profit = (Ref("openai_gross_profit") - Ref("revshare_api_to_microsoft")
               + Ref("revshare_azure_to_openai") - Ref("openai_opex"))
     for c in a.costs:
         profit = profit - Ref(f"{c.key}_cost")
+    profit = profit - Ref("costs_on_azure") * Ref("sched_compute_commission")
     return section(
-        REVENUE, "Costs and operating profit",
-        *(flow(f"{c.key}_cost", c.label, Prev(f"{c.key}_cost") * growth(f"{c.key}_growth"),
-               _cost(c, "monthly_opening")) for c in a.costs),
+        REVENUE, "Opex and operating profit",
         flow("openai_opex", "OpenAI operating expenses",
              Ref("openai_revenue") * Ref("sched_openai_opex_pct")),
         flow("openai_operating_profit", "OpenAI operating profit (the whole company)", profit),

@@ -138,10 +138,12 @@ def default_assumptions() -> Assumptions:
     streams = tuple(Stream(key=str(s["stream"]), label=str(s["label"]),
                            arr_opening=float(s["arr_opening"]),  # type: ignore[arg-type]
                            pays_revshare=bool(s["pays_revshare"]), unit=str(s["unit"]),
+                           compute_on_azure=float(s["compute_on_azure"]),  # type: ignore[arg-type]
                            description=str(s["description"]), source=str(s["source"]))
                     for s in DEFAULT_STREAMS)
     costs = tuple(Cost(key=str(c["cost"]), label=str(c["label"]),
                        monthly_opening=float(c["monthly_opening"]),  # type: ignore[arg-type]
+                       on_azure=float(c["on_azure"]),  # type: ignore[arg-type]
                        description=str(c["description"]), source=str(c["source"]))
                   for c in DEFAULT_COSTS)
     return Assumptions(inputs=inputs, schedule=DEFAULT_SCHEDULE_WITH_STREAMS,

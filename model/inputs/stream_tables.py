@@ -20,6 +20,7 @@ from model.inputs.problems import BAD, Validator
 from model.inputs.reader import RawTable
 from model.inputs.schema import Field
 from model.inputs.streams import (
+    ADDED_COLUMNS,
     COST_FIELDS,
     STREAM_FIELDS,
     cost_schedule_fields,
@@ -34,6 +35,7 @@ def read_streams(v: Validator) -> tuple[Stream, ...]:
     return tuple(Stream(key=str(r["stream"]), label=str(r["label"] or r["stream"]),
                         arr_opening=float(r["arr_opening"]),  # type: ignore[arg-type]
                         pays_revshare=bool(r["pays_revshare"]), unit=str(r["unit"] or ""),
+                        compute_on_azure=float(r["compute_on_azure"]),  # type: ignore[arg-type]
                         description=str(r["description"] or ""),
                         source=str(r["source"] or ""), cell=str(r["cell"]))
                  for r in _rows(v, schema.STREAMS_SHEET, STREAM_FIELDS))
@@ -43,6 +45,7 @@ def read_costs(v: Validator) -> tuple[Cost, ...]:
     """The Costs sheet's valid rows (none when the sheet is missing)."""
     return tuple(Cost(key=str(r["cost"]), label=str(r["label"] or r["cost"]),
                       monthly_opening=float(r["monthly_opening"]),  # type: ignore[arg-type]
+                      on_azure=float(r["on_azure"]),  # type: ignore[arg-type]
                       description=str(r["description"] or ""),
                       source=str(r["source"] or ""), cell=str(r["cell"]))
                  for r in _rows(v, schema.COSTS_SHEET, COST_FIELDS))
@@ -53,14 +56,22 @@ def _rows(v: Validator, sheet: str, fields: tuple[Field, ...]) -> list[dict[str,
     recorded for every bad cell, named after the row's key."""
     if sheet not in v.raw.tables:
         return []
-    table = v.table(sheet, tuple(f.key for f in fields))
+    table = v.table(sheet, tuple(f.key for f in fields if (sheet, f.key) not in ADDED_COLUMNS))
     if table is None:
         return []
+    absent = {f.key: ADDED_COLUMNS[(sheet, f.key)] for f in fields
+              if (sheet, f.key) in ADDED_COLUMNS and f.key not in table.header}
+    for key, value in absent.items():
+        v.notes.append(f"no '{key}' column on the {sheet} sheet: {value:g} is used for every "
+                       "row (`finmodel init` writes the column)")
     out = []
     for excel_row, values in table.rows:
         key = v.convert(table, excel_row, values, fields[0])
         row: dict[str, object] = {fields[0].key: key}
         for f in fields[1:]:
+            if f.key in absent:
+                row[f.key] = absent[f.key]
+                continue
             name = f"{key}: {f.key}" if isinstance(key, str) else f.key
             row[f.key] = v.convert(table, excel_row, values, f, key=name)
         if all(x is not BAD for x in row.values()):

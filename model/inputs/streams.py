@@ -29,6 +29,10 @@ STREAM_FIELDS: tuple[Field, ...] = (
     Field("pays_revshare", "bool", "TRUE/FALSE",
           "OpenAI pays Microsoft api_to_microsoft_share of this stream's revenue, as of the "
           "API's, under the same cap"),
+    Field("compute_on_azure", "rate", "fraction",
+          "Share of the stream's compute (its revenue x (1 - gross margin)) that runs on "
+          "Azure: Microsoft's compute commission applies to it, on top of the gross margin",
+          lo=0, hi=1),
     Field("unit", "text", "", "What the stream sells (for the reader)", required=False),
     Field("description", "text", "", "What the stream is", required=False),
     Field("source", "text", "",
@@ -43,6 +47,9 @@ COST_FIELDS: tuple[Field, ...] = (
     Field("label", "text", "", "Name shown in the model", required=False),
     Field("monthly_opening", "usd", "USD / month", "The cost in the month before start",
           lo=0),
+    Field("on_azure", "rate", "fraction",
+          "Share of the cost that is compute bought on Azure: Microsoft's compute commission "
+          "applies to it, on top of the cost", lo=0, hi=1),
     Field("description", "text", "", "What the cost is", required=False),
     Field("source", "text", "",
           "Where monthly_opening and the cost's growth come from, or illustrative",
@@ -50,6 +57,10 @@ COST_FIELDS: tuple[Field, ...] = (
 )
 
 TABLE_FIELDS = {STREAMS_SHEET: STREAM_FIELDS, COSTS_SHEET: COST_FIELDS}
+# Columns added after the sheets first shipped: a workbook without one reads this value
+# for every row, with a note in the build summary.
+ADDED_COLUMNS: dict[tuple[str, str], float] = {
+    (STREAMS_SHEET, "compute_on_azure"): 1.0, (COSTS_SHEET, "on_azure"): 0.0}
 GROWTH, MARGIN = "_growth", "_gross_margin"
 
 
@@ -105,8 +116,9 @@ _SOURCE = ("FutureSearch estimate, June 2024 ({}; an estimate), scaled with the 
            "plans to Sam Altman's $3.2B of own revenue (The Information and Bloomberg, June "
            "2024, reported) less the seed article's $1B API. pays_revshare: the 20 % is "
            "reported on OpenAI's whole revenue, as net payments to Microsoft of about $494M "
-           "in 2024 suggest (leaked documents, Nov 2025). Growth and gross margin: "
-           + ILLUSTRATIVE + " (the API's paths)")
+           "in 2024 suggest (leaked documents, Nov 2025). compute_on_azure 1: inference "
+           "'mostly ChatGPT, on Azure' (The Information, July 2024, reported). Growth and "
+           "gross margin: " + ILLUSTRATIVE + " (the API's paths)")
 
 
 def _arr(key: str) -> float:
@@ -115,25 +127,29 @@ def _arr(key: str) -> float:
 
 DEFAULT_STREAMS: tuple[dict[str, object], ...] = (
     {"stream": "chatgpt_plus", "label": "ChatGPT Plus", "arr_opening": _arr("chatgpt_plus"),
-     "pays_revshare": True, "unit": "subscriptions at $20 a month",
+     "pays_revshare": True, "compute_on_azure": 1.0, "unit": "subscriptions at $20 a month",
      "description": "Consumer subscriptions to ChatGPT",
      "source": _SOURCE.format("$1.9B: 7.7M subscribers at $20 a month")},
     {"stream": "chatgpt_enterprise", "label": "ChatGPT Enterprise",
-     "arr_opening": _arr("chatgpt_enterprise"), "pays_revshare": True, "unit": "seats",
+     "arr_opening": _arr("chatgpt_enterprise"), "pays_revshare": True,
+     "compute_on_azure": 1.0, "unit": "seats",
      "description": "ChatGPT for large organisations",
      "source": _SOURCE.format("$714M: 1.2M seats")},
     {"stream": "chatgpt_team", "label": "ChatGPT Team", "arr_opening": _arr("chatgpt_team"),
-     "pays_revshare": True, "unit": "seats", "description": "ChatGPT for small teams",
+     "pays_revshare": True, "compute_on_azure": 1.0, "unit": "seats",
+     "description": "ChatGPT for small teams",
      "source": _SOURCE.format("$290M: 980k seats")},
 )
 
 DEFAULT_COSTS: tuple[dict[str, object], ...] = (
     {"cost": "training_compute", "label": "Training compute", "monthly_opening": 3e9 / 12,
+     "on_azure": 1.0,
      "description": "Compute to train new models (the API's and the streams' running "
      "compute is in their gross margins)",
      "source": "The Information, July 2024 (reported): about $3B projected for 2024; "
-     "growth " + ILLUSTRATIVE},
-    {"cost": "staff", "label": "Staff", "monthly_opening": 1.5e9 / 12,
+     "growth " + ILLUSTRATIVE + "; on_azure " + ILLUSTRATIVE + " (all of it, as the API's "
+     "compute)"},
+    {"cost": "staff", "label": "Staff", "monthly_opening": 1.5e9 / 12, "on_azure": 0.0,
      "description": "Salaries and other staff costs",
      "source": "The Information, July 2024 (reported): about $1.5B projected for 2024; "
      "growth " + ILLUSTRATIVE},
