@@ -61,9 +61,9 @@ def _rows(v: Validator, sheet: str, fields: tuple[Field, ...]) -> list[dict[str,
         return []
     absent = {f.key: ADDED_COLUMNS[(sheet, f.key)] for f in fields
               if (sheet, f.key) in ADDED_COLUMNS and f.key not in table.header}
-    for key, value in absent.items():
-        v.notes.append(f"no '{key}' column on the {sheet} sheet: {value:g} is used for every "
-                       "row (`finmodel init` writes the column)")
+    for column, value in absent.items():
+        v.notes.append(f"no '{column}' column on the {sheet} sheet: {value:g} is used for "
+                       "every row (`finmodel init` writes the column)")
     out = []
     for excel_row, values in table.rows:
         key = v.convert(table, excel_row, values, fields[0])
