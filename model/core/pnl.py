@@ -4,8 +4,8 @@ The API and every stream of the Streams sheet make OpenAI's revenue; each stream
 gross margin is after its own compute. Microsoft's compute commission applies to the
 compute that runs on Azure: the API's, each stream's ``compute_on_azure`` share of its
 compute and each cost's ``on_azure`` share (the Streams and Costs sheets). OpenAI pays
-Microsoft the revenue share on the API and on every stream whose ``pays_revshare`` is TRUE, under one cap. Opex is a share of the
-whole revenue, and every cost of the Costs sheet comes off the operating profit, which
+Microsoft the revenue share on the API and on every stream whose ``pays_revshare`` is
+TRUE, under one cap. Opex is a share of the whole revenue, and every cost of the Costs sheet comes off the operating profit, which
 the waterfall then distributes.
 """
 
