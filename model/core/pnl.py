@@ -5,8 +5,8 @@ gross margin is after its own compute. Microsoft's compute commission applies to
 compute that runs on Azure: the API's, each stream's ``compute_on_azure`` share of its
 compute and each cost's ``on_azure`` share (the Streams and Costs sheets). OpenAI pays
 Microsoft the revenue share on the API and on every stream whose ``pays_revshare`` is
-TRUE, under one cap. Opex is a share of the whole revenue, and every cost of the Costs sheet comes off the operating profit, which
-the waterfall then distributes.
+TRUE, under one cap. Opex is a share of the whole revenue, and every cost of the Costs
+sheet comes off the operating profit, which the waterfall then distributes.
 """
 
 from __future__ import annotations
