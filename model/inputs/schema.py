@@ -260,7 +260,7 @@ DEFAULT_SCHEDULE: tuple[dict[str, object], ...] = tuple(
     _schedule_row(i) for i in range(len(_YEARS)))
 
 DEFAULT_PARTIES: tuple[dict[str, object], ...] = (
-    {"party": "first_investors", "label": "First investors", "cap_usd": None,
+    {"party": "first_investors", "label": "First investors", "cap_usd": 100e9,
      "cap_growth": None, "cap_growth_from": None, "overflow_to": "nonprofit",
      "equity_share": 0.0},
     {"party": "microsoft", "label": "Microsoft", "cap_usd": 92e9, "cap_growth": 0.20,
@@ -300,7 +300,9 @@ DEFAULT_INVESTMENTS: tuple[dict[str, object], ...] = (
 TABLE_SOURCES: dict[str, str] = {
     PARTIES_SHEET: (
         "Caps $92B (Microsoft) and $150B (other investors and employees): Fortune, Jan 2023 "
-        "(reported). Escalator 20 % a year from 2025: The Information, May 2025 (reported). "
+        "(reported). First investors' $100B: returns capped at 100x their investment "
+        "(OpenAI, 'OpenAI LP', Mar 2019; confirmed) of the $1B on the Investments sheet "
+        "(illustrative). Escalator 20 % a year from 2025: The Information, May 2025 (reported). "
         "Overflow to the nonprofit: Fortune, Jan 2023. Equity stakes 27 % / 47 % / 26 %: "
         "OpenAI and Microsoft announcements, 28 Oct 2025 (confirmed)."),
     TIERS_SHEET: (

@@ -50,6 +50,7 @@ SOURCES = (*MICROSOFT_SOURCES, *MICROSOFT_TOTALS)
 STAKE_KEYS = ("microsoft_stake_beyond", "microsoft_take_with_stake")
 PARTY_KEYS = ("npv", "received", "terminal_share", "stake_value")
 INVESTED_KEYS = ("invested", "moic", "irr", "moic_tv", "irr_tv")
+CAP_KEYS = ("return_cap", "return_cap_multiple")  # a capped party that invested
 
 
 def source_key(key: str) -> str:
@@ -75,7 +76,8 @@ def plan(a: Assumptions) -> Plan:
     r = 8  # section title on row 8
     have = set(invested_parties(a))
     for p in a.parties:
-        for k in PARTY_KEYS + (INVESTED_KEYS if p.key in have else ()):
+        keys = PARTY_KEYS + (INVESTED_KEYS if p.key in have else ())
+        for k in keys + (CAP_KEYS if p.key in have and p.capped else ()):
             r += 1
             rows[f"{k}_{p.key}"] = r
     r += 2  # blank, section title
@@ -164,6 +166,14 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContex
                 f'=IF({rec}>0,IFERROR(XIRR({flows},{dates}),"{NO_IRR}"),'
                 f'IF({folded},"{FOLDED}","{NO_RECEIPTS}"))', "calc", "rate",
                 getattr(v, f"irr{sfx}"))
+        if p.capped:
+            cap = results.last(f"cap_{p.key}")
+            row(f"return_cap_{p.key}", f"{p.label}: return cap in force at the horizon's end",
+                "$M", "=" + layout.ref(f"cap_{p.key}", layout.n, absolute=True), "link",
+                "usd", cap)
+            row(f"return_cap_multiple_{p.key}", f"{p.label}: return cap as a multiple of the "
+                "amount invested", "x", f"=D{pl.rows[f'return_cap_{p.key}']}/{d['invested']}",
+                "calc", "multiple", cap / v.invested)
     write_marks(ws, st, results, layout, model, pl.rows, values)
     _write_sources(ws, st, results, layout, pl, tv)
     terminal_block.write(ws, st, a, layout, model, pl.rows, tv, pl.terminal_title)
