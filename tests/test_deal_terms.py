@@ -118,3 +118,44 @@ def test_a_workbook_without_the_azure_columns_reads_the_defaults(tmp_path: objec
     assert all(s.compute_on_azure == 1.0 for s in a.streams)
     assert all(c.on_azure == 0.0 for c in a.costs)
     assert any("no 'on_azure' column on the Costs sheet" in n for n in a.notes)
+
+
+def test_the_falling_revenue_share_scenario_steps_toward_9_percent_by_2030() -> None:
+    """OpenAI's projection (The Information, Sep 2025): 20 % falling toward 8-10 % by 2030,
+    here 17 / 14 / 11.5 / 9 % from 2027 to 2030, on the recapitalisation's terms. Each
+    January's rate is the step's, and OpenAI pays less than under the recapitalisation."""
+    from model.inputs.defaults import FALLING
+    a = default_assumptions()
+    r, base = run(a.with_scenario(FALLING)), run(a.with_scenario(RECAP))
+    rates = {m: v for m, v in zip(r.timeline.months[1:], r.row("sched_api_to_microsoft_share"),
+                                  strict=True)}
+    assert rates[dt.date(2026, 12, 1)] == 0.20
+    for year, share in ((2027, 0.17), (2028, 0.14), (2029, 0.115), (2030, 0.09)):
+        assert rates[dt.date(year, 1, 1)] == share
+        assert rates[dt.date(year, 12, 1)] == share
+    assert r.total("revshare_api_to_microsoft") < base.total("revshare_api_to_microsoft")
+
+
+def test_a_schedule_target_twice_in_the_same_month_is_refused(tmp_path: object) -> None:
+    """A Schedule rate may step once per from_month; twice in one month names the cell."""
+    from pathlib import Path
+
+    import openpyxl
+
+    from model import default_template
+    from model.errors import InputError
+    from model.inputs.validate import load
+    wb = openpyxl.load_workbook(default_template())
+    ws = wb["Scenarios"]
+    months = [ws.cell(r, 2).value for r in range(2, ws.max_row + 1)
+              if ws.cell(r, 1).value == "Schedule:api_to_microsoft_share"]
+    assert len(months) == 5  # the amendment's end of 2030 and the four steps
+    last = ws.max_row
+    ws.cell(last + 1, 1, "Schedule:api_to_microsoft_share")
+    ws.cell(last + 1, 2, months[-1])
+    ws.cell(last + 1, 4, 0.05)
+    path = Path(str(tmp_path)) / "twice.xlsx"
+    wb.save(path)
+    with pytest.raises(InputError) as e:
+        load(path)
+    assert f"cell A{last + 1}" in str(e.value) and "once per from_month" in str(e.value)

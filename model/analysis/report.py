@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from model.analysis.valuation import party_values
+from model.analysis.valuation import party_values, valuation_month
 
 if TYPE_CHECKING:
     from model.core.results import Results
@@ -74,8 +74,7 @@ def valuation_items(results: Results) -> list[tuple[str, object]]:
     """Present value of each party's receipts; MOIC and IRR where it invested."""
     rate = float(results.assumptions.effective().inputs["discount_rate"])  # type: ignore[arg-type]
     rows: list[tuple[str, object]] = []
-    when = results.assumptions.effective().inputs["valuation_date"]
-    at = f"{when:%b %Y}" if isinstance(when, dt.date) else "valuation_date"
+    at = f"{valuation_month(results):%b %Y}"
     for v in party_values(results):
         rows.append((f"Value of the stake at {at} (with terminal value), {v.label}",
                      v.stake_value))

@@ -131,6 +131,14 @@ def irr_flows(results: Results, party: str, terminal: float = 0.0
     return out
 
 
+def valuation_month(results: Results) -> dt.date:
+    """The valuation date used: valuation_date held within the horizon."""
+    months = results.timeline.months[1:]
+    when = results.assumptions.effective().inputs["valuation_date"]
+    assert isinstance(when, dt.date)
+    return max(months[0], min(when, months[-1]))
+
+
 def invested_parties(a: Assumptions) -> list[str]:
     """Parties with at least one row on the Investments sheet, in Parties order."""
     have = {i.party for i in a.investments or ()}

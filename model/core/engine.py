@@ -39,6 +39,8 @@ def constants(a: Assumptions) -> dict[str, tuple[float, str, str]]:
         "built_start_month": (serial(a.start_month), "day",
                               "start_month this workbook was built for"),
         "built_horizon": (float(a.horizon), "int", "horizon_months this workbook was built for"),
+        "built_last_month": (serial(Timeline.of(a).months[-1]), "day",
+                             "Last modelled month this workbook was built for"),
         "built_fiscal_year_end_month": (float(a.inputs["fiscal_year_end_month"]), "int",  # type: ignore[arg-type]
                                         "fiscal_year_end_month this workbook was built for"),
     }

@@ -23,25 +23,36 @@ from model.inputs.uncertain import Distribution
 SEED = "seed terms (2024)"
 RECAP = "recapitalisation (Oct 2025)"
 AMENDMENT = "amendment (Apr 2026)"
+FALLING = "revenue share falling (projection)"
 RECAP_MONTH = dt.date(2025, 10, 1)
 AMENDMENT_CAP_FROM = dt.date(2026, 5, 1)
 
+# OpenAI's projection: the revenue share to partners falls from 20 % toward about 8-10 % by
+# 2030, saving about $50B through 2030 (The Information, Sep 2025, reported). The straight
+# line from 20 % in 2026 to 9 % in 2030 is ours.
+FALLING_SHARES = ((2027, 0.17), (2028, 0.14), (2029, 0.115), (2030, 0.09))
+FALLING_NOTE = ("{share:.1%} from this year: OpenAI projected its revenue share to partners "
+                "falling from 20 % toward about 8-10 % by 2030, saving about $50B through "
+                "2030 (The Information, Sep 2025, reported); the straight-line path is "
+                + schema.ILLUSTRATIVE)
+
 DEFAULT_SCENARIOS = Scenarios(
-    names=(SEED, RECAP, AMENDMENT),
+    names=(SEED, RECAP, AMENDMENT, FALLING),
     rows=(
         OverrideRow(inputs_target("waterfall_end_month"), None, {RECAP: RECAP_MONTH,
-                                                           AMENDMENT: RECAP_MONTH},
+                                                           AMENDMENT: RECAP_MONTH,
+                                                           FALLING: RECAP_MONTH},
                     "Recapitalisation of 28 Oct 2025 ends the capped-profit structure: OpenAI "
                     "and Microsoft announcements (confirmed)"),
-        OverrideRow(party_target("microsoft", "equity_share"), None, {RECAP: 0.27, AMENDMENT: 0.27},
+        OverrideRow(party_target("microsoft", "equity_share"), None, {RECAP: 0.27, AMENDMENT: 0.27, FALLING: 0.27},
                     "Microsoft about 27 % as converted: Microsoft 10-Q (confirmed)"),
         OverrideRow(party_target("employees_investors", "equity_share"), None,
-                    {RECAP: 0.47, AMENDMENT: 0.47},
+                    {RECAP: 0.47, AMENDMENT: 0.47, FALLING: 0.47},
                     "Employees and other investors about 47 %: announcements (confirmed)"),
-        OverrideRow(party_target("nonprofit", "equity_share"), None, {RECAP: 0.26, AMENDMENT: 0.26},
+        OverrideRow(party_target("nonprofit", "equity_share"), None, {RECAP: 0.26, AMENDMENT: 0.26, FALLING: 0.26},
                     "OpenAI Foundation about 26 %: announcements (confirmed)"),
         OverrideRow(party_target("first_investors", "equity_share"), None,
-                    {RECAP: 0.0, AMENDMENT: 0.0},
+                    {RECAP: 0.0, AMENDMENT: 0.0, FALLING: 0.0},
                     "Included in employees and other investors after the recapitalisation"),
         OverrideRow(schedule_target("azure_to_openai_share"), dt.date(2026, 5, 1), {AMENDMENT: 0.0},
                     "Microsoft stops paying a revenue share to OpenAI: Microsoft blog, "
@@ -57,6 +68,9 @@ DEFAULT_SCENARIOS = Scenarios(
                     {AMENDMENT: 0.0},
                     "OpenAI pays Microsoft the same percentage through 2030: Microsoft blog, "
                     "2026-04-27 (confirmed)"),
+        *(OverrideRow(schedule_target("api_to_microsoft_share"), dt.date(year, 1, 1),
+                      {FALLING: share}, FALLING_NOTE.format(share=share))
+          for year, share in FALLING_SHARES),
     ),
 )
 

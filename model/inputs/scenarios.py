@@ -19,6 +19,7 @@ whole live model with ordinary formulas.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 from typing import TYPE_CHECKING
 
@@ -89,11 +90,6 @@ def parse(table: RawTable, a: Assumptions, v: Validator) -> Scenarios | None:
         if target is None:
             v.problem(table.sheet, cell, TARGET_HELP, _found(text))
             continue
-        if target.text() in seen:
-            v.problem(table.sheet, cell, f"each target once ('{target.text()}' is first at "
-                      f"{seen[target.text()]})", f"'{target.text()}' again")
-            continue
-        seen[target.text()] = cell
         f = field_of(target)
         assert f is not None
         from_month = None
@@ -104,6 +100,14 @@ def parse(table: RawTable, a: Assumptions, v: Validator) -> Scenarios | None:
                 continue
             from_month = v.convert(table, excel_row, values, schema.SCHEDULE_MONTH,
                                    key=target.text())
+        # A Schedule rate may step several times: once per from_month.
+        once = target.text() + (f" from {from_month:%Y-%m}" if isinstance(
+            from_month, dt.date) else "")
+        if once in seen:
+            v.problem(table.sheet, cell, f"each target once, a Schedule target once per "
+                      f"from_month ('{once}' is first at {seen[once]})", f"'{once}' again")
+            continue
+        seen[once] = cell
         overrides: dict[str, object] = {}
         for name in names:
             value = v.convert(table, excel_row, values,

@@ -12,8 +12,8 @@ ILLUSTRATIVE = "illustrative"
 VALUATION_FIELDS: tuple[Field, ...] = (
     Field("valuation_date", "month", "date",
           "Date the stakes are valued at: present values count the receipts from this month "
-          "on, discounted to its first day (MOIC and IRR use every dated flow). On or after "
-          "start_month and within the horizon",
+          "on, discounted to its first day (MOIC and IRR use every dated flow). Outside the "
+          "horizon the nearest modelled month is used, and the build says so",
           ILLUSTRATIVE + " (the first month after the reported history, which ends with Q1 "
           "2026)"),
     Field("terminal_growth", "rate", "% a year",

@@ -1,7 +1,8 @@
 """The rules that tie the valuation inputs to each other and to the horizon.
 
-- valuation_date on or after start_month and no later than the last modelled month (the
-  present values count the months from it on; the terminal value is discounted to it);
+- valuation_date within the horizon: outside it, the model values at the nearest
+  modelled month and the build says so (a note, not a refusal: a short horizon for a
+  quick look keeps the shipped valuation_date);
 - at most one of terminal_revenue_multiple and terminal_profit_multiple filled (the one
   filled chooses the method; both blank: perpetuity growth);
 - with perpetuity growth, terminal_growth below discount_rate (else the perpetuity has no
@@ -28,9 +29,10 @@ def check(v: Validator, inputs: dict[str, object], cells: dict[str, str]) -> Non
     if isinstance(start, dt.date) and isinstance(horizon, int) and isinstance(when, dt.date):
         last = _last_month(start, horizon)
         if not start <= when <= last:
-            v.problem(sheet, cells.get("valuation_date"),
-                      f"a month from start_month ({start:%Y-%m}) to the last modelled month "
-                      f"({last:%Y-%m})", describe(when), "valuation_date")
+            used = max(start, min(when, last))
+            v.notes.append(f"valuation_date {when:%Y-%m} ({sheet}!{cells.get('valuation_date')})"
+                           f" is outside the horizon ({start:%Y-%m} to {last:%Y-%m}): the "
+                           f"stakes are valued at {used:%Y-%m} (the Valuation sheet says so)")
     rev, profit = inputs.get("terminal_revenue_multiple"), inputs.get("terminal_profit_multiple")
     if rev is not None and profit is not None:
         v.problem(sheet, cells.get("terminal_profit_multiple"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from model.analysis.valuation import party_values
+from model.analysis.valuation import party_values, valuation_month
 from model.core.lines import MICROSOFT_SOURCES, MICROSOFT_TOTALS
 from model.workbook.valuation_sheet import SHEET, SOURCES, VALUE_COL, plan, source_key
 
@@ -31,9 +31,8 @@ def write_dashboard(ws: Any, st: Styles, results: Results, r: int, c: int) -> in
             ws.write_string(row, c + k, t, st("section"))
 
     title(r, f"What the receipts are worth (at {rate:.1%} a year)")
-    when = a.effective().inputs["valuation_date"]
-    ws.write_string(r + 1, c, f"At {when:%b %Y} (valuation_date), with the terminal value; "  # type: ignore[str-format]
-                    "see the Valuation sheet", st("note"))
+    ws.write_string(r + 1, c, f"At {valuation_month(results):%b %Y}, with the terminal value;"
+                    " see the Valuation sheet", st("note"))
     r += 2
     values = {v.key: v for v in party_values(results)}
     for p in a.parties:

@@ -68,10 +68,10 @@ def write_marks(ws: Any, st: Styles, results: Results, layout: Layout, model: Xl
         ("microsoft_variance", "Variance: Microsoft's stake, model less reported",
          f'=IF({blank},"{NO_MARK}",{ms}-{mark})', "calc"),
         ("company_reported_value", "Company value the mark implies (/ equity share)",
-         f'=IF(OR({blank},{share}<=0),"{NO_MARK}",{mark}/{share})', "calc"),
+         f'=IF(({blank})+({share}<=0)>0,"{NO_MARK}",{mark}/{share})', "calc"),
         ("company_variance", "Variance: company value, model less the mark's",
-         f'=IF(ISNUMBER({d["company_reported_value"]}),{d["company_value"]}'
-         f'-{d["company_reported_value"]},"{NO_MARK}")', "calc"),
+         f'=IF(({blank})+({share}<=0)>0,"{NO_MARK}",{d["company_value"]}'
+         f'-{d["company_reported_value"]})', "calc"),
     )
     for key, label, formula, role in items:
         r = rows[key] - 1

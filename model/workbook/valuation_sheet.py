@@ -72,7 +72,7 @@ class Plan:
 
 
 def plan(a: Assumptions) -> Plan:
-    rows: dict[str, int] = {"discount_rate": 5, "valuation_date": 6}
+    rows: dict[str, int] = {"discount_rate": 5, "valuation_date": 6, "valuation_month": 7}
     r = 8  # section title on row 8
     have = set(invested_parties(a))
     for p in a.parties:
@@ -132,6 +132,9 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContex
     row("valuation_date", "Valuation date (valuation_date)", "date",
         "=" + model.input("valuation_date"), "link", "day",
         serial(a.effective().inputs["valuation_date"]))  # type: ignore[arg-type]
+    row("valuation_month", "Valuation date used (held within the horizon)", "date",
+        "=" + layout.ref("valuation_month", 1, absolute=True), "link", "day",
+        results.row("valuation_month")[0])
     ws.write_string(7, 1, "What each party's receipts and stake are worth", st("section"))
     factor = f"$D${pl.rows['tv_discount_factor']}"
     for p in a.parties:
