@@ -39,17 +39,18 @@ FALLING_NOTE = ("{share:.1%} from this year: OpenAI projected its revenue share 
 DEFAULT_SCENARIOS = Scenarios(
     names=(SEED, RECAP, AMENDMENT, FALLING),
     rows=(
-        OverrideRow(inputs_target("waterfall_end_month"), None, {RECAP: RECAP_MONTH,
-                                                           AMENDMENT: RECAP_MONTH,
-                                                           FALLING: RECAP_MONTH},
+        OverrideRow(inputs_target("waterfall_end_month"), None,
+                    {RECAP: RECAP_MONTH, AMENDMENT: RECAP_MONTH, FALLING: RECAP_MONTH},
                     "Recapitalisation of 28 Oct 2025 ends the capped-profit structure: OpenAI "
                     "and Microsoft announcements (confirmed)"),
-        OverrideRow(party_target("microsoft", "equity_share"), None, {RECAP: 0.27, AMENDMENT: 0.27, FALLING: 0.27},
+        OverrideRow(party_target("microsoft", "equity_share"), None,
+                    {RECAP: 0.27, AMENDMENT: 0.27, FALLING: 0.27},
                     "Microsoft about 27 % as converted: Microsoft 10-Q (confirmed)"),
         OverrideRow(party_target("employees_investors", "equity_share"), None,
                     {RECAP: 0.47, AMENDMENT: 0.47, FALLING: 0.47},
                     "Employees and other investors about 47 %: announcements (confirmed)"),
-        OverrideRow(party_target("nonprofit", "equity_share"), None, {RECAP: 0.26, AMENDMENT: 0.26, FALLING: 0.26},
+        OverrideRow(party_target("nonprofit", "equity_share"), None,
+                    {RECAP: 0.26, AMENDMENT: 0.26, FALLING: 0.26},
                     "OpenAI Foundation about 26 %: announcements (confirmed)"),
         OverrideRow(party_target("first_investors", "equity_share"), None,
                     {RECAP: 0.0, AMENDMENT: 0.0, FALLING: 0.0},

@@ -35,7 +35,7 @@ def read_streams(v: Validator) -> tuple[Stream, ...]:
     return tuple(Stream(key=str(r["stream"]), label=str(r["label"] or r["stream"]),
                         arr_opening=float(r["arr_opening"]),  # type: ignore[arg-type]
                         pays_revshare=bool(r["pays_revshare"]), unit=str(r["unit"] or ""),
-                        compute_on_azure=float(r["compute_on_azure"]),  # type: ignore[arg-type]
+                        compute_on_azure=_share(r, "compute_on_azure", schema.STREAMS_SHEET),
                         description=str(r["description"] or ""),
                         source=str(r["source"] or ""), cell=str(r["cell"]))
                  for r in _rows(v, schema.STREAMS_SHEET, STREAM_FIELDS))
@@ -45,10 +45,16 @@ def read_costs(v: Validator) -> tuple[Cost, ...]:
     """The Costs sheet's valid rows (none when the sheet is missing)."""
     return tuple(Cost(key=str(r["cost"]), label=str(r["label"] or r["cost"]),
                       monthly_opening=float(r["monthly_opening"]),  # type: ignore[arg-type]
-                      on_azure=float(r["on_azure"]),  # type: ignore[arg-type]
+                      on_azure=_share(r, "on_azure", schema.COSTS_SHEET),
                       description=str(r["description"] or ""),
                       source=str(r["source"] or ""), cell=str(r["cell"]))
                  for r in _rows(v, schema.COSTS_SHEET, COST_FIELDS))
+
+
+def _share(row: dict[str, object], column: str, sheet: str) -> float:
+    """An optional share column: blank reads as the column's default (ADDED_COLUMNS)."""
+    value = row[column]
+    return ADDED_COLUMNS[(sheet, column)] if value is None else float(value)  # type: ignore[arg-type]
 
 
 def _rows(v: Validator, sheet: str, fields: tuple[Field, ...]) -> list[dict[str, object]]:

@@ -29,15 +29,15 @@ STREAM_FIELDS: tuple[Field, ...] = (
     Field("pays_revshare", "bool", "TRUE/FALSE",
           "OpenAI pays Microsoft api_to_microsoft_share of this stream's revenue, as of the "
           "API's, under the same cap"),
-    Field("compute_on_azure", "rate", "fraction",
-          "Share of the stream's compute (its revenue x (1 - gross margin)) that runs on "
-          "Azure: Microsoft's compute commission applies to it, on top of the gross margin",
-          lo=0, hi=1),
     Field("unit", "text", "", "What the stream sells (for the reader)", required=False),
     Field("description", "text", "", "What the stream is", required=False),
     Field("source", "text", "",
           "Where arr_opening and the stream's Schedule rates come from, or illustrative",
           required=False),
+    Field("compute_on_azure", "rate", "fraction",
+          "Share of the stream's compute (its revenue x (1 - gross margin)) that runs on "
+          "Azure: Microsoft's compute commission applies to it, on top of the gross "
+          "margin. Blank: 1 (all of it)", required=False, lo=0, hi=1),
 )
 
 COST_FIELDS: tuple[Field, ...] = (
@@ -47,18 +47,19 @@ COST_FIELDS: tuple[Field, ...] = (
     Field("label", "text", "", "Name shown in the model", required=False),
     Field("monthly_opening", "usd", "USD / month", "The cost in the month before start",
           lo=0),
-    Field("on_azure", "rate", "fraction",
-          "Share of the cost that is compute bought on Azure: Microsoft's compute commission "
-          "applies to it, on top of the cost", lo=0, hi=1),
     Field("description", "text", "", "What the cost is", required=False),
     Field("source", "text", "",
           "Where monthly_opening and the cost's growth come from, or illustrative",
           required=False),
+    Field("on_azure", "rate", "fraction",
+          "Share of the cost that is compute bought on Azure: Microsoft's compute commission "
+          "applies to it, on top of the cost. Blank: 0 (none of it)", required=False, lo=0,
+          hi=1),
 )
 
 TABLE_FIELDS = {STREAMS_SHEET: STREAM_FIELDS, COSTS_SHEET: COST_FIELDS}
-# Columns added after the sheets first shipped: a workbook without one reads this value
-# for every row, with a note in the build summary.
+# Columns added after the sheets first shipped, last on their sheets: a blank cell, or a
+# workbook without the column (then with a note in the build summary), reads this value.
 ADDED_COLUMNS: dict[tuple[str, str], float] = {
     (STREAMS_SHEET, "compute_on_azure"): 1.0, (COSTS_SHEET, "on_azure"): 0.0}
 GROWTH, MARGIN = "_growth", "_gross_margin"
