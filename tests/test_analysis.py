@@ -113,7 +113,9 @@ def test_build_options_choose_the_grid_and_tornado(tmp_path: Path) -> None:
                  "cum_microsoft", "--by", "2032-12"]) == 0
     text = [str(c) for row in openpyxl.load_workbook(out, read_only=True)["Analysis"]
             .iter_rows(values_only=True) for c in row if isinstance(c, str)]
-    assert "Schedule:azure_gross_margin \\ azure_payg_growth" in text
+    # the grid's axes in words, as the Schedule's notes describe the two columns
+    assert "Down: Azure OpenAI gross margin, before the revenue share" in text
+    assert "Across: Annual growth rate of Azure OpenAI pay-as-you-go revenue" in text
     assert any("Cumulative receipts: Microsoft, at 2032-12" in t and "20%" in t for t in text)
     # The tornado's base is the chosen result, as an independent run gives it.
     r = run(default_assumptions())

@@ -17,7 +17,10 @@ ALLOWED = {"SUM", "MIN", "MAX", "ABS", "IF", "AND", "ISBLANK", "INDEX", "MATCH",
            # The Valuation sheet's IRR: an Analysis ToolPak function built into Excel since
            # 2007, written without a prefix; LibreOffice and ironcalc compute it
            # (tests/test_valuation.py, tests/test_recalc_parity.py).
-           "XIRR"}
+           "XIRR",
+           # around XIRR, to 12 places: capital returned exactly is an IRR of 0, not the
+           # -2e-17 that printed "(0.0%)" (the same tests recalculate it)
+           "ROUND"}
 STRING = re.compile(r'"[^"]*"')
 REF = re.compile(r"(?:\w+!)?\$?[A-Z]{1,3}\$?\d+")
 NUMBER = re.compile(r"(?<![A-Za-z_$])\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")

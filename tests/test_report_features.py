@@ -1,4 +1,5 @@
-"""Ready to email: dashboard first, print setup, size, diff and the Changes sheet, PDF."""
+"""Ready to email: the summary and dashboard first, print setup, size, diff and the
+Changes sheet, PDF."""
 
 from __future__ import annotations
 
@@ -19,11 +20,11 @@ from tests.helpers import build
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_opens_on_the_dashboard_with_charts(tmp_path: Path) -> None:
+def test_opens_on_the_summary_then_the_dashboard_with_charts(tmp_path: Path) -> None:
     path, _ = build(tmp_path)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames[0] == "Dashboard"
-    assert wb.active.title == "Dashboard"
+    assert wb.sheetnames[:2] == ["Summary", "Dashboard"]
+    assert wb.active.title == "Summary"
     with zipfile.ZipFile(path) as z:
         drawing = z.read("xl/drawings/drawing1.xml").decode()
         assert drawing.count("<c:chart ") == 7  # and Microsoft's value by source

@@ -34,15 +34,15 @@ def constants(a: Assumptions) -> dict[str, tuple[float, str, str]]:
     check can tell when a structural input was changed in Excel.
     """
     return {
-        "abs_tol": (1.0, "usd_full", "Check tolerance, absolute (USD)"),
+        "abs_tol": (1.0, "usd_full", "Check tolerance, absolute ($)"),
         "rel_tol": (1e-9, "General", "Check tolerance, relative to the amount checked"),
         "built_start_month": (serial(a.start_month), "day",
-                              "start_month this workbook was built for"),
-        "built_horizon": (float(a.horizon), "int", "horizon_months this workbook was built for"),
+                              "Start month this workbook was built for"),
+        "built_horizon": (float(a.horizon), "int", "Months modelled when this workbook was built"),
         "built_last_month": (serial(Timeline.of(a).months[-1]), "day",
-                             "Last modelled month this workbook was built for"),
+                             "Last month modelled when this workbook was built"),
         "built_fiscal_year_end_month": (float(a.inputs["fiscal_year_end_month"]), "int",  # type: ignore[arg-type]
-                                        "fiscal_year_end_month this workbook was built for"),
+                                        "Fiscal year end month this workbook was built for"),
     }
 
 

@@ -3,7 +3,7 @@ calculation sheet. The line items themselves are in ``lines`` and ``pnl``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from model.core.expr import Expr
 
@@ -18,16 +18,16 @@ SAME = "same"  # opening column holds the line's own formula, for the month befo
 class Line:
     key: str
     label: str
-    fmt: str  # usd, rate, count, date, flag, int
+    fmt: str  # usd, usd_k (a small amount), rate, count, date, flag, int
     expr: Expr
     opening: Expr | str | None = None  # None: blank; SAME: the period formula
     total: bool = False  # flows get a total in the totals column
     sheet: str = ""
+    # A working line (a tier's intermediate amounts): folded on the calculation sheet, so
+    # that a year prints on one page; + shows it.
+    detail: bool = False
 
-    @property
-    def unit(self) -> str:
-        return {"usd": "USD", "rate": "%", "count": "#", "date": "date", "flag": "1/0",
-                "int": "#", "factor": "x"}[self.fmt]
+    # The unit the reader sees follows from the number format: model/workbook/styles.unit.
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,12 @@ class Section:
 
 
 def section(sheet: str, title: str, *lines: Line) -> Section:
-    return Section(sheet, title, tuple(
-        Line(ln.key, ln.label, ln.fmt, ln.expr, ln.opening, ln.total, sheet) for ln in lines))
+    return Section(sheet, title, tuple(replace(ln, sheet=sheet) for ln in lines))
+
+
+def detail(ln: Line) -> Line:
+    """The line as a working line, folded on its sheet (see ``Line.detail``)."""
+    return replace(ln, detail=True)
 
 
 def flow(key: str, label: str, expr: Expr, opening: Expr | str | None = None) -> Line:

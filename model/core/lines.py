@@ -30,7 +30,7 @@ from model.core.expr import (
     growth,
 )
 from model.core.expr import Const as K
-from model.core.line import CHECKS, REVENUE, SAME, WATERFALL, Line, Section
+from model.core.line import CHECKS, REVENUE, SAME, WATERFALL, Line, Section, detail
 from model.core.line import flow as _flow
 from model.core.line import section as _section
 from model.core.line import usd as _usd
@@ -50,7 +50,7 @@ def timeline() -> Section:
 
 def schedule_lookups(a: Assumptions) -> Section:
     return _section(REVENUE, "Schedule in force", *(
-        Line("sched_" + f.key, f.description.split(".")[0], "rate", Lookup(f.key))
+        detail(Line("sched_" + f.key, f.description.split(".")[0], "rate", Lookup(f.key)))
         for f in a.schedule_fields))
 
 
@@ -62,7 +62,7 @@ def revenue() -> Section:
         _flow("api_revenue", "OpenAI API revenue",
               Prev("api_revenue") * growth("api_growth"), Input("api_arr_opening") / 12),
         _usd("api_arr", "OpenAI API annualized revenue (ARR)", Ref("api_revenue") * 12, SAME),
-        Line("ptu_fee", "PTU monthly minimum fee per customer", "usd", fee, SAME),
+        Line("ptu_fee", "PTU monthly minimum fee per customer", "usd_k", fee, SAME),
         Line("ptu_customers", "PTU customers", "count",
              Prev("ptu_customers") * growth("ptu_customer_growth"),
              Input("ptu_customers_opening")),
@@ -125,13 +125,14 @@ def tier(a: Assumptions, t: Tier, index: int) -> Section:
     avail = (Ref("distributable_profit") * Ref("waterfall_active") if first
              else Ref(f"{_prev_prefix(a, index)}_available")
              - Ref(f"{_prev_prefix(a, index)}_absorbed"))
-    lines.append(_usd(f"{prefix}_available", "Profit reaching this tier", avail))
+    lines.append(detail(_usd(f"{prefix}_available", f"Tier {k}: profit reaching the tier",
+                             avail)))
     for p in _tracked(a):
         before = (Prev(f"cum_{p.key}") if first else
                   Ref(f"{_prev_prefix(a, index)}_prior_{p.key}")
                   + Ref(f"{_prev_prefix(a, index)}_{p.key}"))
-        lines.append(_usd(f"{prefix}_prior_{p.key}",
-                          f"{p.label}: received before this tier", before))
+        lines.append(detail(_usd(f"{prefix}_prior_{p.key}",
+                                 f"Tier {k}: {p.label} received before it", before)))
     share = {p.key: Param(TIERS_SHEET, str(k), p.key) for p in a.parties}
     if t.hurdle_party is not None:
         h = t.hurdle_party
@@ -139,10 +140,12 @@ def tier(a: Assumptions, t: Tier, index: int) -> Section:
         absorbed = Min(Ref(f"{prefix}_available"), room / share[h])
     else:
         absorbed = Ref(f"{prefix}_available")
-    lines.append(_usd(f"{prefix}_absorbed", "Profit this tier takes", absorbed))
+    lines.append(detail(_usd(f"{prefix}_absorbed", f"Tier {k}: profit the tier takes",
+                             absorbed)))
     for p in a.parties:
-        lines.append(_usd(f"{prefix}_gross_{p.key}", f"{p.label}: share before caps",
-                          share[p.key] * Ref(f"{prefix}_absorbed")))
+        lines.append(detail(_usd(f"{prefix}_gross_{p.key}",
+                                 f"Tier {k}: {p.label} share before caps",
+                                 share[p.key] * Ref(f"{prefix}_absorbed"))))
     # Capped parties first: an uncapped party's line adds the overflow of the capped ones.
     for p in sorted(a.parties, key=lambda p: not p.capped):
         gross = Ref(f"{prefix}_gross_{p.key}")
@@ -153,7 +156,7 @@ def tier(a: Assumptions, t: Tier, index: int) -> Section:
             spill = [Ref(f"{prefix}_gross_{q.key}") - Ref(f"{prefix}_{q.key}")
                      for q in a.parties if q.overflow_to == p.key and q.capped]
             received = Sum(gross, *spill)
-        lines.append(_flow(f"{prefix}_{p.key}", f"{p.label}: received", received))
+        lines.append(_flow(f"{prefix}_{p.key}", f"Tier {k}: {p.label} received", received))
     return _section(WATERFALL, f"Tier {k}: {t.name}", *lines)
 
 
@@ -184,10 +187,10 @@ def milestones(a: Assumptions) -> Section:
         if t.hurdle_party is None:
             continue
         hurdle = Param(TIERS_SHEET, str(t.number), "hurdle_usd")
-        lines.append(Line(f"tier{t.number}_hurdle_progress",
-                          f"Tier {t.number} hurdle: share reached by "
-                          f"{a.party(t.hurdle_party).label}", "rate",
-                          Ref(f"cum_{t.hurdle_party}") / Max(hurdle, 1)))
+        lines.append(detail(Line(f"tier{t.number}_hurdle_progress",
+                                 f"Tier {t.number} hurdle: share reached by "
+                                 f"{a.party(t.hurdle_party).label}", "rate",
+                                 Min(1, Ref(f"cum_{t.hurdle_party}") / Max(hurdle, 1)))))
         lines.append(Line(
             f"tier{t.number}_hurdle_met", f"Tier {t.number} hurdle met (1 = yes)", "flag",
             Cmp(">=", Ref(f"cum_{t.hurdle_party}") + K("abs_tol") + K("rel_tol") * hurdle,
@@ -196,10 +199,11 @@ def milestones(a: Assumptions) -> Section:
         if p.capped:
             over = Sum(*(Ref(f"tier{t.number}_gross_{p.key}") - Ref(f"tier{t.number}_{p.key}")
                          for t in a.tiers))
-            lines.append(Line(f"cap_used_{p.key}", f"{p.label}: share of the cap received",
-                              "rate", Ref(f"cum_{p.key}") / Max(Ref(f"cap_{p.key}"), 1)))
-            lines.append(_flow(f"overflow_{p.key}", f"{p.label}: overflow beyond the cap",
-                               over))
+            lines.append(detail(Line(
+                f"cap_used_{p.key}", f"{p.label}: share of the cap received", "rate",
+                Ref(f"cum_{p.key}") / Max(Ref(f"cap_{p.key}"), 1))))
+            lines.append(detail(_flow(f"overflow_{p.key}",
+                                      f"{p.label}: overflow beyond the cap", over)))
             lines.append(Line(f"cap_binds_{p.key}", f"{p.label}: cap binds (1 = yes)", "flag",
                               Cmp(">", Ref(f"overflow_{p.key}"), Num(0))))
     return _section(WATERFALL, "Milestones", *lines)
@@ -224,7 +228,7 @@ MICROSOFT_TOTALS = (
 
 def microsoft() -> Section:
     return _section(
-        WATERFALL, "Microsoft's total take",
+        WATERFALL, "Microsoft's take from all sources",
         _flow("microsoft_azure_margin", MICROSOFT_SOURCES[0][1],
               Ref("azure_gross_profit") - Ref("revshare_azure_to_openai")),
         _flow(MICROSOFT_TOTALS[0][0], MICROSOFT_TOTALS[0][1],
@@ -253,8 +257,7 @@ def checks(a: Assumptions) -> Section:
              total=True),
     ]
     lines.append(Line(
-        "check_structure", "start_month, horizon_months and fiscal_year_end_month as built "
-        "(else run finmodel build)",
+        "check_structure", "Start month, horizon, fiscal year end as built",
         "flag", Cmp(">", Abs(Input("start_month") - K("built_start_month"))
                     + Abs(Input("horizon_months") - K("built_horizon"))
                     + Abs(Input("fiscal_year_end_month") - K("built_fiscal_year_end_month")),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from model.core.expr import Cmp, Input, Max, Min, Prev, Ref
 from model.core.expr import Const as K
 from model.core.expr import Num as N
-from model.core.line import WATERFALL, Line, Section, flow, section
+from model.core.line import WATERFALL, Line, Section, detail, flow, section
 from model.inputs.assumptions import Assumptions
 
 VALUED = "valued"  # 1 from the valuation month on
@@ -37,10 +37,11 @@ def present_values(a: Assumptions, microsoft_sources: tuple[tuple[str, str], ...
              "valuation_date on, else 0", "factor",
              Ref(VALUED) / (1 + Input("discount_rate")) ** (Ref("months_discounted") / 12)),
     ]
-    lines += [flow(f"pv_dist_{p.key}", f"Present value: distribution to {p.label}",
+    lines += [flow(f"pv_dist_{p.key}", f"PV of distributions to {p.label}",
                    Ref(f"dist_{p.key}") * Ref("discount_factor")) for p in a.parties]
     have = {f"pv_dist_{p.key}" for p in a.parties}  # dist_microsoft is a party's too
-    lines += [flow(f"pv_{key}", f"Present value: {label}", Ref(key) * Ref("discount_factor"))
+    lines += [flow(f"pv_{key}", f"PV of {label}", Ref(key) * Ref("discount_factor"))
               for key, label in microsoft_sources if f"pv_{key}" not in have]
-    return section(WATERFALL, "Present values (at valuation_date, of the months from it on)",
-                   *lines)
+    # Folded on the Waterfall: the Valuation sheet shows their totals.
+    return section(WATERFALL, "Present values (at the valuation date, of the months from it "
+                   "on)", *(detail(ln) for ln in lines))

@@ -8,6 +8,7 @@ with the same nodes as the line items: each gives its Excel formula and its valu
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,14 @@ from model.core.engine import input_number
 from model.core.expr import Expr, Max, Param, Ref, Sum
 from model.core.timeline import serial
 from model.inputs.overrides import Target, field_of
-from model.inputs.schema import PARTIES_SHEET, TIERS_SHEET
+from model.inputs.schema import (
+    COSTS_SHEET,
+    PARTIES_SHEET,
+    SCHEDULE_SHEET,
+    STREAMS_SHEET,
+    TIERS_SHEET,
+    Field,
+)
 from model.workbook.asbuilt import write_section_status
 from model.workbook.charts import money_axis
 from model.workbook.printing import PRINT_WIDTH_PT, column_pt
@@ -71,8 +79,8 @@ def breakpoints(a: Assumptions) -> list[Breakpoint]:
             if p.capped and last.shares.get(p.key, 0.0) > 0:
                 room = Max(0, Param(PARTIES_SHEET, p.key, "cap_usd") - received(p.key))
                 out.append(Breakpoint(f"breakpoint_cap_{p.key}",
-                                      f"Cap of {p.label} binds (at cap_usd, in tier "
-                                      f"{last.number})", before + room / share(last.number, p.key)))
+                                      f"Cap of {p.label} binds (tier {last.number})",
+                                      before + room / share(last.number, p.key)))
     return out
 
 
@@ -131,14 +139,40 @@ class _ScalarXl:
 
 
 def target_label(a: Assumptions, t: Target) -> str:
-    """What a finance user calls an input: its description, with the party or tier."""
-    f = field_of(t)
+    """What a finance user calls an input: its description, naming the stream, cost,
+    party or tier it belongs to (never a key), so that no two inputs read alike."""
+    if t.sheet == SCHEDULE_SHEET:  # a stream's or cost's column names its stream or cost
+        f: Field | None = next((g for g in a.schedule_fields if g.key == t.column), None)
+    else:
+        f = field_of(t)
     text = f.description.split(".")[0] if f is not None else t.text()
+    # the first clause, short enough for a label and a chart's axis
+    text = re.split(r" \(|, besides|, after| to the first day", _words(text))[0]
+    for long, short in ((" in the month before start", " before the start"),
+                        ("Most the party may receive in total", "cap on its total receipts"),
+                        (" on top of its cost for", " on")):
+        text = text.replace(long, short)
+    items = {s.key: s.label for s in a.streams} | {c.key: c.label for c in a.costs}
+    if t.sheet in (STREAMS_SHEET, COSTS_SHEET):
+        return f"{items.get(t.row, t.row)}: " + text.replace("The stream's ", "").replace(
+            "The cost in", "cost in")
     if t.sheet == PARTIES_SHEET:
         return f"{a.party(t.row).label}: {text}"
     if t.sheet == TIERS_SHEET:
         return f"Tier {t.row}: {text}"
     return text
+
+
+def _words(text: str) -> str:
+    """A description with any input key in it (start_month) said in words (start month)."""
+    return re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", lambda m: m[0].replace("_", " "),
+                  text)
+
+
+def schedule_label(a: Assumptions, key: str) -> str:
+    """What a finance user calls a Schedule column (``key`` may say "Schedule:")."""
+    key = key.split(":")[-1]
+    return target_label(a, Target(SCHEDULE_SHEET, key, key))
 
 
 def breakpoint_values(results: Results) -> dict[str, float]:
@@ -194,13 +228,16 @@ def write(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout,
     # Print from column B (the key column is for formulas), the chart beside the tables.
     last_col = 8 + (CHART_WIDTH - 3 * 117) // 64 + 1
     ws.print_area(0, 1, max(last_row, ws.dim_rowmax or 0), last_col)
-    width = sum(column_pt(w) for w in (58, 16, 22, 16, 16)) + CHART_WIDTH * 0.8
+    width = sum(column_pt(w) for w in (LABEL_WIDTH, 16, 22, 16, 16)) + CHART_WIDTH * 0.8
     ws.set_print_scale(min(100, int(100 * PRINT_WIDTH_PT / width)))
     ws.set_column(0, 0, 26, st("key"))
-    ws.set_column(1, 1, 58)
+    ws.set_column(1, 1, LABEL_WIDTH)
     ws.set_column(2, 2, 16)
     ws.set_column(3, 3, 22)
     ws.set_column(4, 8, 16)
+
+
+LABEL_WIDTH = 58  # characters: the longest label prints whole (tests/test_printing.py)
 
 
 def _write_grid(ws: Any, st: Styles, results: Results, r: int,
@@ -211,9 +248,14 @@ def _write_grid(ws: Any, st: Styles, results: Results, r: int,
     ws.write_string(r, 1, "Sensitivity grid: computed in Python when the file was built "
                     "(does not recalculate)", st("section"))
     write_section_status(ws, st, r, 4)
-    ws.write_string(r + 1, 1, f"{metric.label(results)} ($M), with every Schedule row of "
-                    f"{y_key} (down) and {x_key} (across) shifted by:", st("note"))
-    ws.write_string(r + 2, 1, f"{y_key} \\ {x_key}", st("header"))
+    a = results.assumptions
+    down, across = schedule_label(a, y_key), schedule_label(a, x_key)
+    ws.write_string(r + 1, 1, f"{metric.label(results)} ($M), with every Schedule row "
+                    "shifted by the amounts down and across:", st("note"))
+    ws.write_string(r + 2, 1, f"Down: {down}", st("note"))
+    ws.write_string(r + 3, 1, f"Across: {across}", st("note"))
+    r += 2
+    ws.write_string(r + 2, 1, "down \\ across", st("header"))
     for j, dx in enumerate(x_steps):
         ws.write_number(r + 2, 2 + j, dx, st("header", "rate"))
     for i, dy in enumerate(y_steps):

@@ -26,15 +26,29 @@ def _monthly(layout: Layout, key: str) -> str:
     return "=" + layout.row_range(key)
 
 
+def full_years(results: Results, sheet: str = "Annual") -> tuple[int, int]:
+    """The first and last index of the rollup's whole years (12 months each). A bar of a
+    part year beside whole ones would look like a fall, so the bar charts leave part years
+    out; with no whole year at all they show every period."""
+    whole = [i for i, (_, first, last) in enumerate(periods(results, sheet))
+             if last - first + 1 == 12]
+    return (whole[0], whole[-1]) if whole else (0, len(periods(results, sheet)) - 1)
+
+
+def _columns(results: Results, sheet: str) -> tuple[str, str]:
+    first, last = full_years(results, sheet)
+    return xl_col_to_name(FIRST_COL + first), xl_col_to_name(FIRST_COL + last)
+
+
 def _annual(results: Results, key: str, sheet: str = "Annual") -> str:
     row = rollup_rows(results)[key]
-    last = xl_col_to_name(FIRST_COL + len(periods(results, sheet)) - 1)
-    return f"={sheet}!${xl_col_to_name(FIRST_COL)}${row}:${last}${row}"
+    first, last = _columns(results, sheet)
+    return f"={sheet}!${first}${row}:${last}${row}"
 
 
 def _annual_categories(results: Results, sheet: str = "Annual") -> str:
-    last = xl_col_to_name(FIRST_COL + len(periods(results, sheet)) - 1)
-    return f"={sheet}!${xl_col_to_name(FIRST_COL)}$3:${last}$3"
+    first, last = _columns(results, sheet)
+    return f"={sheet}!${first}$3:${last}$3"
 
 
 def money_axis(largest: float) -> tuple[str, str]:
@@ -48,9 +62,10 @@ def money_axis(largest: float) -> tuple[str, str]:
 
 
 def _yearly(results: Results, *keys: str) -> list[float]:
-    """Per calendar year, the sum over ``keys`` of each key's total in the year."""
+    """Per whole calendar year charted, the sum over ``keys`` of each key's total."""
+    lo, hi = full_years(results)
     return [sum(math.fsum(results.raw[results.index[k]][first:last + 1]) for k in keys)
-            for _, first, last in periods(results, "Annual")]
+            for _, first, last in periods(results, "Annual")[lo:hi + 1]]
 
 
 def _largest(*rows: Sequence[float]) -> float:
@@ -64,6 +79,14 @@ def _style(chart: Any, title: str, largest: float) -> Any:
     chart.set_y_axis({"num_format": num_format, "name": y_title,
                       "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
     chart.set_size(SIZE)
+    chart.show_hidden_data()  # a working row folded on its sheet still plots
+    return chart
+
+
+def _by_year(chart: Any) -> Any:
+    """A chart of bars by year: the years' labels below the plot, not on the zero line
+    over the negative bars."""
+    chart.set_x_axis({"label_position": "low"})
     return chart
 
 
@@ -104,10 +127,10 @@ def dashboard_charts(wb: Any, results: Results, layout: Layout) -> list[Any]:
     profit = wb.add_chart({"type": "line"})
     _series(profit, "Operating profit", years, _annual(results, "openai_operating_profit"), 4)
     streams.combine(profit)
-    charts.append(_style(streams, "OpenAI revenue by stream, and its operating profit, by year",
-                         _largest(_yearly(results, "api_revenue",
-                                          *(f"{s.key}_revenue" for s in a.streams)),
-                                  _yearly(results, "openai_operating_profit"))))
+    charts.append(_by_year(_style(
+        streams, "OpenAI revenue by stream, and its operating profit, by whole year",
+        _largest(_yearly(results, "api_revenue", *(f"{s.key}_revenue" for s in a.streams)),
+                 _yearly(results, "openai_operating_profit")))))
 
     share = wb.add_chart({"type": "column"})
     _series(share, "Microsoft pays OpenAI", years, _annual(results, "revshare_azure_to_openai"), 0)
@@ -116,16 +139,17 @@ def dashboard_charts(wb: Any, results: Results, layout: Layout) -> list[Any]:
     net = wb.add_chart({"type": "line"})
     _series(net, "Net to OpenAI", years, _annual(results, "revshare_net"), 2)
     share.combine(net)
-    charts.append(_style(share, "Revenue share each way, and the net, by calendar year",
-                         _largest(*(_yearly(results, k) for k in (
-                             "revshare_azure_to_openai", "revshare_api_to_microsoft",
-                             "revshare_net")))))
+    charts.append(_by_year(_style(
+        share, "Revenue share each way, and the net, by whole calendar year",
+        _largest(*(_yearly(results, k) for k in (
+            "revshare_azure_to_openai", "revshare_api_to_microsoft", "revshare_net"))))))
 
     dist = wb.add_chart({"type": "column", "subtype": "stacked"})
     for i, p in enumerate(a.parties):
         _series(dist, p.label, years, _annual(results, f"dist_{p.key}"), i)
-    charts.append(_style(dist, "Distributions of OpenAI's profit by party and year",
-                         _largest(_yearly(results, *(f"dist_{p.key}" for p in a.parties)))))
+    charts.append(_by_year(_style(
+        dist, "Distributions of OpenAI's profit by party and whole year",
+        _largest(_yearly(results, *(f"dist_{p.key}" for p in a.parties))))))
 
     progress = wb.add_chart({"type": "line"})
     i = 0
@@ -145,6 +169,7 @@ def dashboard_charts(wb: Any, results: Results, layout: Layout) -> list[Any]:
     if i:
         _style(progress, "Cumulative receipts as a share of each hurdle and cap", 0.0)
         progress.set_y_axis({"num_format": "0%", "name": "of hurdle or cap", "min": 0,
+                             "max": 1,  # a hurdle's share stops at 100 %, a cap's too
                              "major_gridlines": {"visible": True,
                                                  "line": {"color": "#D9D9D9"}}})
     else:  # no hurdle and no cap to measure against: the receipts themselves
@@ -158,8 +183,9 @@ def dashboard_charts(wb: Any, results: Results, layout: Layout) -> list[Any]:
     fiscal = _annual_categories(results, FISCAL)
     for i, (key, label) in enumerate(MICROSOFT_SOURCES):
         _series(take, label, fiscal, _annual(results, key, FISCAL), i)
-    charts.append(_style(take, "Microsoft's total take by source and Microsoft fiscal year",
-                         _largest(_yearly(results, *(k for k, _ in MICROSOFT_SOURCES)))))
+    charts.append(_by_year(_style(
+        take, "Microsoft's total take by source and whole Microsoft fiscal year",
+        _largest(_yearly(results, *(k for k, _ in MICROSOFT_SOURCES))))))
     largest = max(abs(results.total(k)) for k, _ in MICROSOFT_SOURCES)
     value = _style(value_chart(wb, results), "Microsoft's value by source: total and "
                    "present value", largest)

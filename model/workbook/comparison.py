@@ -56,6 +56,6 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout) -> None:
             else:
                 ws.write_string(r, c, "not within the horizon" if value is None else str(value),
                                 st("right"))  # in line with the amounts and months
-    ws.write_string(len(labels) + 5, 0, "Amounts in USD, shown in $M.", st("note"))
-    ws.set_column(0, 0, 50)
+    ws.write_string(len(labels) + 5, 0, "Amounts in dollars, shown in $M.", st("note"))
+    ws.set_column(0, 0, 62)
     ws.set_column(1, len(names), 26)

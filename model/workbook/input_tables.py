@@ -23,6 +23,7 @@ from model.inputs.uncertain import (
     number_kind,
 )
 from model.workbook.inputsheets import write_value
+from model.workbook.printing import wrapped_height
 from model.workbook.styles import Styles
 
 
@@ -39,7 +40,9 @@ def write_scenarios_sheet(wb: Any, st: Any, scenarios: Scenarios) -> None:
         ws.write_string(r, 0, row.target.text(), st("label"))
         write_value(ws, st, r, 1, dataclasses.replace(schema.SCHEDULE_MONTH, structural=False),
                     row.from_month)
-        ws.write_string(r, 2, row.note, st("note"))
+        ws.write_string(r, 2, row.note, st("note_wrap"))
+        if height := wrapped_height([(row.note, 50)]):
+            ws.set_row(r, height)
         f = field_of(row.target)
         assert f is not None
         for c, name in enumerate(scenarios.names, start=len(FIXED_COLUMNS)):
@@ -50,6 +53,9 @@ def write_scenarios_sheet(wb: Any, st: Any, scenarios: Scenarios) -> None:
     ws.set_column(1, 1, 12)
     ws.set_column(2, 2, 50)
     ws.set_column(len(FIXED_COLUMNS), len(headers), 26)
+
+
+NOTE_WIDTH = 40  # the notes wrap: the sheet prints one page wide at 7 pt or more
 
 
 def write_distributions_sheet(wb: Any, st: Styles,
@@ -63,7 +69,7 @@ def write_distributions_sheet(wb: Any, st: Styles,
     ws.set_column(0, 0, 26)
     ws.set_column(1, 2, 12)
     ws.set_column(3, 9, 14)
-    ws.set_column(10, 10, 70)
+    ws.set_column(10, 10, NOTE_WIDTH)
     last = max(len(rows), 1) + 200
     ws.data_validation(1, 1, last, 1, {"validate": "list", "source": list(KINDS)})
     ws.data_validation(1, 2, last, 2, {"validate": "list", "source": list(APPLY_MODES)})
@@ -78,7 +84,9 @@ def write_distributions_sheet(wb: Any, st: Styles,
                 ws.write_blank(r, c, None, st("input", kind))
             else:
                 ws.write_number(r, c, float(value), st("input", kind))
-        ws.write_string(r, 10, d.note, st("note"))
+        ws.write_string(r, 10, d.note, st("note_wrap"))
+        if height := wrapped_height([(d.note, NOTE_WIDTH)]):
+            ws.set_row(r, height)
         ws.write_string(r, 11, d.correlated_with, st("input"))
         if d.rank_correlation is None:
             ws.write_blank(r, 12, None, st("input", "rate"))
@@ -113,9 +121,8 @@ def write_investments_sheet(wb: Any, st: Styles, rows: Sequence[Investment]) -> 
 
 
 def print_distributions(ws: Any) -> None:
-    """In a model, narrower notes and an explicit print area (the header comments would
-    widen it), so that the sheet prints one page wide at 7 pt or more."""
-    ws.set_column(10, 10, 40)
+    """In a model, an explicit print area (the header comments would widen it), so that
+    the sheet prints one page wide at 7 pt or more."""
     ws.print_area(0, 0, max(ws.dim_rowmax or 0, 1), 10)
 
 

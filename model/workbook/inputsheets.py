@@ -18,6 +18,7 @@ from model.inputs.assumptions import Assumptions
 from model.inputs.schema import Field
 from model.inputs.streams import COST_FIELDS, STREAM_FIELDS
 from model.workbook.fastsheet import FastFormulaWorksheet
+from model.workbook.printing import wrapped_height
 from model.workbook.styles import Styles
 
 _KIND_FORMAT = {"month": "day", "usd": "usd_full", "rate": "rate", "count": "count",
@@ -44,8 +45,9 @@ def _abs(sheet: str, row: int, col: int) -> str:
     return f"{sheet}!{xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)}"
 
 
-def write_value(ws: Any, st: Styles, row: int, col: int, f: Field, value: object) -> None:
-    role = "structural" if f.structural else "input"
+def write_value(ws: Any, st: Styles, row: int, col: int, f: Field, value: object,
+                wrap: bool = False) -> None:
+    role = ("structural" if f.structural else "input") + ("_wrap" if wrap else "")
     kind = _KIND_FORMAT.get(f.kind, "text")
     fmt = st(role, kind)
     if value is None:
@@ -63,6 +65,11 @@ def write_value(ws: Any, st: Styles, row: int, col: int, f: Field, value: object
 
 def _validate_cell(ws: Any, row: int, col: int, last_row: int, f: Field) -> None:
     """Excel data validation from the schema's bounds, so Excel refuses what we would."""
+    if f.kind == "bool":  # a drop-down of the two values, written as booleans
+        ws.data_validation(row, col, last_row, col, {
+            "validate": "list", "source": ["TRUE", "FALSE"], "error_title": f.key[:32],
+            "error_message": f"{f.key}: TRUE or FALSE"})
+        return
     if f.kind not in ("usd", "rate", "count", "months", "year"):
         return
     whole = f.kind in ("months", "year")
@@ -80,12 +87,17 @@ def _validate_cell(ws: Any, row: int, col: int, last_row: int, f: Field) -> None
     ws.data_validation(row, col, last_row, col, rule)
 
 
-def _header(ws: Any, st: Styles, keys: list[str], notes: dict[str, str]) -> None:
+def _header(ws: Any, st: Styles, keys: list[str], notes: dict[str, str],
+            width: float | None = None) -> None:
+    """Row 1: the column keys the reader finds the columns by. With ``width``, the keys
+    wrap within columns that wide, whole on paper."""
     for col, key in enumerate(keys):
-        ws.write_string(0, col, key, st("header"))
+        ws.write_string(0, col, key, st("header_wrap" if width else "header"))
         if notes.get(key):
             ws.write_comment(0, col, notes[key], {"x_scale": 2.5, "y_scale": 2})
     ws.freeze_panes(1, 1)
+    if width and (height := wrapped_height([(k, width) for k in keys])):
+        ws.set_row(0, height)
 
 
 def _note(f: Field, source: str = "") -> str:
@@ -127,8 +139,10 @@ def _inputs_sheet(wb: Any, st: Styles, a: Assumptions, addr: InputAddresses) -> 
         write_value(ws, st, i, 1, f, a.inputs.get(f.key))
         _validate_cell(ws, i, 1, i, f)
         ws.write_string(i, 2, f.unit, st("label"))
-        ws.write_string(i, 3, f.description, st("label"))
-        ws.write_string(i, 4, f.source, st("note"))
+        ws.write_string(i, 3, f.description, st("wrap"))
+        ws.write_string(i, 4, f.source, st("note_wrap"))
+        if height := wrapped_height([(f.description, 70), (f.source, 60)]):
+            ws.set_row(i, height)
         addr.inputs[f.key] = _abs(schema.INPUTS_SHEET, i, 1)
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 16)
@@ -140,7 +154,7 @@ def _inputs_sheet(wb: Any, st: Styles, a: Assumptions, addr: InputAddresses) -> 
 def _schedule_sheet(wb: Any, st: Styles, a: Assumptions, addr: InputAddresses) -> None:
     ws = wb.add_worksheet(schema.SCHEDULE_SHEET)
     fields = (schema.SCHEDULE_MONTH, *a.schedule_fields)
-    _header(ws, st, [f.key for f in fields], {f.key: _note(f) for f in fields})
+    _header(ws, st, [f.key for f in fields], {f.key: _note(f) for f in fields}, 13)
     for r, row in enumerate(a.schedule, start=1):
         for c, f in enumerate(fields):
             write_value(ws, st, r, c, f, row.get(f.key))
@@ -180,14 +194,23 @@ def _keyed_sheet(wb: Any, st: Styles, addr: InputAddresses, sheet: str,
     some. Its cells' addresses go to ``addr.params`` under (sheet, key, column)."""
     ws = wb.add_worksheet(sheet)
     _header(ws, st, [f.key for f in fields], {f.key: _note(f) for f in fields})
+    # narrow enough to print one page wide: the long texts wrap
+    widths = [24 if c < 2 else {"unit": 18, "description": 30}.get(f.key, 50)
+              if f.kind == "text" else 16 for c, f in enumerate(fields)]
     for r, values in enumerate(rows, start=1):
+        texts = []
         for c, f in enumerate(fields):
             value = values[f.key] if f.kind != "text" else values[f.key] or None
-            write_value(ws, st, r, c, f, value)
+            wrap = c >= 2 and f.kind == "text"  # a description or a source: whole, wrapped
+            write_value(ws, st, r, c, f, value, wrap)
+            if wrap and value:
+                texts.append((str(value), widths[c]))
             addr.params[(sheet, str(values[fields[0].key]), f.key)] = _abs(sheet, r, c)
+        if height := wrapped_height(texts):
+            ws.set_row(r, height)
     for c, f in enumerate(fields):
         _validate_cell(ws, 1, c, max(len(rows), 1), f)
-        ws.set_column(c, c, 24 if c < 2 else 50 if f.kind == "text" else 16)
+        ws.set_column(c, c, widths[c])
 
 
 def _tiers_sheet(wb: Any, st: Styles, a: Assumptions, addr: InputAddresses) -> None:

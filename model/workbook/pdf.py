@@ -1,4 +1,4 @@
-"""A PDF of the report sheets (Dashboard, Analysis, Valuation when the model has it,
+"""A PDF of the report sheets (Summary, Dashboard, Analysis, Valuation when the model has it,
 Comparison and Annual), made by LibreOffice."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from model.core.results import Results
 
 # In workbook order; a name the model does not have (such as Valuation) is skipped.
-REPORT_SHEETS = ("Dashboard", "Analysis", "Valuation", "Comparison", "Annual")
+REPORT_SHEETS = ("Summary", "Dashboard", "Analysis", "Valuation", "Comparison", "Annual")
 
 
 class ToolMissing(RuntimeError):

@@ -142,14 +142,27 @@ def scale_for(cols: Columns, widest: int, rows: int | None = None) -> int:
 
 
 def print_in_blocks(ws: Any, cols: Columns, blocks: list[tuple[int, int]], last_row: int,
-                    header_rows: tuple[int, int], one_page_tall: bool = False) -> None:
+                    header_rows: tuple[int, int], one_page_tall: bool = False,
+                    hidden_rows: int = 0) -> None:
     """Print ``ws`` one block of period columns a page wide, the labels repeated.
 
-    ``blocks`` are (first, last) period indexes, 0 being ``cols.first_period``."""
+    ``blocks`` are (first, last) period indexes, 0 being ``cols.first_period``; with
+    ``one_page_tall``, the ``last_row + 1 - hidden_rows`` rows that print fit one page
+    tall when that stays readable."""
     widest = max(last - first + 1 for first, last in blocks)
-    ws.set_print_scale(scale_for(cols, widest, last_row + 1 if one_page_tall else None))
+    printed = last_row + 1 - hidden_rows
+    ws.set_print_scale(scale_for(cols, widest, printed if one_page_tall else None))
     last_label = cols.first_label + len(cols.label_widths) - 1
     ws.repeat_columns(cols.first_label, last_label)
     ws.repeat_rows(*header_rows)
     ws.set_v_pagebreaks([cols.first_period + first for first, _ in blocks[1:]])
     ws.print_area(0, cols.first_label, last_row, cols.first_period + blocks[-1][1])
+
+
+def wrapped_height(texts: Sequence[tuple[str, float]]) -> float | None:
+    """The height (pt) a row needs to show each (text, column width) wrapped within its
+    column, or None when one line is enough. Neither Excel nor LibreOffice fits a row's
+    height on opening, so the writer sets it; a column of width w holds about 1.2 w
+    characters of prose a line (Calibri 11; measured on the LibreOffice print)."""
+    lines = max((math.ceil(len(t) / max(1.2 * w, 1.0)) for t, w in texts), default=1)
+    return ROW_PT * lines if lines > 1 else None

@@ -25,7 +25,7 @@ from model.workbook.printing import (
     scale_for,
     year_blocks,
 )
-from model.workbook.styles import Styles
+from model.workbook.styles import Styles, unit
 
 if TYPE_CHECKING:
     from model.core.results import Results
@@ -36,6 +36,7 @@ BALANCE_KEYS = ("api_arr", "openai_arr", "azure_arr", "ptu_customers",
 
 FIRST_COL = 4
 FIRST_ROW = 5
+LABEL_WIDTH = 48  # the longest label: "PV of Azure OpenAI gross profit after the share..."
 
 
 def _year(m: dt.date) -> str:
@@ -128,7 +129,7 @@ def write_rollup(ws: Any, st: Styles, results: Results, layout: Layout, grouping
              else f"{grouping} totals and balances")
     ws.write_string(0, 1, title, st("title"))
     layout.write_master(ws, st)
-    ws.write_string(0, FIRST_COL, "USD cells hold dollars, shown in $M by the number format",
+    ws.write_string(0, FIRST_COL, "Amounts are in dollars, shown as the unit column says",
                     st("note"))
     for col, text in enumerate(("key", "line", "unit", "total")):
         ws.write_string(1, col, text, st("header"))
@@ -154,7 +155,7 @@ def write_rollup(ws: Any, st: Styles, results: Results, layout: Layout, grouping
         r += 1
     ws.freeze_panes(4, FIRST_COL)
     ws.set_column(0, 0, 26, st("key"))
-    ws.set_column(1, 1, 46)
+    ws.set_column(1, 1, LABEL_WIDTH)
     ws.set_column(2, 2, 6)
     ws.set_column(3, 3, 12)
     width = 8.5 if grouping == "Quarterly" else 11.0  # a partial period's label wraps
@@ -166,7 +167,7 @@ def write_rollup(ws: Any, st: Styles, results: Results, layout: Layout, grouping
 def _print_setup(ws: Any, groups: list[tuple[str, int, int]], results: Results,
                  width: float, last_row: int) -> None:
     """Whole years a page wide, as many as stay readable; one page tall if readable."""
-    cols = Columns(1, (46, 6, 12), FIRST_COL, width)
+    cols = Columns(1, (LABEL_WIDTH, 6, 12), FIRST_COL, width)
     months = results.timeline.months
     blocks = year_blocks([months[last].year for _, _, last in groups], merge_short=0)
     for per_page in range(len(blocks), 0, -1):
@@ -183,7 +184,7 @@ def _rollup_row(ws: Any, st: Styles, results: Results, layout: Layout, ln: Line,
     sheet, row = layout.rows[ln.key]
     ws.write_string(r, 0, ln.key)
     ws.write_string(r, 1, ln.label)
-    ws.write_string(r, 2, ln.unit)
+    ws.write_string(r, 2, unit(ln.fmt))
     fmt = st("calc", ln.fmt)
     for i, (_, first, last) in enumerate(groups):
         if is_flow:

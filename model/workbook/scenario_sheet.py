@@ -17,6 +17,7 @@ from model.core.engine import input_number
 from model.inputs import schema
 from model.inputs.overrides import FIXED_COLUMNS, Scenarios, Target, field_of
 from model.workbook.inputsheets import InputAddresses
+from model.workbook.printing import wrapped_height
 from model.workbook.styles import Styles, write_status
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ def write(ws: Any, st: Styles, a: Assumptions, addr: InputAddresses, selector: s
     assert scenarios is not None and a.selected is not None
     ws.write_string(0, 1, "Scenario layer: the value in force for each overridden input",
                     st("title"))
-    write_status(ws, st, 0, 3, master[0], master[1], "CHECKS FAIL")
+    write_status(ws, st, 0, 5, master[0], master[1], "CHECKS FAIL")  # clear of the title
     for c, text in enumerate(("key", "target", "from_month", "active", "value in force",
                               "note")):
         ws.write_string(1, c, text, st("header"))
@@ -111,7 +112,9 @@ def write(ws: Any, st: Styles, a: Assumptions, addr: InputAddresses, selector: s
             value = input_number(effective.cell(t.sheet, t.row, t.column))
             formula = f"=IF(D{r + 1}=1,{pick},{base_cell(t, addr)})"
         ws.write_formula(r, 4, formula, st("calc", _kind(t)), value)
-        ws.write_string(r, 5, row.note, st("note"))
+        ws.write_string(r, 5, row.note, st("note_wrap"))
+        if height := wrapped_height([(row.note, 80)]):
+            ws.set_row(r, height)
     ws.freeze_panes(2, 2)
     ws.print_area(0, 1, FIRST_ROW + len(scenarios.rows), 5)  # the key column is for formulas
     ws.set_column(0, 0, 36, st("key"))

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-# Number formats by kind. Amounts show in $M with negatives in parentheses.
+# Number formats by kind. Amounts show in $M with negatives in parentheses; a small
+# amount (a fee a month) in $K.
 NUMBER_FORMATS = {
     "usd": '#,##0.0,,;(#,##0.0,,);"-"',
+    "usd_k": '#,##0.0,;(#,##0.0,);"-"',
+    "usd_b": '#,##0.0,,,;(#,##0.0,,,);"-"',
     "usd_full": '#,##0;(#,##0);"-"',
     "rate": '0.0%;(0.0%);"-"',
+    "rate_zero": "0.0%;(0.0%);0.0%",  # a rate whose 0 means something (an IRR of 0)
     "count": '#,##0.0;(#,##0.0);"-"',
     "date": "mmm yyyy",
     "day": "yyyy-mm-dd",
@@ -21,11 +25,26 @@ NUMBER_FORMATS = {
     "flag": '0;-0;"-"',
     "int": "0",
     "factor": "0.0000",
-    "multiple": '0.00"x"',
+    "multiple": "0.00",  # the unit column says x
     "year": "0",
     "text": "@",
     "bool": "General",  # a custom TRUE/FALSE format makes LibreOffice save the cell as 1
 }
+
+# What the reader sees in a cell of each number format: the unit column says this, so the
+# unit is defined once, by the format (a USD amount formatted in $M is "$M", not "USD").
+UNITS = {
+    "usd": "$M", "usd_k": "$K", "usd_b": "$B", "usd_full": "$", "rate": "%", "rate_zero": "%",
+    "count": "#", "date": "", "day": "", "day_or_blank": "", "months": "months",
+    "flag": "1/0", "int": "#", "factor": "x", "multiple": "x", "year": "", "text": "",
+    "bool": "TRUE/FALSE",
+}
+
+
+def unit(kind: str) -> str:
+    """The unit a reader sees in a cell of number format ``kind`` ("$M", "%"...)."""
+    return UNITS[kind]
+
 
 BLUE = "#0000FF"
 INPUT_FILL = "#FFF2CC"
@@ -55,10 +74,16 @@ ROLES: dict[str, dict[str, Any]] = {
     "key": {"font_color": GREY, "font_size": 8},
     "label": {},
     "note": {"italic": True, "font_color": GREY},
+    "wrap": {"text_wrap": True, "valign": "top"},
+    "note_wrap": {"italic": True, "font_color": GREY, "text_wrap": True, "valign": "top"},
     "headline": {"bold": True, "font_size": 12},
     "bad": {"bg_color": "#FFC7CE", "font_color": "#9C0006"},
     "good": {"bg_color": "#C6EFCE", "font_color": "#006100"},
 }
+
+# Roles whose long texts wrap within their column (the row is made tall enough).
+ROLES["input_wrap"] = {**ROLES["input"], "text_wrap": True, "valign": "top"}
+ROLES["structural_wrap"] = {**ROLES["structural"], "text_wrap": True, "valign": "top"}
 
 LEGEND = (
     ("input", "Input: type a new value here"),

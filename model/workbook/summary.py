@@ -10,7 +10,7 @@ from model.inputs.overrides import FIXED_COLUMNS
 from model.workbook.charts import SIZE, dashboard_charts
 from model.workbook.layout import Layout
 from model.workbook.printing import PRINT_WIDTH_PT, column_pt
-from model.workbook.styles import Styles
+from model.workbook.styles import Styles, unit
 from model.workbook.valuation_dashboard import write_dashboard
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
     a = results.assumptions
     ws.write_string(0, 0, "OpenAI-Microsoft partnership model", st("title"))
     ws.write_string(1, 0, f"Inputs: {a.name}. Months: {results.timeline.months[1]:%b %Y} to "
-                    f"{results.timeline.months[-1]:%b %Y} ({layout.n} months). Amounts in USD, "
+                    f"{results.timeline.months[-1]:%b %Y} ({layout.n} months). Amounts in dollars, "
                     "shown in $M.", st("note"))
     formula, value = layout.master()
     ws.write_string(2, 0, "Model checks", st("headline"))
@@ -110,7 +110,7 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
     for label, f, kind, v in headline_rows(results, layout):
         ws.write_string(r, 0, label)
         ws.write_formula(r, 1, f, st("link", kind), v)  # type: ignore[arg-type]
-        ws.write_string(r, 2, {"date": "", "usd": "USD"}[kind])
+        ws.write_string(r, 2, unit(kind))
         r += 1
     r += 1
     ws.write_string(r, 0, "Totals over the horizon", st("section"))
@@ -121,7 +121,7 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
         sheet, row = layout.rows[key]
         ws.write_string(r, 0, label)
         ws.write_formula(r, 1, f"={sheet}!$D${row}", st("link", "usd"), results.total(key))
-        ws.write_string(r, 2, "USD")
+        ws.write_string(r, 2, unit("usd"))
         r += 1
     r += 1
     r = write_dashboard(ws, st, results, r, 0) + 1  # what the receipts are worth

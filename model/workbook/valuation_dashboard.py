@@ -7,14 +7,21 @@ from typing import TYPE_CHECKING, Any
 
 from model.analysis.valuation import party_values, valuation_month
 from model.core.lines import MICROSOFT_SOURCES, MICROSOFT_TOTALS
-from model.workbook.valuation_sheet import SHEET, SOURCES, VALUE_COL, plan, source_key
+from model.workbook.valuation_sheet import (
+    SHEET,
+    SOURCES,
+    VALUE_COL,
+    no_minus_zero,
+    plan,
+    source_key,
+)
 
 if TYPE_CHECKING:
     from model.core.results import Results
     from model.workbook.styles import Styles
 
 
-_UNITS = {"usd": "$M", "multiple": "x", "rate": "% a year"}
+_UNITS = {"usd": "$M", "multiple": "x", "rate_zero": "% a year"}
 
 
 def write_dashboard(ws: Any, st: Styles, results: Results, r: int, c: int) -> int:
@@ -45,10 +52,10 @@ def write_dashboard(ws: Any, st: Styles, results: Results, r: int, c: int) -> in
                       ("moic_tv", "multiple on invested capital", v.moic_tv),
                       ("irr_tv", "IRR", v.irr_tv)]
         for k, text, value in items:
-            kind = {"moic_tv": "multiple", "irr_tv": "rate"}.get(k, "usd")
+            kind = {"moic_tv": "multiple", "irr_tv": "rate_zero"}.get(k, "usd")
             ws.write_string(r, c, f"{p.label}: {text}")
             ws.write_formula(r, c + 1, "=" + pl.ref(f"{k}_{p.key}"), st("link", kind),
-                             value)  # type: ignore[arg-type]
+                             no_minus_zero(value))  # type: ignore[arg-type]
             ws.write_string(r, c + 2, _UNITS[kind])
             r += 1
     r += 1
@@ -59,6 +66,7 @@ def write_dashboard(ws: Any, st: Styles, results: Results, r: int, c: int) -> in
         row = pl.rows[source_key(key)]
         role = "total" if key in dict(MICROSOFT_TOTALS) else "link"
         pv = results.total("pv_" + key)
+        label = f"{label}, present value" if role == "total" else label
         ws.write_string(r, c, label, st("total") if role == "total" else None)
         ws.write_formula(r, c + 1, f"={SHEET}!$D${row}", st(role, "usd"), pv)
         ws.write_string(r, c + 2, "$M")

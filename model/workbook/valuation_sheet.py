@@ -106,14 +106,15 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContex
     pl = plan(a)
     values = {v.key: v for v in party_values(results)}
     tv = terminal.values(results)
-    ws.write_string(0, 0, "Valuation: what each party's receipts and stake are worth",
+    # Column B: the key column A does not print.
+    ws.write_string(0, 1, "Valuation: what each party's receipts and stake are worth",
                     st("title"))
     layout.write_master(ws, st)
-    ws.write_string(1, 0, "Receipts from valuation_date on are discounted to its first day: a "
+    ws.write_string(1, 1, "Receipts from valuation_date on are discounted to its first day: a "
                     "month's receipt, at the month's end k months later, is divided by "
                     "(1 + discount_rate)^(k/12); earlier months count 0. The terminal value "
                     "stands at the horizon's end.", st("note"))
-    ws.write_string(2, 0, "MOIC and IRR use every dated flow: the investments (negative, on "
+    ws.write_string(2, 1, "MOIC and IRR use every dated flow: the investments (negative, on "
                     "the first of their month), the monthly receipts (each month's last day) "
                     "and, with the terminal value, the party's share of it.", st("note"))
     for c, text in enumerate(("key", "item", "unit", "value")):
@@ -166,9 +167,9 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContex
                 f'"{NO_INVESTMENT}"))', "calc", "multiple", getattr(v, f"moic{sfx}"))
             flows, dates = _flow_range(pl, layout, p.key, with_tv=bool(sfx))
             row(f"irr{sfx}_{p.key}", f"{p.label}: IRR (XIRR), {text}", "% a year",
-                f'=IF({rec}>0,IFERROR(XIRR({flows},{dates}),"{NO_IRR}"),'
-                f'IF({folded},"{FOLDED}","{NO_RECEIPTS}"))', "calc", "rate",
-                getattr(v, f"irr{sfx}"))
+                f'=IF({rec}>0,IFERROR(ROUND(XIRR({flows},{dates}),12),"{NO_IRR}"),'
+                f'IF({folded},"{FOLDED}","{NO_RECEIPTS}"))', "calc", "rate_zero",
+                no_minus_zero(getattr(v, f"irr{sfx}")))
         if p.capped:
             cap = results.last(f"cap_{p.key}")
             row(f"return_cap_{p.key}", f"{p.label}: return cap in force at the horizon's end",
@@ -311,3 +312,8 @@ def _write_flows(ws: Any, st: Styles, results: Results, layout: Layout, pl: Plan
         ws.write_formula(rr, tv_col, f"=$D${pl.rows[f'tv_share_{party}']}", st("link", "usd"),
                          tv[f"tv_share_{party}"])
 
+
+def no_minus_zero(irr: object) -> object:
+    """The IRR as the cell's ROUND(..., 12) gives it: capital returned exactly is an IRR of
+    0, not -2e-17 printed "(0.0%)"."""
+    return round(irr, 12) + 0.0 if isinstance(irr, float) else irr

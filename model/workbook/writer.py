@@ -21,6 +21,7 @@ from model.workbook import (
     analysis_sheet,
     asbuilt,
     comparison,
+    executive,
     reconcile,
     scenario_sheet,
     sharing,
@@ -48,7 +49,7 @@ from model.workbook.render import XlRender, finite
 from model.workbook.rollup import write_rollup
 from model.workbook.scenario_sheet import ScenarioAddresses
 from model.workbook.sharing import Sharing
-from model.workbook.styles import LEGEND, Styles
+from model.workbook.styles import LEGEND, Styles, unit
 from model.workbook.summary import write_summary
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ if TYPE_CHECKING:
 TITLE = "OpenAI-Microsoft partnership model"
 DASHBOARD = "Dashboard"
 SELECTOR = f"{DASHBOARD}!$B$4"  # the scenario drop-down
-UNITS_NOTE = "USD cells hold dollars, shown in $M by the number format"
+UNITS_NOTE = "Amounts are in dollars, shown as the unit column says ($M or $K)"
 
 
 ExtraSheet = Callable[[Any, Styles, Layout], None]
@@ -85,6 +86,7 @@ class ModelWriter:
         wb = new_workbook(target, self.a, TITLE)
         st = Styles(wb)
         sharing.start(wb, self.sharing)
+        front = wb.add_worksheet(executive.SHEET)  # the first printed page
         summary = wb.add_worksheet(DASHBOARD)
         addr = write_input_sheets(wb, st, self.a)
         write_optional_sheets(wb, st, self.a)
@@ -117,6 +119,8 @@ class ModelWriter:
         write_rollup(quarterly, st, self.results, self.layout, "Quarterly")
         comparison.write(wb.add_worksheet(comparison.SHEET), st, self.results, self.layout)
         write_summary(wb, summary, st, self.results, self.layout, LEGEND)
+        executive.write(front, st, self.results, self.layout,
+                        SELECTOR if self.a.scenarios is not None else None)
         asbuilt.write(wb, st, self.a, SELECTOR if self.a.scenarios is not None else None)
         built = {ws.name for ws in wb.worksheets()}
         for extra in self.extras:
@@ -127,8 +131,8 @@ class ModelWriter:
                 ws.hide()
         sharing.finish(wb, st, summary, self.a, SELECTOR, self.analysis, self.sharing,
                        [ws.name for ws in wb.worksheets() if ws.name not in built])
-        summary.activate()
-        summary.set_first_sheet()
+        front.activate()
+        front.set_first_sheet()
         wb.close()
 
     # ------------------------------------------------------------ headers
@@ -156,7 +160,8 @@ class ModelWriter:
             ws.write_blank(ROW_HEADER, COL_OPENING + t, None, st("header"))
         ws.freeze_panes(ROW_PERIOD + 1, COL_OPENING)
         ws.set_column(COL_KEY, COL_KEY, 26, st("key"))
-        ws.set_column(COL_LABEL, COL_LABEL, 46)
+        # The Checks sheet prints its labels and counts only: room for the longest label.
+        ws.set_column(COL_LABEL, COL_LABEL, 64 if name == CHECKS else 46)
         ws.set_column(COL_UNIT, COL_UNIT, 6)
         ws.set_column(COL_TOTAL, COL_TOTAL, 12)
         ws.set_column(COL_OPENING, COL_OPENING + n, 9)
@@ -166,8 +171,11 @@ class ModelWriter:
         if name == CHECKS:  # on paper, each check's count of failing months: one page
             ws.print_area(0, COL_LABEL, last_row, COL_TOTAL)
         else:
+            folded = sum(ln.detail for s in model_lines(self.a) if s.sheet == name
+                         for ln in s.lines)
             print_in_blocks(ws, Columns(COL_LABEL, (46, 6, 12), COL_OPENING, 9),
-                            year_blocks(years), last_row, (ROW_HEADER, ROW_PERIOD))
+                            year_blocks(years), last_row, (ROW_HEADER, ROW_PERIOD),
+                            one_page_tall=True, hidden_rows=folded)
 
     # ------------------------------------------------------------ calc sheets
 
@@ -183,17 +191,20 @@ class ModelWriter:
             if section.sheet != name:
                 continue
             ws.write_string(r, COL_KEY, "", st("section"))
-            # The Schedule rates in force echo the Schedule sheet: grouped and folded, so
-            # that a year of the Revenue sheet prints on one page (click + to show them).
-            folded = all(ln.key.startswith("sched_") for ln in section.lines)
-            ws.write_string(r, COL_LABEL, section.title + (" (folded: + shows them)"
-                                                           if folded else ""), st("section"))
-            if folded:
-                ws.outline_settings(True, False, True, False)  # the + on the title row
-                ws.set_row(r, None, None, {"collapsed": True})
+            # Working lines (the Schedule rates in force, a tier's intermediate amounts)
+            # are grouped and folded, so that a year of the sheet prints on one page
+            # (click + to show them).
+            folded = [ln.detail for ln in section.lines]
+            note = (" (folded: + shows them)" if all(folded) else
+                    " (working rows folded: + shows them)" if any(folded) else "")
+            ws.write_string(r, COL_LABEL, section.title + note, st("section"))
+            if any(folded):
+                ws.outline_settings(True, False, True, False)  # the + above each group
             r += 1
-            for ln in section.lines:
-                if folded:
+            for i, ln in enumerate(section.lines):
+                if ln.detail:
+                    if i == 0 or not folded[i - 1]:  # the row above the group shows its +
+                        ws.set_row(r - 1, None, None, {"collapsed": True})
                     ws.set_row(r, None, None, {"level": 1, "hidden": True})
                 if ln.key in ("month", "period"):
                     row = ROW_MONTH if ln.key == "month" else ROW_PERIOD
@@ -211,7 +222,7 @@ class ModelWriter:
         fmt = st(role, ln.fmt)
         ws.write_string(row, COL_KEY, ln.key)
         ws.write_string(row, COL_LABEL, ln.label)
-        ws.write_string(row, COL_UNIT, ln.unit)
+        ws.write_string(row, COL_UNIT, unit(ln.fmt))
         cols = self.layout.columns
         if ln.opening is not None:
             opening = ln.expr if ln.opening == SAME else ln.opening
