@@ -39,8 +39,6 @@ def constants(a: Assumptions) -> dict[str, tuple[float, str, str]]:
         "built_start_month": (serial(a.start_month), "day",
                               "Start month this workbook was built for"),
         "built_horizon": (float(a.horizon), "int", "Months modelled when this workbook was built"),
-        "built_last_month": (serial(Timeline.of(a).months[-1]), "day",
-                             "Last month modelled when this workbook was built"),
         "built_fiscal_year_end_month": (float(a.inputs["fiscal_year_end_month"]), "int",  # type: ignore[arg-type]
                                         "Fiscal year end month this workbook was built for"),
     }
@@ -102,7 +100,7 @@ class _PyRender:
     def timeline(self, name: str) -> str:
         if name.startswith("sched:"):
             return f"s{self.sched[name[6:]]}[t]"
-        return {"month": "M[t]", "year": "Y[t]"}[name]
+        return {"month": "M[t]", "year": "Y[t]", "last": "M[-1]"}[name]
 
     def is_blank(self, node: Expr) -> bool:
         if isinstance(node, Input):

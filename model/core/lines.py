@@ -210,7 +210,7 @@ def milestones(a: Assumptions) -> Section:
 
 
 MICROSOFT_SOURCES = (
-    ("microsoft_azure_margin", "Microsoft's own Azure OpenAI margin (not from OpenAI)"),
+    ("microsoft_azure_margin", "Own Azure OpenAI margin (not from OpenAI)"),
     ("revshare_api_to_microsoft", "Revenue share received from OpenAI"),
     ("compute_commission", "Commission on OpenAI's compute"),
     ("dist_microsoft", "Distributions from OpenAI's profits"),
@@ -220,9 +220,8 @@ MICROSOFT_SOURCES = (
 # Microsoft's take: the cash it receives from OpenAI, and its own margin on Azure OpenAI
 # (a margin on its own customers, not a payment from OpenAI), each a line of its own.
 MICROSOFT_TOTALS = (
-    ("microsoft_cash_from_openai", "Cash from OpenAI (revenue share + commission + "
-                                   "distributions)"),
-    ("microsoft_total_take", "Microsoft's total take (cash from OpenAI + own Azure margin)"),
+    ("microsoft_cash_from_openai", "Cash Microsoft receives from OpenAI"),
+    ("microsoft_total_take", "Microsoft's total take"),
 )
 
 

@@ -12,7 +12,7 @@ sheet comes off the operating profit, which the waterfall then distributes.
 from __future__ import annotations
 
 from model.core.expr import Cmp, IfBlank, Input, Max, Min, Num, Param, Prev, Ref, Sum, growth
-from model.core.line import REVENUE, SAME, Line, Section, flow, section, usd
+from model.core.line import REVENUE, SAME, Line, Section, detail, flow, section, usd
 from model.inputs.assumptions import Assumptions, Cost, Stream
 from model.inputs.schema import COSTS_SHEET, STREAMS_SHEET
 
@@ -51,18 +51,17 @@ def revenue_share(a: Assumptions) -> Section:
              Ref("sched_azure_to_openai_share") * Ref("azure_revenue")),
         flow("revshare_base", "Revenue OpenAI pays the share on",
              base),
-        Line("revshare_counts_to_cap", "Payments this month count towards the cap (1 = yes, "
-             "from revshare_cap_from_month on)", "flag",
-             IfBlank(Input("revshare_cap_from_month"), Num(1),
-                     Cmp(">=", Ref("month"), Input("revshare_cap_from_month")))),
+        detail(Line("revshare_counts_to_cap", "Counts towards the cap (1 = yes)", "flag",
+                    IfBlank(Input("revshare_cap_from_month"), Num(1),
+                            Cmp(">=", Ref("month"), Input("revshare_cap_from_month"))))),
         # Before the cap counts, the whole amount owed: room + owed is never below owed.
         flow("revshare_api_to_microsoft", "Revenue share OpenAI pays Microsoft",
              IfBlank(cap, owed, Min(owed, room + (1 - counts) * owed))),
         usd("cum_revshare_api_to_microsoft", "Cumulative revenue share paid to Microsoft",
             Prev("cum_revshare_api_to_microsoft") + Ref("revshare_api_to_microsoft"), Num(0)),
-        usd("cum_revshare_toward_cap", "Revenue share paid to Microsoft that counts towards "
-            "the cap, cumulative",
-            Prev("cum_revshare_toward_cap") + counts * Ref("revshare_api_to_microsoft"), Num(0)),
+        detail(usd("cum_revshare_toward_cap", "Cumulative revenue share counted to the cap",
+                   Prev("cum_revshare_toward_cap") + counts * Ref("revshare_api_to_microsoft"),
+                   Num(0))),
         flow("revshare_net", "Net revenue share to OpenAI",
              Ref("revshare_azure_to_openai") - Ref("revshare_api_to_microsoft")),
     )
@@ -81,9 +80,10 @@ def margins(a: Assumptions) -> Section:
     on Azure: the API's, each stream's compute_on_azure share of its compute (revenue x
     (1 - gross margin)) and each cost's on_azure share. Each part bears its commission."""
     rate = Ref("sched_compute_commission")
-    stream_compute = [flow(f"{s.key}_compute_on_azure", f"{s.label}: compute on Azure",
-                           Ref(f"{s.key}_revenue") * (1 - Ref(f"sched_{s.key}_gross_margin"))
-                           * _stream(s, "compute_on_azure")) for s in a.streams]
+    stream_compute = [detail(flow(f"{s.key}_compute_on_azure", f"{s.label}: compute on Azure",
+                                  Ref(f"{s.key}_revenue")
+                                  * (1 - Ref(f"sched_{s.key}_gross_margin"))
+                                  * _stream(s, "compute_on_azure"))) for s in a.streams]
     return section(
         REVENUE, "Margins",
         flow("azure_gross_profit", "Azure OpenAI gross profit",
@@ -91,19 +91,17 @@ def margins(a: Assumptions) -> Section:
         flow("openai_compute_cost", "OpenAI API compute cost",
              Ref("api_revenue") * (1 - Ref("sched_api_gross_margin"))),
         *stream_compute,
-        flow("costs_on_azure", "Costs of the Costs sheet bought on Azure",
-             Sum(*(Ref(f"{c.key}_cost") * _cost(c, "on_azure") for c in a.costs))),
-        flow("openai_azure_compute", "OpenAI's compute on Azure (the API, the streams' and "
-             "the costs' shares)", Sum(Ref("openai_compute_cost"),
-                                       *(Ref(ln.key) for ln in stream_compute),
-                                       Ref("costs_on_azure"))),
-        flow("compute_commission", "Microsoft's commission on OpenAI's compute on Azure",
+        detail(flow("costs_on_azure", "Costs bought on Azure",
+                    Sum(*(Ref(f"{c.key}_cost") * _cost(c, "on_azure") for c in a.costs)))),
+        flow("openai_azure_compute", "OpenAI's compute on Azure",
+             Sum(Ref("openai_compute_cost"), *(Ref(ln.key) for ln in stream_compute),
+                 Ref("costs_on_azure"))),
+        flow("compute_commission", "Microsoft's commission on OpenAI compute",
              Ref("openai_azure_compute") * rate),
         flow("api_gross_profit", "OpenAI API gross profit",
              Ref("api_revenue") - Ref("openai_compute_cost")
              - Ref("openai_compute_cost") * rate),
-        *(flow(f"{s.key}_gross_profit", f"{s.label} gross profit (after the commission on "
-               "its Azure compute)",
+        *(flow(f"{s.key}_gross_profit", f"{s.label} gross profit",
                Ref(f"{s.key}_revenue") * Ref(f"sched_{s.key}_gross_margin")
                - Ref(f"{s.key}_compute_on_azure") * rate)
           for s in a.streams),

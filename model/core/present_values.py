@@ -10,8 +10,7 @@ terminal value, discounted over the same count at the horizon's end, is in
 
 from __future__ import annotations
 
-from model.core.expr import Cmp, Input, Max, Min, Prev, Ref
-from model.core.expr import Const as K
+from model.core.expr import Cmp, Input, LastMonth, Max, Min, Prev, Ref
 from model.core.expr import Num as N
 from model.core.line import WATERFALL, Line, Section, detail, flow, section
 from model.inputs.assumptions import Assumptions
@@ -26,15 +25,14 @@ def present_values(a: Assumptions, microsoft_sources: tuple[tuple[str, str], ...
     valuation_date (k = 1 in the valuation month), is divided by (1 + discount_rate)^(k/12);
     the months before valuation_date count 0."""
     lines = [
-        Line("valuation_month", "Valuation date used: valuation_date, held within the "
-             "horizon", "date", Max(Input("start_month"),
-                                    Min(Input("valuation_date"), K("built_last_month")))),
-        Line(VALUED, "Month counted in the present values (from the valuation date on; "
-             "1 = yes)", "flag", Cmp(">=", Ref("month"), Ref("valuation_month"))),
-        Line("months_discounted", "Months from valuation_date to this month's end", "int",
+        Line("valuation_month", "Valuation date used (within the horizon)", "date",
+             Max(Input("start_month"), Min(Input("valuation_date"), LastMonth()))),
+        Line(VALUED, "Counted in the present values (1 = yes)", "flag",
+             Cmp(">=", Ref("month"), Ref("valuation_month"))),
+        Line("months_discounted", "Months from the valuation date", "int",
              Prev("months_discounted") + Ref(VALUED), N(0)),
-        Line("discount_factor", "Discount factor, 1 / (1 + discount_rate)^(months / 12) from "
-             "valuation_date on, else 0", "factor",
+        Line("discount_factor", "Discount factor, 1 / (1 + discount rate)^(months / 12)",
+             "factor",
              Ref(VALUED) / (1 + Input("discount_rate")) ** (Ref("months_discounted") / 12)),
     ]
     lines += [flow(f"pv_dist_{p.key}", f"PV of distributions to {p.label}",

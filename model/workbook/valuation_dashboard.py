@@ -45,8 +45,7 @@ def write_dashboard(ws: Any, st: Styles, results: Results, r: int, c: int) -> in
     for p in a.parties:
         v = values[p.key]
         items: list[tuple[str, str, object]] = [
-            ("stake_value", "value of its stake", v.stake_value),
-            ("npv", "of which receipts within the horizon", v.npv)]
+            ("stake_value", "value of its stake", v.stake_value)]
         if v.invested is not None:
             items += [("invested", "invested", v.invested),
                       ("moic_tv", "multiple on invested capital", v.moic_tv),
@@ -62,7 +61,7 @@ def write_dashboard(ws: Any, st: Styles, results: Results, r: int, c: int) -> in
     title(r, "Microsoft's value by source (present value, within the horizon)", "share")
     r += 1
     total = results.total("pv_microsoft_total_take")
-    for key, label in SOURCES:
+    for key, label in (*MICROSOFT_SOURCES, MICROSOFT_TOTALS[-1]):  # the cash subtotal: Valuation
         row = pl.rows[source_key(key)]
         role = "total" if key in dict(MICROSOFT_TOTALS) else "link"
         pv = results.total("pv_" + key)
