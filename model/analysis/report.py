@@ -75,17 +75,21 @@ def valuation_items(results: Results) -> list[tuple[str, object]]:
     rate = float(results.assumptions.effective().inputs["discount_rate"])  # type: ignore[arg-type]
     rows: list[tuple[str, object]] = []
     at = f"{valuation_month(results):%b %Y}"
+    del rate  # the rate is on the Valuation sheet; the stake's value includes the TV
+
+    def pair(a: object, b: object, fmt: str) -> str:
+        if isinstance(a, str) and a == b:
+            return a
+        return " / ".join(fmt.format(round(x, 3) + 0.0 if fmt.endswith("%}") else x)
+                          if isinstance(x, float) else str(x) for x in (a, b))
+
     for v in party_values(results):
-        rows.append((f"Value of the stake at {at} (with terminal value), {v.label}",
-                     v.stake_value))
-        rows.append((f"Present value of receipts at {rate:.1%} from {at}, {v.label}", v.npv))
+        rows.append((f"Stake value at {at}, {v.label}", v.stake_value))
         if v.invested is not None:
-            for sfx, text in (("", "without"), ("_tv", "with")):
-                moic, irr = getattr(v, f"moic{sfx}"), getattr(v, f"irr{sfx}")
-                rows.append((f"Multiple on invested capital, {text} terminal value, {v.label}",
-                             f"{moic:.2f}x" if isinstance(moic, float) else moic))
-                rows.append((f"IRR, {text} terminal value, {v.label}",
-                             f"{round(irr, 3) + 0.0:.1%}" if isinstance(irr, float) else irr))
+            rows.append((f"MOIC without / with TV, {v.label}",
+                         pair(v.moic, v.moic_tv, "{:.2f}x")))
+            rows.append((f"IRR without / with TV, {v.label}",
+                         pair(v.irr, v.irr_tv, "{:.1%}")))
     return rows
 
 

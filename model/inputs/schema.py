@@ -87,8 +87,8 @@ INPUT_FIELDS: tuple[Field, ...] = (
           "waterfall. Blank means never",
           SEED + " (the capped-profit waterfall of the 2024 terms)", required=False),
     Field("discount_rate", "rate", "% a year",
-          "Annual rate at which each party's receipts and share of the terminal value are "
-          "discounted to valuation_date (the Valuation sheet)",
+          "Annual discount rate. Each party's receipts and share of the terminal value are "
+          "discounted at it to valuation_date (the Valuation sheet)",
           ILLUSTRATIVE + " (a round 10 % a year for equity-like risk; not a published "
           "figure: use your own cost of capital)", lo=0, hi=1),
     Field("fiscal_year_end_month", "months", "month (1-12)",
@@ -260,7 +260,7 @@ DEFAULT_SCHEDULE: tuple[dict[str, object], ...] = tuple(
     _schedule_row(i) for i in range(len(_YEARS)))
 
 DEFAULT_PARTIES: tuple[dict[str, object], ...] = (
-    {"party": "first_investors", "label": "First investors", "cap_usd": 100e9,
+    {"party": "first_investors", "label": "First investors", "cap_usd": None,
      "cap_growth": None, "cap_growth_from": None, "overflow_to": "nonprofit",
      "equity_share": 0.0},
     {"party": "microsoft", "label": "Microsoft", "cap_usd": 92e9, "cap_growth": 0.20,
@@ -300,9 +300,7 @@ DEFAULT_INVESTMENTS: tuple[dict[str, object], ...] = (
 TABLE_SOURCES: dict[str, str] = {
     PARTIES_SHEET: (
         "Caps $92B (Microsoft) and $150B (other investors and employees): Fortune, Jan 2023 "
-        "(reported). First investors' $100B: returns capped at 100x their investment "
-        "(OpenAI, 'OpenAI LP', Mar 2019; confirmed) of the $1B on the Investments sheet "
-        "(illustrative). Escalator 20 % a year from 2025: The Information, May 2025 (reported). "
+        "(reported). Escalator 20 % a year from 2025: The Information, May 2025 (reported). "
         "Overflow to the nonprofit: Fortune, Jan 2023. Equity stakes 27 % / 47 % / 26 %: "
         "OpenAI and Microsoft announcements, 28 Oct 2025 (confirmed)."),
     TIERS_SHEET: (

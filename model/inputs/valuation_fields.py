@@ -17,9 +17,9 @@ VALUATION_FIELDS: tuple[Field, ...] = (
           ILLUSTRATIVE + " (the first month after the reported history, which ends with Q1 "
           "2026)"),
     Field("terminal_growth", "rate", "% a year",
-          "Growth a year, for ever, of the profit the waterfall distributes after the horizon "
-          "(the perpetuity-growth terminal value, used when both terminal multiples are "
-          "blank). Below discount_rate",
+          "Terminal growth a year. The profit the waterfall distributes grows at it for ever "
+          "after the horizon (the perpetuity-growth terminal value, used when both terminal "
+          "multiples are blank). Below discount_rate",
           ILLUSTRATIVE + " (a long-run nominal growth rate)", lo=-1, hi=1),
     Field("terminal_revenue_multiple", "count", "x",
           "Terminal value as this multiple of the last twelve months' revenue. Blank: not "
@@ -35,7 +35,7 @@ VALUATION_FIELDS: tuple[Field, ...] = (
           "Microsoft blog, 2026-04-27 (the amendment's cap counts from May 2026)",
           required=False),
     Field("microsoft_reported_value_usd", "usd", "USD",
-          "Reported value of Microsoft's stake, shown beside the model's value of it "
+          "Reported value of Microsoft's stake. Shown beside the model's value of it "
           "(the Valuation sheet). Blank: none shown",
           "OpenAI and Microsoft announcements, 28 Oct 2025 (about 27 % valued at about "
           "$135B; confirmed)", required=False, lo=0),

@@ -110,13 +110,10 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContex
     ws.write_string(0, 1, "Valuation: what each party's receipts and stake are worth",
                     st("title"))
     layout.write_master(ws, st)
-    ws.write_string(1, 1, "Receipts from valuation_date on are discounted to its first day: a "
-                    "month's receipt, at the month's end k months later, is divided by "
-                    "(1 + discount_rate)^(k/12); earlier months count 0. The terminal value "
-                    "stands at the horizon's end.", st("note"))
-    ws.write_string(2, 1, "MOIC and IRR use every dated flow: the investments (negative, on "
-                    "the first of their month), the monthly receipts (each month's last day) "
-                    "and, with the terminal value, the party's share of it.", st("note"))
+    ws.write_string(1, 1, "Receipts from the valuation date on, discounted to it; the "
+                    "terminal value at the horizon's end.", st("note"))
+    ws.write_string(2, 1, "MOIC and IRR use every dated flow, without and with the terminal "
+                    "value.", st("note"))
     for c, text in enumerate(("key", "item", "unit", "value")):
         ws.write_string(3, c, text, st("header"))
 
@@ -130,7 +127,7 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContex
 
     row("discount_rate", "Discount rate", "% a year", "=" + model.input("discount_rate"),
         "link", "rate", float(a.effective().inputs["discount_rate"]))  # type: ignore[arg-type]
-    row("valuation_date", "Valuation date (valuation_date)", "date",
+    row("valuation_date", "Valuation date (input)", "date",
         "=" + model.input("valuation_date"), "link", "day",
         serial(a.effective().inputs["valuation_date"]))  # type: ignore[arg-type]
     row("valuation_month", "Valuation date used (held within the horizon)", "date",
