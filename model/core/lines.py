@@ -230,8 +230,9 @@ def microsoft() -> Section:
         WATERFALL, "Microsoft's take from all sources",
         _flow("microsoft_azure_margin", MICROSOFT_SOURCES[0][1],
               Ref("azure_gross_profit") - Ref("revshare_azure_to_openai")),
-        _flow(MICROSOFT_TOTALS[0][0], MICROSOFT_TOTALS[0][1],
-              Sum(*(Ref(key) for key, _ in MICROSOFT_SOURCES[1:]))),
+        # Folded on the Waterfall (the Valuation sheet shows it beside the sources).
+        detail(_flow(MICROSOFT_TOTALS[0][0], MICROSOFT_TOTALS[0][1],
+                     Sum(*(Ref(key) for key, _ in MICROSOFT_SOURCES[1:])))),
         _flow(MICROSOFT_TOTALS[1][0], MICROSOFT_TOTALS[1][1],
               Ref(MICROSOFT_TOTALS[0][0]) + Ref("microsoft_azure_margin")),
     )

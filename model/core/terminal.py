@@ -76,7 +76,7 @@ def terminal_items(a: Assumptions) -> list[Item]:
                  + (1 - Ref("tv_by_revenue") - Ref("tv_by_profit")) * Ref("tv_perpetuity"))),
         Item("tv_to_share", "Terminal value to share: after the losses not yet earned back",
              "usd", Max(0, Ref("terminal_value") - _last("cumulative_losses"))),
-        Item("tv_discount_factor", "Discount factor from the horizon's end to valuation_date",
+        Item("tv_discount_factor", "Discount factor, horizon's end to the valuation date",
              "factor", _last("discount_factor")),
     ]
     items += _waterfall_items(a)

@@ -140,14 +140,14 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContex
         sheet, pv_row = layout.rows[f"pv_dist_{p.key}"]
         d = {k: f"D{pl.rows[f'{k}_{p.key}']}" for k in PARTY_KEYS + INVESTED_KEYS
              if f"{k}_{p.key}" in pl.rows}
-        row(f"npv_{p.key}", f"{p.label}: PV of receipts from valuation_date", "$M",
+        row(f"npv_{p.key}", f"{p.label}: PV of receipts from the valuation date", "$M",
             f"={sheet}!$D${pv_row}", "link", "usd", v.npv)
         row(f"received_{p.key}", f"{p.label}: receipts over the horizon (nominal)", "$M",
             "=" + layout.ref(f"cum_{p.key}", layout.n, absolute=True), "link", "usd",
             v.received)
         row(f"terminal_share_{p.key}", f"{p.label}: share of the terminal value", "$M",
             f"=$D${pl.rows[f'tv_share_{p.key}']}", "link", "usd", v.tv_share)
-        row(f"stake_value_{p.key}", f"{p.label}: value of the stake at valuation_date", "$M",
+        row(f"stake_value_{p.key}", f"{p.label}: value of the stake at the valuation date", "$M",
             f"={d['npv']}+{d['terminal_share']}*{factor}", "total", "usd", v.stake_value)
         if v.invested is None:
             continue
