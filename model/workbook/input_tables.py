@@ -31,8 +31,13 @@ def write_scenarios_sheet(wb: Any, st: Any, scenarios: Scenarios) -> None:
     """The Scenarios sheet, as plain input values."""
     ws = wb.add_worksheet(schema.SCENARIOS_SHEET)
     headers = [*FIXED_COLUMNS, *scenarios.names]
+    # The scenario columns share the width three of them had (so the sheet still prints
+    # at 7 pt or more), their names wrapped.
+    width = min(26, 78 // max(len(scenarios.names), 1))
     for c, h in enumerate(headers):
-        ws.write_string(0, c, h, st("header"))
+        ws.write_string(0, c, h, st("header_wrap" if c >= len(FIXED_COLUMNS) else "header"))
+    if height := wrapped_height([(h, width) for h in scenarios.names]):
+        ws.set_row(0, height)
     ws.write_comment(0, 0, "What each row overrides: " + TARGET_HELP +
                      ". A blank scenario cell keeps the base value.",
                      {"x_scale": 2.5, "y_scale": 1.5})
@@ -52,7 +57,7 @@ def write_scenarios_sheet(wb: Any, st: Any, scenarios: Scenarios) -> None:
     ws.set_column(0, 0, 40)
     ws.set_column(1, 1, 12)
     ws.set_column(2, 2, 50)
-    ws.set_column(len(FIXED_COLUMNS), len(headers), 26)
+    ws.set_column(len(FIXED_COLUMNS), len(headers), width)
 
 
 NOTE_WIDTH = 40  # the notes wrap: the sheet prints one page wide at 7 pt or more

@@ -65,21 +65,31 @@ def formula(expr: Expr, r: ItemXl) -> str:
     return "=" + text
 
 
-def plan_rows(a: Assumptions, first: int) -> tuple[dict[str, int], int]:
-    """1-based rows of the items from row ``first`` (the section title) on, and the last."""
+def is_working(key: str) -> bool:
+    """A row of the waterfall once more (tv_tier<k>_...): laid out last, not printed."""
+    return key.startswith("tv_tier")
+
+
+def plan_rows(a: Assumptions, first: int) -> tuple[dict[str, int], int, int]:
+    """1-based rows of the items from row ``first`` (the section title) on: the terminal
+    value and the shares first, the tiers' working rows after them; the last row of the
+    first part, and the last row."""
     rows: dict[str, int] = {}
     r = first
-    for it in terminal_items(a.effective()):
+    items = terminal_items(a.effective())
+    for it in [i for i in items if not is_working(i.key)] + [i for i in items
+                                                             if is_working(i.key)]:
         r += 1
         rows[it.key] = r
-    return rows, r
+    summary = max((rows[i.key] for i in items if not is_working(i.key)), default=first)
+    return rows, summary, r
 
 
 def write(ws: Any, st: Styles, a: Assumptions, layout: Layout, model: XlContext,
           rows: dict[str, int], values: dict[str, float], title_row: int) -> None:
     """The block; ``rows`` holds the 1-based row of every keyed cell of the sheet."""
-    ws.write_string(title_row - 1, 1, "Terminal value at the horizon's end, and each party's "
-                    "share of it (the structure in force in the last month)", st("section"))
+    ws.write_string(title_row - 1, 1, "Terminal value at the horizon's end, and its shares",
+                    st("section"))
     r = ItemXl(model, layout, rows, "Valuation")
     items: list[Item] = terminal_items(a.effective())
     for it in items:

@@ -66,6 +66,7 @@ class Plan:
     flow_rows: dict[str, int]
     investment_count: int
     terminal_title: int
+    last_printed: int  # the tiers' working rows and the cash flows stay on screen
 
     def ref(self, key: str) -> str:
         return f"{SHEET}!$D${self.rows[key]}"
@@ -93,12 +94,12 @@ def plan(a: Assumptions) -> Plan:
         rows[key] = r
     r += 2  # blank, section title
     terminal_title = r
-    tv_rows, r = terminal_block.plan_rows(a, r)
+    tv_rows, printed, r = terminal_block.plan_rows(a, r)
     rows.update(tv_rows)
     r += 3  # blank, section title, header
     dates_row = r + 1
     flow_rows = {key: dates_row + 1 + i for i, key in enumerate(invested_parties(a))}
-    return Plan(rows, dates_row, flow_rows, len(a.investments or ()), terminal_title)
+    return Plan(rows, dates_row, flow_rows, len(a.investments or ()), terminal_title, printed)
 
 
 def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContext) -> None:
@@ -186,7 +187,7 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContex
     ws.set_column(6, 7 + pl.investment_count + layout.n, 11)
     ws.freeze_panes(4, 0)
     # Print the figures; the cash-flow block, a column a month, stays on screen.
-    ws.print_area(0, 1, pl.dates_row - 4, 5)  # not the keys
+    ws.print_area(0, 1, pl.last_printed - 1, 5)  # not the keys
 
 
 def _folded_test(layout: Layout, model: XlContext, party: str, received: str) -> str:
