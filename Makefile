@@ -3,10 +3,14 @@
 PYTHON ?= python3
 FUZZ_EXAMPLES ?= 2000
 
-.PHONY: test lint fuzz
+.PHONY: test test-all lint fuzz
 
+# The everyday run (the tests not marked slow), and everything, as CI runs it.
 test:
 	$(PYTHON) -m pytest -q tests/
+
+test-all:
+	$(PYTHON) -m pytest -q -m "slow or not slow" tests/
 
 lint:
 	ruff check model tests benchmarks
@@ -16,5 +20,5 @@ lint:
 # randomness each time (the normal run is reproducible): FUZZ_EXAMPLES per fuzzer,
 # as many ironcalc differential cases, ten times as many invariant cases.
 fuzz:
-	FINMODEL_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PYTHON) -m pytest -q -p no:cacheprovider \
+	FINMODEL_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PYTHON) -m pytest -q -p no:cacheprovider -m "slow or not slow" \
 		tests/test_fuzz.py tests/test_differential.py tests/test_invariants.py

@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from model.errors import InputError
+from model.errors import FinmodelError, InputError
 
 __version__ = "0.1.0"
 
@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from model.core.results import Results
     from model.inputs.assumptions import Assumptions
 
-__all__ = ["InputError", "build", "compute", "default_template", "load", "read_model"]
+__all__ = ["FinmodelError", "InputError", "build", "compute", "default_template", "load",
+           "read_model"]
 
 
 def default_template() -> Path:
@@ -63,10 +64,26 @@ def compute(source: str | Path | Assumptions | None = None) -> Results:
 
 
 def build(source: str | Path | Assumptions | None, out: str | Path) -> Results:
-    """Compute the model and write the workbook to ``out`` atomically."""
+    """Compute the model and write the workbook to ``out`` atomically.
+
+    From a returned model, as ``finmodel build``: the recipient's sheets, notes, comments
+    and input formulas are carried into the new model (a ``UserWarning`` names what could
+    not be), and an input formula it cannot keep raises ``InputError``."""
+    import warnings
+
+    from model.workbook import carry, input_formulas
     from model.workbook.output import write_atomic
+    extras = []
+    carried = carry.Carried()
+    if isinstance(source, str | Path):
+        returned = carry.read_returned(Path(source), carried)
+        input_formulas.check(returned, Path(source))
+        extras.append(carry.extra(returned, carried))
     results = compute(source)
-    write_atomic(results, Path(out))
+    write_atomic(results, Path(out), extras=extras)
+    for message in carried.messages():
+        if message.startswith("Warning: "):
+            warnings.warn(message[len("Warning: "):], stacklevel=2)
     return results
 
 

@@ -1,8 +1,17 @@
-"""Errors the command line turns into exit code 2 with a clear message."""
+"""The package's errors. Every error finmodel raises on purpose derives from
+``FinmodelError``; the command line turns them into a clear message and an exit code
+(2 for bad input or an unusable output path)."""
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+
+class FinmodelError(Exception):
+    """The base of every error finmodel raises on purpose: ``except model.FinmodelError``
+    catches them all."""
 
 
 @dataclass(frozen=True)
@@ -31,7 +40,7 @@ class Problem:
         return f"{head}: {text}" if head else text
 
 
-class InputError(Exception):
+class InputError(FinmodelError):
     """The input file is not a valid assumptions workbook. Carries every problem found."""
 
     def __init__(self, path: str, problems: list[Problem]) -> None:
@@ -46,5 +55,24 @@ class InputError(Exception):
         return "\n".join(lines)
 
 
-class ModelValueError(ValueError):
+class ModelValueError(FinmodelError, ValueError):
     """A computed value that no spreadsheet can hold (inf or NaN): the inputs overflow."""
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' for the nearest choice, or '' when none is close."""
+    options = list(dict.fromkeys(choices))
+    folded = {c.casefold(): c for c in options}
+    if name.casefold() in folded:
+        return f" (did you mean '{folded[name.casefold()]}'?)"
+    close = difflib.get_close_matches(name, options, n=2, cutoff=0.6)
+    if not close:
+        close = [folded[c] for c in difflib.get_close_matches(name.casefold(), folded, n=2,
+                                                              cutoff=0.6)]
+    if not close:  # a name typed short of a long one ("amendment" for "amendment (2026)")
+        key = name.casefold()
+        close = [c for c in options if difflib.SequenceMatcher(
+            None, key, c.casefold()[:len(key)]).ratio() >= 0.75][:2]
+    if not close:
+        return ""
+    return " (did you mean " + " or ".join(f"'{c}'" for c in close) + "?)"

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import io
 import math
+import os
+import subprocess
+import traceback
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 
 from model.core.engine import run
 from model.core.results import Results
@@ -71,3 +78,33 @@ def row_values(path: Path, sheet: str, data_only: bool = True) -> dict[str, list
         return out
     finally:
         wb.close()
+
+
+def slow_after_the_first(values: Sequence[Any]) -> list[Any]:
+    """Parameters for ``parametrize``: the first in the everyday run, the rest marked slow
+    (e.g. the default scenario everyday, every scenario in the full run)."""
+    return [values[0], *(pytest.param(v, marks=pytest.mark.slow) for v in values[1:])]
+
+
+def run_main(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The command line's ``main()`` in this process, answered as ``subprocess.run`` would:
+    exit code, stdout and stderr (an exception that escapes shows as its traceback, exit
+    1). A whole process costs about 0.1 s of interpreter and 0.5 s of imports a call; the
+    tests of the process boundary itself (tests/test_cli.py, test_bad_inputs.py,
+    test_output_faults.py, test_nothing_lost.py) run the real one."""
+    from model.cli import main
+    out, err = io.StringIO(), io.StringIO()
+    here = os.getcwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except BaseException:  # noqa: BLE001 - shown to the test, as a process would
+                err.write(traceback.format_exc())
+                code = 1
+    finally:
+        os.chdir(here)
+    return subprocess.CompletedProcess(["finmodel", *args], code, out.getvalue(),
+                                       err.getvalue())

@@ -28,7 +28,9 @@ REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 # Edit(src, dst, action): action is "set|Sheet|B4|2e9", "formula|Sheet|H3|=1+1",
-# "insertrow|Sheet|9" (0-based row index), "rename|Old|New" or "hide|Sheet".
+# "text|Sheet|F5|a note", "comment|Sheet|B6|a comment", "addsheet|Name",
+# "insertrow|Sheet|9" (0-based row index), "rename|Old|New" or "hide|Sheet"; several
+# actions joined by "~" are made in order, in one session.
 MODULE = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
 <script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1"
@@ -38,11 +40,19 @@ Sub Edit(src As String, dst As String, action As String)
   args(0).Name = &quot;Hidden&quot;
   args(0).Value = True
   doc = StarDesktop.loadComponentFromURL(ConvertToURL(src), &quot;_blank&quot;, 0, args())
-  parts = Split(action, &quot;|&quot;)
+  For Each one In Split(action, &quot;~&quot;)
+  parts = Split(one, &quot;|&quot;)
   If parts(0) = &quot;set&quot; Then
     doc.Sheets.getByName(parts(1)).getCellRangeByName(parts(2)).setValue(CDbl(parts(3)))
   ElseIf parts(0) = &quot;formula&quot; Then
     doc.Sheets.getByName(parts(1)).getCellRangeByName(parts(2)).setFormula(parts(3))
+  ElseIf parts(0) = &quot;text&quot; Then
+    doc.Sheets.getByName(parts(1)).getCellRangeByName(parts(2)).setString(parts(3))
+  ElseIf parts(0) = &quot;comment&quot; Then
+    cell = doc.Sheets.getByName(parts(1)).getCellRangeByName(parts(2))
+    doc.Sheets.getByName(parts(1)).Annotations.insertNew(cell.CellAddress, parts(3))
+  ElseIf parts(0) = &quot;addsheet&quot; Then
+    doc.Sheets.insertNewByName(parts(1), doc.Sheets.Count)
   ElseIf parts(0) = &quot;insertrow&quot; Then
     doc.Sheets.getByName(parts(1)).Rows.insertByIndex(CLng(parts(2)), 1)
   ElseIf parts(0) = &quot;rename&quot; Then
@@ -50,6 +60,7 @@ Sub Edit(src As String, dst As String, action As String)
   ElseIf parts(0) = &quot;hide&quot; Then
     doc.Sheets.getByName(parts(1)).IsVisible = False
   End If
+  Next one
   doc.calculateAll()
   Dim out(0) As New com.sun.star.beans.PropertyValue
   out(0).Name = &quot;FilterName&quot;

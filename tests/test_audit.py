@@ -8,10 +8,8 @@ formula what Python computes for it (taken from model.compute, not from the audi
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -23,14 +21,13 @@ from lo_edit import edit_in_libreoffice
 import model
 from model import default_template
 from model.cli import main
+from tests.helpers import run_main
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def audit(path: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "model", "audit", str(path)],
-                          capture_output=True, text=True, env=env, timeout=300)
+    return run_main("audit", str(path))  # in-process: tests/test_cli.py runs whole processes
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +76,7 @@ def test_a_formula_pasted_over_with_a_number(built: Path, tmp_path: Path) -> Non
     assert f"{python:,.2f}" in found
 
 
+@pytest.mark.slow
 def test_a_formula_edited(built: Path, tmp_path: Path) -> None:
     row = row_of(built, "Waterfall", "distributable_profit")
     path = edited(built, tmp_path, lambda wb: wb["Waterfall"].cell(row, 10, "=I7*2"))
@@ -96,6 +94,7 @@ def test_a_row_inserted(built: Path, tmp_path: Path) -> None:
     assert "Revenue row 10: row inserted" in found
 
 
+@pytest.mark.slow
 def test_a_sheet_renamed(built: Path, tmp_path: Path) -> None:
     def rename(wb: openpyxl.Workbook) -> None:
         wb["Waterfall"].title = "Profit"
@@ -104,6 +103,7 @@ def test_a_sheet_renamed(built: Path, tmp_path: Path) -> None:
     assert "Profit: renamed; expected the sheet 'Waterfall'" in r.stdout
 
 
+@pytest.mark.slow
 def test_a_sheet_hidden(built: Path, tmp_path: Path) -> None:
     def hide(wb: openpyxl.Workbook) -> None:
         wb["Checks"].sheet_state = "hidden"
@@ -112,6 +112,7 @@ def test_a_sheet_hidden(built: Path, tmp_path: Path) -> None:
     assert "Checks: hidden; expected visible" in r.stdout
 
 
+@pytest.mark.slow
 def test_a_sheet_added(built: Path, tmp_path: Path) -> None:
     def add(wb: openpyxl.Workbook) -> None:
         wb.create_sheet("My notes")["A1"] = "hello"
@@ -120,6 +121,7 @@ def test_a_sheet_added(built: Path, tmp_path: Path) -> None:
     assert "My notes: added" in r.stdout
 
 
+@pytest.mark.slow
 def test_an_external_link(built: Path, tmp_path: Path) -> None:
     def link(wb: openpyxl.Workbook) -> None:
         wb["Dashboard"]["H3"] = "='[budget.xlsx]Sheet1'!$A$1"
@@ -149,6 +151,7 @@ def _revenue_part(built: Path) -> str:
     return "xl/" + (target.group(1) or target.group(2)).removeprefix("/xl/")
 
 
+@pytest.mark.slow
 def test_a_saved_result_edited_without_recalculating(built: Path, tmp_path: Path) -> None:
     """The formula is intact, but its saved value was changed by a program that does
     not calculate: readers of the file (previews, pandas) see a wrong number."""
@@ -167,6 +170,7 @@ def test_a_saved_result_edited_without_recalculating(built: Path, tmp_path: Path
         f"{python:,.2f}" in found
 
 
+@pytest.mark.slow
 def test_an_error_value(built: Path, tmp_path: Path) -> None:
     row = row_of(built, "Revenue", "api_revenue")
 
@@ -181,6 +185,7 @@ def test_an_error_value(built: Path, tmp_path: Path) -> None:
         r.stdout, "Error values: 1")
 
 
+@pytest.mark.slow
 def test_an_input_edited_with_openpyxl_is_listed_but_results_are_not_saved(
         built: Path, tmp_path: Path) -> None:
     row = row_of(built, "Inputs", "api_arr_opening")
@@ -200,6 +205,7 @@ def test_not_a_model(tmp_path: Path) -> None:
     assert audit(text).returncode == 2
 
 
+@pytest.mark.slow
 def test_protected_and_values_only_copies_are_intact(tmp_path: Path) -> None:
     for option in ("--protect", "--values-only"):
         out = tmp_path / f"{option[2:]}.xlsx"
@@ -221,6 +227,7 @@ def test_protection_removed(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- through LibreOffice
 
 
+@pytest.mark.slow
 def test_edited_and_recalculated_in_libreoffice_is_intact(
         libreoffice: None, built: Path, tmp_path: Path) -> None:
     """An input changed in a real spreadsheet program, which recalculates: the model is
@@ -234,6 +241,7 @@ def test_edited_and_recalculated_in_libreoffice_is_intact(
     assert "Build-time results out of date" in r.stdout  # Comparison, Analysis grid
 
 
+@pytest.mark.slow
 def test_a_row_inserted_in_libreoffice_is_one_finding(
         libreoffice: None, built: Path, tmp_path: Path) -> None:
     """LibreOffice moves every reference to the rows below; the audit follows them, so

@@ -4,10 +4,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -17,14 +15,13 @@ import model
 from model import default_template
 from model.analysis.report import money
 from model.cli.values import amount
+from tests.helpers import run_main
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "model", *args], capture_output=True,
-                          text=True, cwd=cwd, env=env, timeout=600)
+    return run_main(*args, cwd=cwd)  # in-process: tests/test_cli.py runs whole processes
 
 
 def refused(r: subprocess.CompletedProcess[str], *words: str) -> None:

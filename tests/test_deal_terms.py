@@ -12,8 +12,8 @@ import math
 import pytest
 
 from model.analysis.report import headline_items
-from model.analysis.valuation import FOLDED, NO_RECEIPTS, party_values
 from model.core.engine import run
+from model.core.valuation import FOLDED, NO_RECEIPTS, party_values
 from model.inputs.defaults import AMENDMENT, RECAP, default_assumptions
 from model.workbook.valuation_marks import mark_values
 

@@ -116,6 +116,7 @@ def differ_ironcalc(job: tuple[Assumptions, bool]) -> tuple[int, list[str]]:
 _count = 0
 
 
+@pytest.mark.slow
 @settings(max_examples=max(1, CASES // BATCH), deadline=None,
           derandomize=not os.environ.get("FINMODEL_FUZZ_EXAMPLES"),
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -144,6 +145,7 @@ def differ_libreoffice(a: Assumptions, folder: Path) -> tuple[int, list[str]]:
                                abs_tol=abs_tol(cells))
 
 
+@pytest.mark.slow
 @settings(max_examples=max(2, CASES // 100), deadline=None,
           derandomize=not os.environ.get("FINMODEL_FUZZ_EXAMPLES"),
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,

@@ -16,7 +16,7 @@ from model.core.results import Results
 from model.inputs.defaults import default_assumptions
 from model.recalc import recalc_values_ironcalc, recalc_values_libreoffice
 from model.workbook.rollup import periods, rollup_lines
-from tests.helpers import REL, build, with_inputs
+from tests.helpers import REL, build, slow_after_the_first, with_inputs
 
 
 def _fiscal_year(month: dt.date, end: int) -> int:
@@ -47,7 +47,7 @@ def test_default_labels_say_partial_years() -> None:
     assert labels[-1] == "FY2034 (9 months)"  # Jul 2033-Mar 2034
 
 
-@pytest.mark.parametrize("end", [6, 3, 12, 1])
+@pytest.mark.parametrize("end", slow_after_the_first([6, 3, 12, 1]))
 def test_fiscal_rollup_reconciles_to_the_months(end: int, tmp_path: Path) -> None:
     a = with_inputs(default_assumptions(), fiscal_year_end_month=float(end))
     path, results = build(tmp_path, a)
@@ -85,6 +85,7 @@ def test_fiscal_year_end_in_december_is_the_calendar_year(tmp_path: Path) -> Non
         [(f, t) for _, f, t in periods(r, "Annual")]
 
 
+@pytest.mark.slow
 def test_changing_the_fiscal_year_end_in_excel_fails_the_checks(tmp_path: Path,
                                                                 libreoffice: None) -> None:
     """The month is structural (it shapes the Fiscal columns): changed in the model

@@ -45,6 +45,7 @@ def model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_untouched_model_is_fine_and_up_to_date(model: Path, tmp_path: Path,
                                                 libreoffice: None) -> None:
     values = _recalc(model, tmp_path)
@@ -76,6 +77,7 @@ def test_a_pasted_over_rollup_or_balance_fails_the_master_check(
     assert isinstance(master, int | float) and master >= 2
 
 
+@pytest.mark.slow
 def test_an_edited_input_marks_the_static_sections_out_of_date(
         model: Path, tmp_path: Path, libreoffice: None) -> None:
     wb = openpyxl.load_workbook(model)
@@ -88,6 +90,7 @@ def test_an_edited_input_marks_the_static_sections_out_of_date(
     assert _keyed(values, "Checks")["master_check"] == 0  # stale is not a failed check
 
 
+@pytest.mark.slow
 def test_another_scenario_makes_analysis_stale_not_comparison(
         model: Path, tmp_path: Path, libreoffice: None) -> None:
     wb = openpyxl.load_workbook(model)

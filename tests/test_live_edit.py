@@ -7,6 +7,7 @@ import dataclasses
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from model import load
 from model.core.engine import run
@@ -22,6 +23,7 @@ def _cell_of(ws: openpyxl.worksheet.worksheet.Worksheet, key: str, column: str) 
     raise KeyError(key)
 
 
+@pytest.mark.slow
 def test_edits_in_excel_flow_through(tmp_path: Path, libreoffice: None) -> None:
     from model.recalc import recalc_libreoffice
 
@@ -54,6 +56,7 @@ def test_edits_in_excel_flow_through(tmp_path: Path, libreoffice: None) -> None:
     assert compared > 9000
 
 
+@pytest.mark.slow
 def test_a_streams_opening_edited_in_excel_equals_a_rebuild(tmp_path: Path,
                                                             libreoffice: None) -> None:
     """Edit ChatGPT Plus's arr_opening and a cost's opening inside the output, recalculate

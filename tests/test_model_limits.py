@@ -77,7 +77,7 @@ def test_the_largest_model_writes_formulas_excel_accepts(tmp_path: Path) -> None
     assert max(_depth(f) for f in formulas) <= EXCEL_NESTING
 
 
-@pytest.mark.parametrize("tiers", [200, 1000])
+@pytest.mark.parametrize("tiers", [200, pytest.param(1000, marks=pytest.mark.slow)])
 def test_far_beyond_the_limits_the_code_still_compiles(tiers: int) -> None:
     """200 tiers gave 'too many nested parentheses', 1,000 a RecursionError, when a sum
     of many terms nested one bracket per term."""

@@ -59,6 +59,14 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _as_from_a_terminal() -> None:
+    """In the child before it starts: Ctrl-C (SIGINT) as in a terminal's foreground job.
+    pytest started in the background by a shell without job control (CI, `cmd &` in a
+    script) ignores SIGINT, and a child inherits that: it would then finish its write
+    instead of being interrupted, and the SIGINT tests failed in such runs only."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _temp_files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
 
@@ -71,7 +79,7 @@ def test_killed_while_writing_leaves_the_earlier_output(sig: signal.Signals, sou
     out.write_bytes(EARLIER)
     proc = subprocess.Popen([sys.executable, "-c", _SLOW_WRITER, "build", str(source),
                              "-o", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=ENV)
+                            text=True, env=ENV, preexec_fn=_as_from_a_terminal)
     assert proc.stdout is not None
     assert proc.stdout.readline().strip() == "WRITING"
     time.sleep(0.05)
@@ -94,6 +102,7 @@ def test_killed_while_writing_leaves_the_earlier_output(sig: signal.Signals, sou
         assert all(name.startswith(".model.xlsx.") for name in _temp_files(tmp_path))
 
 
+@pytest.mark.slow
 def test_killed_at_random_moments_leaves_old_or_new_never_half(source: Path,
                                                                tmp_path: Path) -> None:
     """The real command line, killed at random moments across a whole run: the target
@@ -116,7 +125,7 @@ def test_killed_at_random_moments_leaves_old_or_new_never_half(source: Path,
         sig = (signal.SIGKILL, signal.SIGINT)[i % 2]
         proc = subprocess.Popen([sys.executable, "-m", "model", "build", str(source), "-o",
                                  str(out)], stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, env=ENV)
+                                stderr=subprocess.DEVNULL, env=ENV, preexec_fn=_as_from_a_terminal)
         time.sleep(rng.uniform(0.3, 1.1) * duration)
         proc.send_signal(sig)
         proc.wait(timeout=30)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from model.inputs.defaults import default_assumptions
-from tests.helpers import build, with_inputs
+from tests.helpers import build, slow_after_the_first, with_inputs
 from tests.ooxml import assert_valid_ooxml, audit
 
 _DEFAULT = default_assumptions()
@@ -42,12 +42,13 @@ def _arguments(formula: str, start: int) -> int:
     raise AssertionError(f"unbalanced: {formula}")
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS)
+@pytest.mark.parametrize("scenario", slow_after_the_first(SCENARIOS))
 def test_each_scenario_passes_the_schema_checks(scenario: str, tmp_path: Path) -> None:
     out, _ = build(tmp_path, _DEFAULT.with_scenario(scenario))
     assert_valid_ooxml(out)
 
 
+@pytest.mark.slow
 def test_1200_months_pass_the_schema_checks(tmp_path: Path) -> None:
     out, _ = build(tmp_path, with_inputs(_DEFAULT, horizon_months=1200))
     assert_valid_ooxml(out)

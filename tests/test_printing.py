@@ -22,6 +22,8 @@ import pytest
 from tests.helpers import build
 from tests.printed import Page, cell_texts, read_pages, repeated, snake_case
 
+pytestmark = pytest.mark.slow  # one LibreOffice print of the whole model, read page by page
+
 MAX_PAGES = 50
 MIN_FONT_PT = 7.0
 MONTHLY = ("Revenue", "Waterfall")

@@ -129,6 +129,7 @@ def test_libreoffice_bad_input_raises(libreoffice: None, tmp_path: Path) -> None
         recalc_libreoffice(src, tmp_path / "out", timeout=120)
 
 
+@pytest.mark.slow
 def test_libreoffice_concurrent_runs(libreoffice: None, tmp_path: Path) -> None:
     srcs = [build_good(tmp_path / f"m{i}.xlsx", wrong_cell="A1") for i in range(2)]
     with ThreadPoolExecutor(2) as pool:

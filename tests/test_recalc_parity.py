@@ -11,12 +11,12 @@ import pytest
 
 from model.inputs.defaults import DEFAULT_SCENARIOS, default_assumptions
 from model.recalc import compare, formula_cells, recalc_values_ironcalc, recalc_values_libreoffice
-from tests.helpers import IRR_TOL, REL, build, split_irr
+from tests.helpers import IRR_TOL, REL, build, slow_after_the_first, split_irr
 
 SCENARIOS = DEFAULT_SCENARIOS.names
 
 
-@pytest.fixture(scope="module", params=SCENARIOS)
+@pytest.fixture(scope="module", params=slow_after_the_first(SCENARIOS))
 def model_file(request: pytest.FixtureRequest,
                tmp_path_factory: pytest.TempPathFactory) -> Path:
     a = default_assumptions().with_scenario(request.param)

@@ -61,7 +61,7 @@ def test_diff_lists_changed_inputs_and_moved_results(tmp_path: Path,
     out = capsys.readouterr().out
     assert "Inputs!B4" in out and "api_arr_opening" in out
     assert "1,000,000,000" in out and "1,500,000,000" in out
-    assert "Cumulative receipts, Microsoft" in out
+    assert "Cumulative receipts at the horizon: Microsoft" in out
     assert "Inputs changed: 1" in out
 
 
@@ -85,10 +85,27 @@ def test_build_compare_adds_a_changes_sheet(tmp_path: Path) -> None:
 
 
 def test_pdf_of_the_report(tmp_path: Path, libreoffice: None) -> None:
+    """The PDF holds the report sheets and nothing else: each page's header names its
+    sheet (read back with pdfminer), and LibreOffice prints hidden sheets unless told."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTTextContainer
+
+    from model.workbook.pdf import REPORT_SHEETS
     out = tmp_path / "m.xlsx"
     assert main(["build", "--pdf", "-o", str(out)]) == 0
     pdf = tmp_path / "m.pdf"
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+    sheets = set(openpyxl.load_workbook(out, read_only=True).sheetnames)
+    titles = []
+    for page in extract_pages(pdf):
+        lines = {line.strip() for box in page  # the page header: the top of the page
+                 if isinstance(box, LTTextContainer) and box.y0 > page.height * 0.9
+                 for line in box.get_text().splitlines()}
+        named = lines & sheets
+        assert len(named) == 1, named
+        titles.append(named.pop())
+    assert set(titles) == set(REPORT_SHEETS) & sheets, titles
+    assert len(titles) <= 12
 
 
 def test_pdf_without_libreoffice_fails_clearly(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from model.recalc import recalc_libreoffice
 from tests.helpers import REL, assert_lines_match, build, row_values
 
 
+@pytest.mark.slow
 def test_switching_the_drop_down_recomputes_everything(tmp_path: Path,
                                                        libreoffice: None) -> None:
     path, _ = build(tmp_path, default_assumptions().with_scenario(SEED))

@@ -22,12 +22,12 @@ import pytest
 from model import default_template
 from model.analysis.montecarlo import (
     BLOCK,
-    Progress,
     run_lines,
     sample,
     simulate,
 )
 from model.cli import main
+from model.cli.progress import Progress
 from model.core.engine import run
 from model.errors import ModelValueError
 from model.inputs.assumptions import Assumptions

@@ -20,9 +20,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model.analysis.valuation import party_values
 from model.core import terminal
 from model.core.engine import run
+from model.core.valuation import party_values
 from model.inputs.assumptions import Party, Tier
 from model.recalc import recalc_values_ironcalc, recalc_values_libreoffice
 from tests.helpers import build

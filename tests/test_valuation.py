@@ -19,8 +19,8 @@ import openpyxl
 import pytest
 
 from model import default_template
-from model.analysis.valuation import NO_INVESTMENT, NO_IRR, NO_RECEIPTS, party_values, xirr
 from model.core.engine import run
+from model.core.valuation import NO_INVESTMENT, NO_IRR, NO_RECEIPTS, party_values, xirr
 from model.inputs.assumptions import Investment
 from model.inputs.defaults import default_assumptions
 from model.recalc import compare, formula_cells, recalc_values_ironcalc, recalc_values_libreoffice
@@ -218,6 +218,7 @@ def test_an_older_workbook_builds_with_present_values_alone(tmp_path: Path) -> N
     assert compare(cells, recalc_values_ironcalc(out), rel=REL) == []
 
 
+@pytest.mark.slow
 def test_flows_no_rate_solves_show_a_label_in_every_engine(tmp_path: Path,
                                                             libreoffice: None) -> None:
     """Microsoft invests $10M on 2030-03-01, between receipts of $25M at the ends of

@@ -18,16 +18,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from model.analysis import audit_cells as cmp
-from model.analysis import buildrecord
+from model.analysis import audit_more, buildrecord, causes
 from model.analysis.buildrecord import BuildRecord
 from model.analysis.sheetcells import Book, UnreadableWorkbook, cell_position, read_book
 from model.errors import InputError, Problem
-from model.inputs import schema
+from model.inputs import schema, tables
 from model.inputs.assumptions import Assumptions
 from model.inputs.reader import RawTable, RawWorkbook, check_container
 from model.inputs.validate import load, validate
 
-INPUT_SHEETS = (*schema.SHEETS, *schema.OPTIONAL_SHEETS)
+INPUT_SHEETS = tables.SHEET_NAMES
 Rebuild = Callable[[Assumptions, BuildRecord], bytes]
 
 
@@ -73,6 +73,8 @@ def audit(path: Path, rebuild: Rebuild) -> Report:
     if edited and not record.values_only:
         live = read_book(rebuild(now, record))
     report.audit = cmp.compare(built, found, live, roles)
+    report.audit.findings = causes.attribute(audit_more.inspect(
+        report.audit.findings, built, found, INPUT_SHEETS), found)
     if live is not built and live is not None and _reshaped(built, live):
         report.audit.findings.append(cmp.Finding(
             "structure", "the inputs", found="structural inputs edited (the start, the "
@@ -184,12 +186,16 @@ def _line(f: cmp.Finding) -> str:
         return f"{f.where}: {f.found}" + (f"; expected {f.expected}" if f.expected else "")
     if f.kind == "structure":
         return f"{f.where}{key}: {f.found}" + (f", {f.expected}" if f.expected else "")
-    if f.kind == "input":
+    if f.kind in ("input", "typed", "typed_outside"):
         return f"{f.where}{key}: {f.expected} -> {f.found}"
+    if f.kind in ("validation", "circular"):
+        return f"{f.where}: {f.found}" + (f"; expected {f.expected}" if f.expected else "")
     if f.kind == "outdated":
         return f"{f.where}: {f.found}"
     if f.kind == "uncalculated":
         return f"{f.where}{key}: no saved result; its formula gives {f.expected}"
     if f.kind == "stale":
         return f"{f.where}{key}: holds {f.found}; its formula gives {f.expected}"
-    return f"{f.where}{key}: holds {f.found}; the model has {f.expected}"
+    follow = (f"; {f.downstream:,} cells downstream hold saved values that follow from it"
+              if f.downstream else "")
+    return f"{f.where}{key}: holds {f.found}; the model has {f.expected}{follow}"

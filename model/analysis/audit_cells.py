@@ -15,6 +15,7 @@ cell. What it finds:
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from model.analysis.align import SheetMatch, match_sheet, normalise, similarity,
 from model.analysis.sheetcells import Book, Cell, Sheet, cell_position
 from model.inputs.reader import SELECTED_NAME
 
+EXCEL_EPOCH = dt.date(1899, 12, 30)
 REL_TOL = 1e-9
 RENAME_SIMILARITY = 0.5
 
@@ -36,6 +38,7 @@ class Finding:
     key: str = ""  # the line key or label of the row (and the month of the column)
     found: str = ""
     expected: str = ""
+    downstream: int = 0  # for a pasted-over or changed formula: stale cells that follow
 
 
 # kind -> (heading, breaks the model?)
@@ -51,6 +54,12 @@ KINDS: dict[str, tuple[str, bool]] = {
                      "does not calculate: open and save it in Excel or LibreOffice)", True),
     "text": ("Labels and values changed", True),
     "added": ("Cells filled where the model has none", True),
+    "typed_outside": ("Formulas in inputs that refer to calculated sheets or other files, "
+                      "or are circular (finmodel build refuses them)", True),
+    "circular": ("Circular references", True),
+    "validation": ("Data validation removed or changed", True),
+    "typed": ("Formulas typed into inputs that refer only to inputs (fine: a rebuild "
+              "keeps them)", False),
     "input": ("Inputs edited since the build (fine: the model follows them)", False),
     "outdated": ("Build-time results out of date (run finmodel build to refresh them)", False),
 }
@@ -208,7 +217,7 @@ def _plain(cell: Cell | None) -> Cell | None:
     """A cell holding TRUE() or FALSE() (how LibreOffice saves a boolean) as a value."""
     if cell is not None and cell.formula is not None and \
             cell.formula.replace(" ", "").upper() in ("TRUE()", "FALSE()"):
-        return Cell(None, cell.value)
+        return Cell(None, cell.value, date=cell.date)
     return cell
 
 
@@ -316,6 +325,8 @@ def _show(cell: Cell | None) -> str:
     v = cell.value
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
+    if isinstance(v, float) and cell.date and 0 < v < 2_958_466:
+        return f"{EXCEL_EPOCH + dt.timedelta(days=int(v)):%Y-%m-%d}"
     if isinstance(v, float):
         return f"{v:,.2f}" if abs(v) >= 1000 else f"{v:.10g}"
     return repr(v) if not cell.error else v
@@ -326,8 +337,7 @@ def _key(sheet: Sheet, r: int, c: int) -> str:
     head = sheet.cells.get((3, c))  # the month row of a calculation sheet
     if key and head is not None and head.formula is not None and isinstance(head.value, float) \
             and _row_key(sheet, 3) == "month":
-        import datetime as dt
-        month = dt.date(1899, 12, 30) + dt.timedelta(days=int(head.value))
+        month = EXCEL_EPOCH + dt.timedelta(days=int(head.value))
         return f"{key}, {month:%Y-%m}"
     return key
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from model.analysis.report import format_value, headline_items, money
 from model.core.engine import run
-from model.inputs import schema
+from model.inputs import schema, tables
 from model.inputs.reader import read_workbook
 from model.inputs.validate import validate
 
@@ -24,11 +24,9 @@ if TYPE_CHECKING:
     from model.inputs.assumptions import Assumptions
     from model.inputs.reader import RawTable, RawWorkbook
 
-# The column whose value identifies a row, per sheet.
-ROW_KEYS = {schema.INPUTS_SHEET: "key", schema.SCHEDULE_SHEET: "from_month",
-            schema.PARTIES_SHEET: "party", schema.TIERS_SHEET: "tier",
-            schema.SCENARIOS_SHEET: "target", schema.STREAMS_SHEET: "stream",
-            schema.COSTS_SHEET: "cost"}
+# The column whose value identifies a row, per sheet (the input tables' row keys).
+ROW_KEYS = {t.sheet: t.row_key for t in tables.TABLES
+            if t.row_key is not None and t.sheet != schema.DISTRIBUTIONS_SHEET}
 SKIP_COLUMNS = {schema.INPUTS_SHEET: {"key", "unit", "description", "source"}}
 
 
@@ -105,7 +103,9 @@ def input_changes(old: RawWorkbook, new: RawWorkbook) -> list[InputChange]:
                 vb = b.value(in_b[1], col) if in_b and col in b.header else None
                 if _same(va, vb):
                     continue
-                table, row = (b, in_b[0]) if in_b and col in b.header else (a, in_a[0])  # type: ignore[index]
+                where = in_b if in_b and col in b.header else in_a
+                assert where is not None  # the row is on one side at least
+                table, row = (b if where is in_b else a), where[0]
                 label = row_key if sheet == schema.INPUTS_SHEET else f"{row_key} / {col}"
                 changes.append(InputChange(f"{sheet}!{table.cell(row, col)}", label, va, vb))
     return changes
@@ -178,7 +178,8 @@ def render(d: Diff) -> str:
     else:
         parts += ["No input changed.", ""]
     if d.results:
-        parts += [f"Headline results that moved: {len(d.results)}",
+        parts += [f"Headline results that moved (recomputed from each file's inputs): "
+                  f"{len(d.results)}",
                   _table(("result", "old", "new", "moved by"), result_rows(d))]
     else:
         parts.append("No headline result moved.")

@@ -28,11 +28,10 @@ import time
 import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from model.analysis.progress import Progress
 from model.analysis.simulation import Simulation
 from model.core.correlation import rearrange, target_matrix
 from model.core.draws import lines_many, run_many
@@ -93,13 +92,40 @@ def run_lines(a: Assumptions, dists: Sequence[Distribution], seed: int, start: i
 
 # ---------------------------------------------------------------- the simulation
 
+class Tracker(Protocol):
+    """Hears of the steps of a long run (a progress bar): ``update(k)`` after ``k`` more
+    steps, ``close()`` at the end, whether the run finished or not."""
+
+    def update(self, k: int = 1) -> None: ...
+
+    def close(self) -> None: ...
+
+
+ProgressFactory = Callable[[int, str], Tracker]  # (total steps, what is running) -> tracker
+
+
+class _Silent:
+    """The tracker when nobody listens."""
+
+    def __init__(self, total: int, what: str) -> None:
+        pass
+
+    def update(self, k: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 def simulate(a: Assumptions, dists: Sequence[Distribution], draws: int, seed: int,
              by: dt.date = DEFAULT_BY, chunk: int = DEFAULT_CHUNK, workers: int = 1,
-             progress: bool = False, source: str = "") -> Simulation:
+             progress: ProgressFactory | None = None, source: str = "") -> Simulation:
     """Run ``draws`` draws of the whole model, vectorised, in chunks of ``chunk`` draws.
 
     ``a`` may carry a selected scenario: the simulation varies around it. With
     ``workers`` > 1 the chunks run in a process pool; the results are the same.
+    ``progress(total, what)``, when given, makes the tracker that hears of each step done
+    (the command line's progress bar); the library itself never prints.
     """
     if not 1 <= draws <= MAX_DRAWS:
         raise ValueError(f"draws must be between 1 and {MAX_DRAWS:,}, not {draws}")
@@ -117,7 +143,7 @@ def simulate(a: Assumptions, dists: Sequence[Distribution], draws: int, seed: in
     if workers > 1 and len(spans) > 1:
         from concurrent.futures import ProcessPoolExecutor
         compiled_for(eff, vector=True)  # forked workers inherit the compiled code
-        bar = Progress(len(spans), progress, "simulating (chunks)")
+        bar = (progress or _Silent)(len(spans), "simulating (chunks)")
         try:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 futures = [pool.submit(run_draws, eff, tuple(dists), seed, lo, hi)
@@ -129,7 +155,7 @@ def simulate(a: Assumptions, dists: Sequence[Distribution], draws: int, seed: in
         finally:
             bar.close()
     else:
-        bar = Progress(len(spans) * n, progress)
+        bar = (progress or _Silent)(len(spans) * n, "simulating")
         compiled = compiled_for(eff, vector=True)
         try:
             parts = [run_draws(eff, dists, seed, lo, hi, bar.update if progress else None,

@@ -1,40 +1,29 @@
-"""Headline results as plain items, for the terminal and the comparison sheet."""
+"""Headline results as plain items, for the terminal and the comparison sheet (each
+headline is defined once, in ``model.core.headlines``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from model.analysis.valuation import party_values, valuation_month
+from model.core.headlines import (
+    FIRST_MONTH,
+    TERMINAL,
+    headline_values,
+    shown,
+    terminal_label,
+)
 
 if TYPE_CHECKING:
     from model.core.results import Results
 
 
-def headline_items(results: Results) -> list[tuple[str, object]]:
-    """(label, value) of each headline: a month (or None), an amount in USD, or text."""
-    a = results.assumptions
-    rows: list[tuple[str, object]] = []
-    for t in a.tiers:
-        if t.hurdle_party is not None:
-            who = a.party(t.hurdle_party).label
-            rows.append((f"{who} reaches the tier {t.number} hurdle",
-                         within_waterfall(results, f"tier{t.number}_hurdle_met")))
-    for p in a.parties:
-        if p.capped:
-            rows.append((f"Cap of {p.label} binds",
-                         within_waterfall(results, f"cap_binds_{p.key}")))
-    for p in a.parties:
-        rows.append((f"Cumulative receipts, {p.label}", results.last(f"cum_{p.key}")))
-    rows += valuation_items(results)
-    for key, label in (("microsoft_total_take", "Microsoft's total take over the horizon"),
-                       ("revshare_azure_to_openai", "Revenue share Microsoft pays OpenAI"),
-                       ("revshare_api_to_microsoft", "Revenue share OpenAI pays Microsoft"),
-                       ("distributable_profit", "Distributable profit over the horizon")):
-        rows.append((label, results.total(key)))
-    failed = results.headlines()["checks_failed"]
-    rows.append(("Model checks", "OK" if failed == 0 else f"{failed:.0f} FAILED"))
-    return rows
+def headline_items(results: Results, where: str = TERMINAL) -> list[tuple[str, object]]:
+    """(label, value) of each headline shown ``where``: a month (or None), an amount in
+    USD, or text. A hurdle or cap month once the waterfall has ended says so instead."""
+    return [(terminal_label(h), within_waterfall(results, h.source)
+             if h.reads == FIRST_MONTH else shown(h, v))
+            for h, v in headline_values(results, where)]
 
 
 def waterfall_end(results: Results) -> dt.date | None:
@@ -68,29 +57,6 @@ def money(value: float, signed: bool = False) -> str:
             break
     sign = "-" if value < 0 and text.strip("0.,BMK") else ("+" if signed and value > 0 else "")
     return f"{sign}${text}"
-
-
-def valuation_items(results: Results) -> list[tuple[str, object]]:
-    """Present value of each party's receipts; MOIC and IRR where it invested."""
-    rate = float(results.assumptions.effective().inputs["discount_rate"])  # type: ignore[arg-type]
-    rows: list[tuple[str, object]] = []
-    at = f"{valuation_month(results):%b %Y}"
-    del rate  # the rate is on the Valuation sheet; the stake's value includes the TV
-
-    def pair(a: object, b: object, fmt: str) -> str:
-        if isinstance(a, str) and a == b:
-            return a
-        return " / ".join(fmt.format(round(x, 3) + 0.0 if fmt.endswith("%}") else x)
-                          if isinstance(x, float) else str(x) for x in (a, b))
-
-    for v in party_values(results):
-        rows.append((f"Stake value at {at}, {v.label}", v.stake_value))
-        if v.invested is not None:
-            rows.append((f"MOIC without / with TV, {v.label}",
-                         pair(v.moic, v.moic_tv, "{:.2f}x")))
-            rows.append((f"IRR without / with TV, {v.label}",
-                         pair(v.irr, v.irr_tv, "{:.1%}")))
-    return rows
 
 
 def format_value(value: object) -> str:

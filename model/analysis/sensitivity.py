@@ -22,7 +22,7 @@ from model.analysis.solve import Metric, Settings, changer, resolve
 from model.core.draws import line_many
 from model.core.engine import compiled_for, inputs_vector, param_vector, schedule_in_force
 from model.core.timeline import Timeline
-from model.inputs import schema
+from model.inputs import schema, typed
 from model.inputs.assumptions import Assumptions
 from model.inputs.overrides import Target, field_of
 
@@ -63,8 +63,8 @@ def metric_of_draws(a: Assumptions, metric: Metric,
                 np.array(_moved_path(schedule[i], lo, hi, changes)) if changes else path
                 for changes in mine])
             continue
-        # float() refuses what varied() refuses (a date, a blank), with the same error
-        old = float(base.cell(target.sheet, target.row, target.column))  # type: ignore[arg-type]
+        # refused as varied() refuses it (a date, a blank): TypeError
+        old = typed.number(base.cell(target.sheet, target.row, target.column))
         values = np.array([_moved(old, lo, hi, changes) for changes in mine])
         if target.sheet == schema.INPUTS_SHEET:
             inputs[input_index[target.row]] = values

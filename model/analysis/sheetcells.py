@@ -20,6 +20,8 @@ from typing import Any
 from defusedxml import ElementTree
 from openpyxl.formula.translate import Translator
 
+from model.errors import FinmodelError
+
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -28,7 +30,7 @@ MAX_PART_BYTES = 32 * 1024 * 1024
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
 
 
-class UnreadableWorkbook(ValueError):
+class UnreadableWorkbook(FinmodelError, ValueError):
     """The file is not an .xlsx whose parts can be read: the message says why."""
 
 
@@ -37,6 +39,7 @@ class Cell:
     formula: str | None  # the formula text without "=", or None for a plain value
     value: float | str | bool | None  # the saved value (for a formula: its cached result)
     error: bool = False  # the saved value is an error (#REF!, #DIV/0!, ...)
+    date: bool = False  # its number format shows a date
 
 
 @dataclass
@@ -45,6 +48,8 @@ class Sheet:
     state: str  # visible, hidden or veryHidden
     protected: bool = False
     cells: dict[tuple[int, int], Cell] = field(default_factory=dict)  # (row, col), 1-based
+    # each data validation rule: (cells, kind, first formula or list)
+    validations: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -118,12 +123,13 @@ def read_book(source: Path | bytes, only: Sequence[str] | None = None) -> Book:
     wb = parts.xml("xl/workbook.xml")
     rels = parts.rels("xl/workbook.xml")
     strings = _shared_strings(parts)
+    dates = _date_styles(parts)
     sheets = []
     for el in wb.iter(MAIN + "sheet"):
         target, external = rels.get(el.get(REL + "id") or "", ("", True))
         sheet = Sheet(el.get("name") or "", el.get("state") or "visible")
         if not external and target in parts.names and (only is None or sheet.name in only):
-            _read_cells(parts.read(target), strings, sheet)
+            _read_cells(parts.read(target), strings, sheet, dates)
         sheets.append(sheet)
     links = []
     for el in wb.iter(MAIN + "externalReference"):
@@ -180,7 +186,31 @@ def cell_position(ref: str) -> tuple[int, int]:
     return int(m.group(2)), col
 
 
-def _read_cells(data: bytes, strings: list[str], sheet: Sheet) -> None:
+# Excel's built-in number formats that show dates (ECMA-376, 18.8.30).
+BUILTIN_DATES = frozenset({14, 15, 16, 17, 22, 27, 30, 36, 45, 46, 47, 50, 57})
+_DATE_CODE = re.compile(r"[dmy]")
+_NOT_DATE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+
+
+def _date_styles(parts: _Parts) -> frozenset[int]:
+    """The cell style indices (``s=``) whose number format shows a date."""
+    if "xl/styles.xml" not in parts.names:
+        return frozenset()
+    root = parts.xml("xl/styles.xml")
+    codes = {int(el.get("numFmtId") or 0): el.get("formatCode") or ""
+             for el in root.iter(MAIN + "numFmt")}
+    xfs = root.find(MAIN + "cellXfs")
+    out = set()
+    for i, xf in enumerate(xfs if xfs is not None else ()):
+        fid = int(xf.get("numFmtId") or 0)
+        code = _NOT_DATE.sub("", codes.get(fid, "")).lower()
+        if fid in BUILTIN_DATES or (fid in codes and _DATE_CODE.search(code)):
+            out.add(i)
+    return frozenset(out)
+
+
+def _read_cells(data: bytes, strings: list[str], sheet: Sheet,
+                dates: frozenset[int] = frozenset()) -> None:
     shared: dict[str, tuple[str, str]] = {}
     row, col = 0, 0
     try:
@@ -192,6 +222,10 @@ def _read_cells(data: bytes, strings: list[str], sheet: Sheet) -> None:
             if tag != MAIN + "c":
                 if tag == MAIN + "sheetProtection":
                     sheet.protected = el.get("sheet") in ("1", "true")
+                elif tag == MAIN + "dataValidation":
+                    first = el.find(MAIN + "formula1")
+                    sheet.validations.append((el.get("sqref") or "", el.get("type") or "",
+                                              (first.text or "") if first is not None else ""))
                 continue
             ref = el.get("r")
             if ref:
@@ -200,6 +234,8 @@ def _read_cells(data: bytes, strings: list[str], sheet: Sheet) -> None:
                 col += 1
             cell = _cell(el, strings, shared, ref or "")
             if cell is not None:
+                if dates and isinstance(cell.value, float) and int(el.get("s") or 0) in dates:
+                    cell = Cell(cell.formula, cell.value, cell.error, date=True)
                 sheet.cells[(row, col)] = cell
             el.clear()
     except (ValueError, IndexError, KeyError) as e:

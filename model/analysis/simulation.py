@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from model import keys
 from model.analysis.report import money
 from model.core.timeline import Timeline
 from model.inputs.uncertain import Distribution
@@ -81,14 +82,14 @@ class Simulation:
             who = a.party(t.hurdle_party).label
             rows.append(self._months(f"Month the tier {t.number} hurdle is met ({who}: "
                                      f"{_usd_short(t.hurdle_usd)} received)",
-                                     f"first:tier{t.number}_hurdle_met"))
+                                     keys.first_month(keys.hurdle_met(t.number))))
         for p in a.parties:
             if p.capped:
                 rows.append(self._months(f"Month the cap of {p.label} binds",
-                                         f"first:cap_binds_{p.key}"))
+                                         keys.first_month(keys.cap_binds(p.key))))
         for p in a.parties:
             rows.append(self._amounts(f"Cumulative receipts at the horizon: {p.label}",
-                                      f"cum_{p.key}"))
+                                      keys.cum(p.key)))
         rows.append(self._amounts("Microsoft's total take over the horizon",
                                   "microsoft_total_take"))
         return rows
@@ -108,20 +109,20 @@ class Simulation:
         rows: list[EventRow] = []
         by = self.by_index
         for t in self.hurdle_tiers("microsoft"):
-            first = self.metrics[f"first:tier{t.number}_hurdle_met"]
+            first = self.metrics[keys.first_month(keys.hurdle_met(t.number))]
             rows.append(EventRow(
                 f"Microsoft recoups {_usd_short(t.hurdle_usd)} (tier {t.number} hurdle) "
                 f"by {self.by:%b %Y}", float(np.mean(first <= by))))
         end = f"{self.timeline.months[-1]:%b %Y}"
         for t in self.hurdle_tiers():
             who = a.party(t.hurdle_party).label
-            first = self.metrics[f"first:tier{t.number}_hurdle_met"]
+            first = self.metrics[keys.first_month(keys.hurdle_met(t.number))]
             rows.append(EventRow(f"Tier {t.number} hurdle met by {end}, the horizon ({who}: "
                                  f"{_usd_short(t.hurdle_usd)} received)",
                                  float(np.mean(first <= self.n))))
         for p in a.parties:
             if p.capped:
-                first = self.metrics[f"first:cap_binds_{p.key}"]
+                first = self.metrics[keys.first_month(keys.cap_binds(p.key))]
                 rows.append(EventRow(f"Cap of {p.label} binds by {end}, the horizon",
                                      float(np.mean(first <= self.n))))
         return rows
@@ -131,10 +132,10 @@ class Simulation:
         return int(np.count_nonzero(self.metrics["checks_failed"]))
 
     def held_counts(self) -> dict[str, int]:
-        return {d.key: int(np.count_nonzero(self.metrics[f"held:{d.key}"])) for d in self.dists}
+        return {d.key: int(np.count_nonzero(self.metrics[keys.held(d.key)])) for d in self.dists}
 
     def drawn_quantiles(self, key: str) -> tuple[float, float, float]:
-        q = np.percentile(self.metrics[f"draw:{key}"], [10, 50, 90])
+        q = np.percentile(self.metrics[keys.drawn(key)], [10, 50, 90])
         return float(q[0]), float(q[1]), float(q[2])
 
     def histogram(self, key: str, bins: int = 20) -> list[tuple[float, float, int]]:

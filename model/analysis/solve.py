@@ -13,10 +13,11 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from model import keys
 from model.core.engine import run
 from model.core.results import Results
 from model.errors import ModelValueError
-from model.inputs import schema
+from model.inputs import schema, typed
 from model.inputs.assumptions import Assumptions
 from model.inputs.overrides import Target, field_of
 from model.inputs.scenarios import parse_target
@@ -72,7 +73,7 @@ def resolve(text: str, a: Assumptions) -> Target:
     """An input to vary: an Inputs key, a Schedule rate (with or without 'Schedule:'),
     Parties:<party>:<column> or Tiers:<tier>:<column>."""
     if text in {f.key for f in a.schedule_fields}:
-        text = f"{schema.SCHEDULE_SHEET}:{text}"
+        text = keys.target(schema.SCHEDULE_SHEET, None, text)
     target = parse_target(text, a)
     if target is None:
         raise ValueError(f"'{text}' is not an input that can be varied")
@@ -93,14 +94,14 @@ def varied(a: Assumptions, target: Target, change: Callable[[float], float]) -> 
 
     if target.sheet == schema.SCHEDULE_SHEET:
         key = target.column
-        rows = tuple({**row, key: bounded(float(row[key]))}  # type: ignore[arg-type]
+        rows = tuple({**row, key: bounded(typed.number(row[key]))}
                      for row in base.schedule)
         overrides = tuple((k, m, bounded(v) if k == key else v)
                           for k, m, v in base.schedule_overrides)
         return dataclasses.replace(base, schedule=rows, schedule_overrides=overrides)
     old = base.cell(target.sheet, target.row, target.column)  # None: a blank optional input
     return base.with_cell(target.sheet, target.row, target.column,
-                          bounded(0.0 if old is None else float(old)))  # type: ignore[arg-type]
+                          bounded(0.0 if old is None else typed.number(old)))
 
 
 def changer(mode: str, x: float) -> Callable[[float], float]:

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from model.cli.parser import make_parser
+from model.cli.stopping import Stopped, stop_signals_raise
 
 __all__ = ["main"]
 
@@ -23,7 +24,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as e:  # --help, --version, or a usage error (already explained)
         return e.code if isinstance(e.code, int) else 2
     from model.cli import commands  # deferred for start-up time, not to hide a cycle
-    return commands.run(args)
+    try:
+        with stop_signals_raise():
+            return commands.run(args)
+    except Stopped as e:  # SIGTERM or SIGHUP: the output being written is already removed
+        print(e.message(), file=sys.stderr)
+        return e.exit_code
 
 
 if __name__ == "__main__":

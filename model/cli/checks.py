@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
+from model import keys
 from model.analysis import solve as analysis
 from model.cli.values import did_you_mean
 from model.core.results import Results
@@ -15,6 +16,7 @@ from model.core.timeline import Timeline
 from model.errors import InputError, Problem
 from model.inputs import schema
 from model.inputs.assumptions import Assumptions
+from model.inputs.overrides import Target
 
 DEFAULT_BY = dt.date(2030, 12, 1)
 
@@ -48,12 +50,13 @@ def input_names(a: Assumptions) -> Iterable[str]:
     yield from (f.key for f in schema.INPUT_FIELDS)
     yield from (f.key for f in schema.SCHEDULE_FIELDS)
     for p in a.parties:
-        yield from (f"{schema.PARTIES_SHEET}:{p.key}:{c}" for c in ("cap_usd", "cap_growth"))
+        yield from (keys.target(schema.PARTIES_SHEET, p.key, c)
+                    for c in ("cap_usd", "cap_growth"))
     for t in a.tiers:
-        yield f"{schema.TIERS_SHEET}:{t.number}:hurdle_usd"
+        yield keys.target(schema.TIERS_SHEET, t.number, "hurdle_usd")
 
 
-def resolve(option: str, text: str, a: Assumptions, expected: str) -> analysis.Target:
+def resolve(option: str, text: str, a: Assumptions, expected: str) -> Target:
     try:
         return analysis.resolve(text, a)
     except ValueError:

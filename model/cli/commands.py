@@ -19,12 +19,13 @@ from model.analysis.report import headline_table
 from model.analysis.simulation import report_text
 from model.cli import audit, solve
 from model.cli.checks import default_by, line_key, output, refuse, resolve, select_scenario
+from model.cli.progress import progress_bar
 from model.core import engine
 from model.errors import InputError, ModelValueError
 from model.inputs.assumptions import Assumptions
 from model.inputs.defaults import default_assumptions
 from model.inputs.overrides import field_of
-from model.workbook import changes_sheet, simulation_sheet
+from model.workbook import carry, changes_sheet, input_formulas, saved, simulation_sheet
 from model.workbook.output import OutputError, check_target, replace_atomically, write_atomic
 from model.workbook.pdf import ToolMissing, require_libreoffice, write_pdf
 from model.workbook.sharing import Sharing
@@ -88,9 +89,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     a = select_scenario(load(source), args.scenario, source)
     engine.check_computable(a)  # every scenario, before the long work of a build
     extras = []
+    carried = carry.Carried()
+    returned = carry.read_returned(source, carried)
+    input_formulas.check(returned, source)
+    extras.append(carry.extra(returned, carried))
     if args.compare is not None:
         changes = diff.diff(args.compare, source)
-        extras.append(lambda wb, st, layout: changes_sheet.write_sheet(wb, st, layout, changes))
+        extras.append(lambda wb, st, layout: changes_sheet.write_sheet(wb, st, layout, changes,
+                                                                       carried))
     if args.pdf:
         require_libreoffice()
     settings = analysis_settings(args, a)
@@ -105,6 +111,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     scenario = f", scenario '{a.selected}'" if a.selected else ""
     print(f"Wrote {out} ({size / 1024:,.0f} KB, {results.timeline.n} months{scenario}{mode})")
     print(headline_table(results))
+    for message in carried.messages():
+        print(message, file=sys.stderr)
     if a.missing_sheets:
         print(missing_sheets_note(a, source))
     for note in a.notes:
@@ -125,6 +133,8 @@ def missing_sheets_note(a: Assumptions, source: Path) -> str:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     print(diff.render(diff.diff(args.old, args.new)))
+    for line in saved.diff_notes(args.old, args.new):
+        print(line)
     return EXIT_OK
 
 
@@ -147,7 +157,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     dists, where = montecarlo.distributions_for(a, source)
     sim = montecarlo.simulate(a, dists, args.draws, args.seed, by=by, chunk=args.chunk,
                    workers=args.workers, source=where,
-                   progress=not args.quiet and sys.stderr.isatty())
+                   progress=progress_bar if not args.quiet and sys.stderr.isatty() else None)
     size = write_atomic(engine.run(a), out, inputs=(source,),
                         extras=simulation_sheet.extras(sim))
     print(report_text(sim))

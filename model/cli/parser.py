@@ -51,13 +51,15 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--tornado-pct", type=float, default=10.0, metavar="X",
                        help="the tornado moves each input by -X %% and +X %% (10)")
     build.add_argument("--protect", action="store_true",
-                       help="protect every sheet: only the input cells can be edited")
+                       help="protect every sheet and the workbook's structure: only the "
+                            "input cells can be edited")
     build.add_argument("--password", metavar="TEXT",
                        help="with --protect: the password to unprotect (default: none; it "
                             "deters edits, it does not encrypt)")
     build.add_argument("--values-only", action="store_true",
                        help="write a copy with no formulas: the values as computed, formats "
-                            "kept (for readers who should see numbers only)")
+                            "kept, no drop-down and no input styling (for readers who should "
+                            "see numbers only)")
     build.set_defaults(command="build")
 
     solve = sub.add_parser(

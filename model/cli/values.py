@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import difflib
 import math
 import re
-from collections.abc import Iterable
+
+from model.errors import did_you_mean  # noqa: F401 - where the CLI looks for it
 
 SCALES = {"": 1.0, "K": 1e3, "M": 1e6, "B": 1e9, "BN": 1e9, "T": 1e12, "%": 0.01}
 _AMOUNT = re.compile(r"^([+-]?)\$?([0-9][0-9,_]*\.?[0-9]*(?:[eE][+-]?[0-9]+)?|\.[0-9]+)"
@@ -51,22 +51,3 @@ def month(text: str) -> dt.date:
         return dt.datetime.strptime(text.strip(), "%Y-%m").date()
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a month as YYYY-MM, found '{text}'") from None
-
-
-def did_you_mean(name: str, choices: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' for the nearest choice, or '' when none is close."""
-    options = list(dict.fromkeys(choices))
-    folded = {c.casefold(): c for c in options}
-    if name.casefold() in folded:
-        return f" (did you mean '{folded[name.casefold()]}'?)"
-    close = difflib.get_close_matches(name, options, n=2, cutoff=0.6)
-    if not close:
-        close = [folded[c] for c in difflib.get_close_matches(name.casefold(), folded, n=2,
-                                                              cutoff=0.6)]
-    if not close:  # a name typed short of a long one ("amendment" for "amendment (2026)")
-        key = name.casefold()
-        close = [c for c in options if difflib.SequenceMatcher(
-            None, key, c.casefold()[:len(key)]).ratio() >= 0.75][:2]
-    if not close:
-        return ""
-    return " (did you mean " + " or ".join(f"'{c}'" for c in close) + "?)"

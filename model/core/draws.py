@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from model import keys
 from model.core.engine import Compiled, compiled_for, inputs_vector, run_vector, schedule_in_force
+from model.core.line import CHECKS
 from model.core.timeline import Timeline
 from model.inputs import schema
 from model.inputs.uncertain import INPUT_KEYS, Distribution
@@ -138,9 +140,9 @@ class _Total:
 
 def flag_keys(a: Assumptions) -> list[str]:
     """The 0/1 lines whose first month the simulation records."""
-    keys = [f"tier{t.number}_hurdle_met" for t in a.tiers if t.hurdle_party is not None]
-    keys += [f"cap_binds_{p.key}" for p in a.parties if p.capped]
-    return keys
+    flags = [keys.hurdle_met(t.number) for t in a.tiers if t.hurdle_party is not None]
+    flags += [keys.cap_binds(p.key) for p in a.parties if p.capped]
+    return flags
 
 
 def run_many(a: Assumptions, dists: Sequence[Distribution], x: dict[str, np.ndarray],
@@ -164,7 +166,7 @@ def run_many(a: Assumptions, dists: Sequence[Distribution], x: dict[str, np.ndar
     inputs, schedule, held = drawn_inputs(a, dists, x, size)
     firsts = {k: _FirstMonth(n, size) for k in flag_keys(a)}
     totals = {ln.key: _Total(size) for ln in c.lines
-              if ln.key == "microsoft_total_take" or ln.key.startswith("check_")}
+              if ln.key == "microsoft_total_take" or ln.sheet == CHECKS}
     rows: list[_Line] = []
     for ln in c.lines:
         watch: Callable[[int, Any], None] | None = firsts.get(ln.key) or totals.get(ln.key)
@@ -185,15 +187,15 @@ def run_many(a: Assumptions, dists: Sequence[Distribution], x: dict[str, np.ndar
     def per_draw(value: Any) -> np.ndarray:
         return np.broadcast_to(np.asarray(value, dtype=float), (size,)).copy()
 
-    out: dict[str, np.ndarray] = {f"first:{k}": w.first for k, w in firsts.items()}
+    out: dict[str, np.ndarray] = {keys.first_month(k): w.first for k, w in firsts.items()}
     for p in a.parties:
-        out[f"cum_{p.key}"] = per_draw(rows[c.index[f"cum_{p.key}"]][n])
+        out[keys.cum(p.key)] = per_draw(rows[c.index[keys.cum(p.key)]][n])
     out["microsoft_total_take"] = totals["microsoft_total_take"].total
-    out["checks_failed"] = sum((w.total for k, w in totals.items() if k.startswith("check_")),
-                               np.zeros(size))
+    out["checks_failed"] = sum((w.total for k, w in totals.items()
+                                if k != "microsoft_total_take"), np.zeros(size))
     for d in dists:
-        out[f"draw:{d.key}"] = x[d.key]
-        out[f"held:{d.key}"] = held[d.key]
+        out[keys.drawn(d.key)] = x[d.key]
+        out[keys.held(d.key)] = held[d.key]
     return out
 
 

@@ -14,13 +14,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from model import keys
 from model.core.expr import Expr, Input, Param
 from model.core.guards import overflow_problem, source_name
+from model.core.line import SAME, Line
 from model.core.linekeys import check_line_keys
-from model.core.lines import SAME, Line, all_lines
+from model.core.lines import all_lines
 from model.core.results import Results
 from model.core.timeline import Timeline, serial
 from model.errors import InputError, Problem
+from model.inputs import typed
 from model.inputs.assumptions import Assumptions
 from model.inputs.schema import INPUT_FIELDS
 
@@ -39,7 +42,7 @@ def constants(a: Assumptions) -> dict[str, tuple[float, str, str]]:
         "built_start_month": (serial(a.start_month), "day",
                               "Start month this workbook was built for"),
         "built_horizon": (float(a.horizon), "int", "Months modelled when this workbook was built"),
-        "built_fiscal_year_end_month": (float(a.inputs["fiscal_year_end_month"]), "int",  # type: ignore[arg-type]
+        "built_fiscal_year_end_month": (float(a.whole("fiscal_year_end_month")), "int",
                                         "Fiscal year end month this workbook was built for"),
     }
 
@@ -47,15 +50,15 @@ def constants(a: Assumptions) -> dict[str, tuple[float, str, str]]:
 def schedule_in_force(a: Assumptions, tl: Timeline) -> dict[str, list[float]]:
     """For each Schedule key, the value in force in each month t = 0..n, after any
     scenario override that sets a key from a month on."""
-    starts = [row["from_month"] for row in a.schedule]
+    starts = [a.schedule_start(i) for i in range(len(a.schedule))]
     fields = a.schedule_fields
     out: dict[str, list[float]] = {f.key: [] for f in fields}
     i = 0
     for month in tl.months:
-        while i + 1 < len(starts) and starts[i + 1] <= month:  # type: ignore[operator]
+        while i + 1 < len(starts) and starts[i + 1] <= month:
             i += 1
         for f in fields:
-            out[f.key].append(float(a.schedule[i][f.key]))  # type: ignore[arg-type]
+            out[f.key].append(a.schedule_rate(i, f.key))
     for key, start, value in a.schedule_overrides:
         out[key] = [value if m >= start else v for m, v in zip(tl.months, out[key], strict=True)]
     return out
@@ -67,7 +70,9 @@ def input_number(value: object) -> float:
         return 0.0
     if isinstance(value, dt.date):
         return serial(value)
-    return float(value)  # type: ignore[arg-type]
+    if isinstance(value, bool):
+        return float(value)
+    return typed.number(value)
 
 
 class _PyRender:
@@ -98,8 +103,9 @@ class _PyRender:
         return f"c{self.consts[name]}"
 
     def timeline(self, name: str) -> str:
-        if name.startswith("sched:"):
-            return f"s{self.sched[name[6:]]}[t]"
+        field = keys.schedule_field_of(name)
+        if field is not None:
+            return f"s{self.sched[field]}[t]"
         return {"month": "M[t]", "year": "Y[t]", "last": "M[-1]"}[name]
 
     def is_blank(self, node: Expr) -> bool:

@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from model import keys
+
 # Column placeholders in rendered formulas: this period's column, and the one before.
 CUR = "\x00"
 PREV = "\x01"
@@ -194,7 +196,7 @@ class Lookup(Expr):
     key: str
 
     def py(self, c: PyContext) -> str:
-        return c.timeline("sched:" + self.key)
+        return c.timeline(keys.schedule_source(self.key))
 
     def xl(self, c: XlContext) -> str:
         return c.lookup(self.key)
@@ -260,7 +262,7 @@ class Bin(Expr):
     _PREC = {"+": _P_ADD, "-": _P_ADD, "*": _P_MUL, "/": _P_MUL, "^": _P_POW}
 
     @property
-    def prec(self) -> int:  # type: ignore[override]
+    def prec(self) -> int:  # type: ignore[override]  # a field of Expr, computed here
         return self._PREC[self.op]
 
     def children(self) -> tuple[Expr, ...]:
@@ -399,4 +401,4 @@ class IfBlank(Expr):
 
 def growth(key: str) -> Expr:
     """The monthly growth factor (1+g)^(1/12) of an annual Schedule rate."""
-    return (1 + Ref("sched_" + key)) ** (Num(1) / 12)
+    return (1 + Ref(keys.schedule_line(key))) ** (Num(1) / 12)

@@ -21,8 +21,10 @@ import math
 import re
 from collections.abc import Sequence
 
+from model import keys
 from model.core.expr import Expr, IfBlank, Input, Lookup, MonthBefore, Param, Prev, Ref
-from model.core.lines import SAME, Line, all_lines
+from model.core.line import Line
+from model.core.lines import all_lines
 from model.errors import InputError, Problem
 from model.inputs import schema
 from model.inputs.assumptions import Assumptions
@@ -54,9 +56,9 @@ def _placeholders(a: Assumptions) -> Assumptions:
 def reserved_names(a: Assumptions) -> tuple[list[str], list[str]]:
     """The words a party key cannot be, and the forms it cannot take (such as
     'prior_<party>'), derived from the line keys the model generates for this shape."""
-    keys = [ln.key for ln in all_lines(_placeholders(a))]
-    fixed = {k for k in keys if not _HOLE.search(k)}
-    patterns = {tuple(_HOLE.split(k)[::2]) for k in keys if len(_HOLE.findall(k)) == 1}
+    made = [ln.key for ln in all_lines(_placeholders(a))]
+    fixed = {k for k in made if not _HOLE.search(k)}
+    patterns = {tuple(_HOLE.split(k)[::2]) for k in made if len(_HOLE.findall(k)) == 1}
     words: set[str] = set()
     forms: set[str] = set()
     for pre, suf in patterns:
@@ -192,10 +194,10 @@ def _sources(ln: Line, by_key: dict[str, Line], deep: bool = True
             sched.add(node.key)
         elif isinstance(node, Ref | Prev) and node.key in by_key and node.key not in seen:
             other = by_key[node.key]
-            if node.key.startswith("sched_") or deep:
+            if keys.is_schedule_line(node.key) or deep:
                 seen.add(node.key)
                 todo.append(other.expr)
-                if isinstance(other.opening, Expr) and other.opening != SAME:
+                if isinstance(other.opening, Expr):  # not SAME (the line's own formula)
                     todo.append(other.opening)
         if isinstance(node, IfBlank):
             todo.append(node.cell)
@@ -226,18 +228,17 @@ def _schedule_in_force(a: Assumptions, key: str, months: Sequence[dt.date], upto
     typed, and the first month it held."""
     best: tuple[float, tuple[str, str, str], dt.date] | None = None
     for m in months[1:upto + 1]:
-        i = max(j for j, row in enumerate(a.schedule)
-                if j == 0 or row["from_month"] <= m)  # type: ignore[operator]
-        value = float(a.schedule[i][key])  # type: ignore[arg-type]
+        i = max(j for j in range(len(a.schedule)) if j == 0 or a.schedule_start(j) <= m)
+        value = a.schedule_rate(i, key)
         origin = (schema.SCHEDULE_SHEET, str(i), key)
-        first: dt.date = a.schedule[i]["from_month"]  # type: ignore[assignment]
+        first = a.schedule_start(i)
         since = max(first, months[1])
         for k, start, v in a.schedule_overrides:
             if k == key and m >= start:
                 value, since = v, max(start, months[1])
-                origin = (schema.SCENARIOS_SHEET, f"{schema.SCHEDULE_SHEET}:{key}",
+                origin = (schema.SCENARIOS_SHEET, keys.target(schema.SCHEDULE_SHEET, None, key),
                           str(a.selected))
         if best is None or value > best[0]:
-            best = (value, origin, since)  # type: ignore[assignment]
+            best = (value, origin, since)
     assert best is not None
     return best

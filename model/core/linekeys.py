@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from model import keys
 from model.core.guards import key_problems as party_key_problems
 from model.core.lines import all_lines
 from model.errors import InputError, Problem
@@ -21,13 +22,20 @@ def _made_by(a: Assumptions) -> dict[str, tuple[str, str, str]]:
     """Line key -> (sheet, cell, key) of the stream or cost whose lines include it."""
     out: dict[str, tuple[str, str, str]] = {}
     for s in a.streams:
-        for key in (f"{s.key}_revenue", f"{s.key}_gross_profit", f"sched_{s.key}_growth",
-                    f"sched_{s.key}_gross_margin"):
+        for key in (keys.stream_revenue(s.key), keys.stream_gross_profit(s.key),
+                    keys.schedule_line(keys.growth(s.key)),
+                    keys.schedule_line(keys.gross_margin(s.key))):
             out.setdefault(key, (STREAMS_SHEET, s.cell, s.key))
     for c in a.costs:
-        for key in (f"{c.key}_cost", f"sched_{c.key}_growth"):
+        for key in (keys.cost(c.key), keys.schedule_line(keys.growth(c.key))):
             out.setdefault(key, (COSTS_SHEET, c.cell, c.key))
     return out
+
+
+def _party_column(a: Assumptions) -> str:
+    """Where the party keys were read: 'column A', or wherever the user moved them."""
+    cell = a.cells.get((PARTIES_SHEET, a.parties[0].key, "party"), "A") if a.parties else "A"
+    return "column " + cell.rstrip("0123456789")
 
 
 def key_problems(a: Assumptions) -> list[Problem]:
@@ -46,7 +54,7 @@ def key_problems(a: Assumptions) -> list[Problem]:
                                     f"a {what} key whose lines have names of their own",
                                     f"'{item}', which makes a second line '{key}'", item))
         else:
-            problems.append(Problem(PARTIES_SHEET, "column A",
+            problems.append(Problem(PARTIES_SHEET, _party_column(a),
                                     "party keys whose lines have names of their own",
                                     f"two lines named '{key}'"))
     return problems

@@ -10,6 +10,7 @@ numbers stay live inputs.
 
 from __future__ import annotations
 
+from model import keys
 from model.core.expr import (
     Abs,
     Cmp,
@@ -31,6 +32,7 @@ from model.core.expr import (
 )
 from model.core.expr import Const as K
 from model.core.line import CHECKS, REVENUE, SAME, WATERFALL, Line, Section, detail
+from model.core.line import balance as _balance
 from model.core.line import flow as _flow
 from model.core.line import section as _section
 from model.core.line import usd as _usd
@@ -50,7 +52,7 @@ def timeline() -> Section:
 
 def schedule_lookups(a: Assumptions) -> Section:
     return _section(REVENUE, "Schedule in force", *(
-        detail(Line("sched_" + f.key, f.description.split(".")[0], "rate", Lookup(f.key)))
+        detail(Line(keys.schedule_line(f.key), f.description.split(".")[0], "rate", Lookup(f.key)))
         for f in a.schedule_fields))
 
 
@@ -61,11 +63,12 @@ def revenue() -> Section:
         REVENUE, "Revenue",
         _flow("api_revenue", "OpenAI API revenue",
               Prev("api_revenue") * growth("api_growth"), Input("api_arr_opening") / 12),
-        _usd("api_arr", "OpenAI API annualized revenue (ARR)", Ref("api_revenue") * 12, SAME),
+        _balance("api_arr", "OpenAI API annualized revenue (ARR)", Ref("api_revenue") * 12,
+                 SAME),
         Line("ptu_fee", "PTU monthly minimum fee per customer", "usd_k", fee, SAME),
-        Line("ptu_customers", "PTU customers", "count",
-             Prev("ptu_customers") * growth("ptu_customer_growth"),
-             Input("ptu_customers_opening")),
+        _balance("ptu_customers", "PTU customers",
+                 Prev("ptu_customers") * growth("ptu_customer_growth"),
+                 Input("ptu_customers_opening"), fmt="count"),
         _flow("ptu_revenue", "Azure OpenAI PTU revenue",
               Ref("ptu_customers") * Ref("ptu_fee"), SAME),
         _flow("payg_revenue", "Azure OpenAI pay-as-you-go revenue",
@@ -73,8 +76,8 @@ def revenue() -> Section:
               Input("azure_arr_opening") / 12 - Ref("ptu_revenue")),
         _flow("azure_revenue", "Azure OpenAI revenue",
               Ref("ptu_revenue") + Ref("payg_revenue"), SAME),
-        _usd("azure_arr", "Azure OpenAI annualized revenue (ARR)",
-             Ref("azure_revenue") * 12, SAME),
+        _balance("azure_arr", "Azure OpenAI annualized revenue (ARR)",
+                 Ref("azure_revenue") * 12, SAME),
     )
 
 
@@ -86,16 +89,17 @@ def profit_to_distribute() -> Section:
         WATERFALL, "Profit to distribute",
         _flow("distributable_profit", "Distributable profit",
               Max(0, profit - carry * Prev("cumulative_losses"))),
-        _usd("cumulative_losses", "Losses not yet earned back",
-             carry * Max(0, Prev("cumulative_losses") - profit),
-             carry * Input("opening_cumulative_losses")),
+        _balance("cumulative_losses", "Losses not yet earned back",
+                 carry * Max(0, Prev("cumulative_losses") - profit),
+                 carry * Input("opening_cumulative_losses")),
         Line("equity_split_active", "Equity split in force (1 = yes)", "flag",
              IfBlank(end, Num(0), Cmp(">=", Ref("month"), end))),
         Line("waterfall_active", "Waterfall in force (1 = yes)", "flag",
              1 - Ref("equity_split_active")),
-        _usd("cum_waterfall_profit", "Cumulative profit distributed through the waterfall",
-             Prev("cum_waterfall_profit")
-             + Ref("distributable_profit") * Ref("waterfall_active"), Num(0)),
+        _balance("cum_waterfall_profit",
+                 "Cumulative profit distributed through the waterfall",
+                 Prev("cum_waterfall_profit")
+                 + Ref("distributable_profit") * Ref("waterfall_active"), Num(0)),
     )
 
 
@@ -105,7 +109,7 @@ def _pp(p: Party, column: str) -> Param:
 
 def caps(a: Assumptions) -> Section:
     return _section(WATERFALL, "Caps in force", *(
-        _usd(f"cap_{p.key}", f"Cap in force: {p.label}",
+        _usd(keys.cap(p.key), f"Cap in force: {p.label}",
              _pp(p, "cap_usd") * (1 + _pp(p, "cap_growth"))
              ** Max(0, Year() - _pp(p, "cap_growth_from") + 1))
         for p in a.parties if p.capped))
@@ -119,64 +123,60 @@ def _tracked(a: Assumptions) -> list[Party]:
 
 def tier(a: Assumptions, t: Tier, index: int) -> Section:
     k = t.number
-    prefix = f"tier{k}"
     first = index == 0
+    before_k = a.tiers[index - 1].number if index else 0  # the tier filled before this
     lines: list[Line] = []
     avail = (Ref("distributable_profit") * Ref("waterfall_active") if first
-             else Ref(f"{_prev_prefix(a, index)}_available")
-             - Ref(f"{_prev_prefix(a, index)}_absorbed"))
-    lines.append(detail(_usd(f"{prefix}_available", f"Tier {k}: profit reaching the tier",
+             else Ref(keys.tier_available(before_k)) - Ref(keys.tier_absorbed(before_k)))
+    lines.append(detail(_usd(keys.tier_available(k), f"Tier {k}: profit reaching the tier",
                              avail)))
     for p in _tracked(a):
-        before = (Prev(f"cum_{p.key}") if first else
-                  Ref(f"{_prev_prefix(a, index)}_prior_{p.key}")
-                  + Ref(f"{_prev_prefix(a, index)}_{p.key}"))
-        lines.append(detail(_usd(f"{prefix}_prior_{p.key}",
+        before = (Prev(keys.cum(p.key)) if first else
+                  Ref(keys.tier_prior(before_k, p.key))
+                  + Ref(keys.tier_received(before_k, p.key)))
+        lines.append(detail(_usd(keys.tier_prior(k, p.key),
                                  f"Tier {k}: {p.label} received before it", before)))
     share = {p.key: Param(TIERS_SHEET, str(k), p.key) for p in a.parties}
     if t.hurdle_party is not None:
         h = t.hurdle_party
-        room = Max(0, Param(TIERS_SHEET, str(k), "hurdle_usd") - Ref(f"{prefix}_prior_{h}"))
-        absorbed = Min(Ref(f"{prefix}_available"), room / share[h])
+        room = Max(0, Param(TIERS_SHEET, str(k), "hurdle_usd") - Ref(keys.tier_prior(k, h)))
+        absorbed = Min(Ref(keys.tier_available(k)), room / share[h])
     else:
-        absorbed = Ref(f"{prefix}_available")
-    lines.append(detail(_usd(f"{prefix}_absorbed", f"Tier {k}: profit the tier takes",
+        absorbed = Ref(keys.tier_available(k))
+    lines.append(detail(_usd(keys.tier_absorbed(k), f"Tier {k}: profit the tier takes",
                              absorbed)))
     for p in a.parties:
-        lines.append(detail(_usd(f"{prefix}_gross_{p.key}",
+        lines.append(detail(_usd(keys.tier_gross(k, p.key),
                                  f"Tier {k}: {p.label} share before caps",
-                                 share[p.key] * Ref(f"{prefix}_absorbed"))))
+                                 share[p.key] * Ref(keys.tier_absorbed(k)))))
     # Capped parties first: an uncapped party's line adds the overflow of the capped ones.
     for p in sorted(a.parties, key=lambda p: not p.capped):
-        gross = Ref(f"{prefix}_gross_{p.key}")
+        gross = Ref(keys.tier_gross(k, p.key))
         if p.capped:
-            room = Max(0, Ref(f"cap_{p.key}") - Ref(f"{prefix}_prior_{p.key}"))
+            room = Max(0, Ref(keys.cap(p.key)) - Ref(keys.tier_prior(k, p.key)))
             received: Expr = Min(gross, room)
         else:
-            spill = [Ref(f"{prefix}_gross_{q.key}") - Ref(f"{prefix}_{q.key}")
+            spill = [Ref(keys.tier_gross(k, q.key)) - Ref(keys.tier_received(k, q.key))
                      for q in a.parties if q.overflow_to == p.key and q.capped]
             received = Sum(gross, *spill)
-        lines.append(_flow(f"{prefix}_{p.key}", f"Tier {k}: {p.label} received", received))
+        lines.append(_flow(keys.tier_received(k, p.key), f"Tier {k}: {p.label} received", received))
     return _section(WATERFALL, f"Tier {k}: {t.name}", *lines)
 
 
-def _prev_prefix(a: Assumptions, index: int) -> str:
-    return f"tier{a.tiers[index - 1].number}"
-
-
 def distributions(a: Assumptions) -> Section:
-    last = f"tier{a.tiers[-1].number}"
+    last = a.tiers[-1].number
     lines = [
-        _flow(f"dist_{p.key}", f"Distribution to {p.label}",
-              Sum(*(Ref(f"tier{t.number}_{p.key}") for t in a.tiers))
+        _flow(keys.dist(p.key), f"Distribution to {p.label}",
+              Sum(*(Ref(keys.tier_received(t.number, p.key)) for t in a.tiers))
               + Ref("equity_split_active") * Ref("distributable_profit")
               * _pp(p, "equity_share"))
         for p in a.parties]
     lines.append(_flow("undistributed", "Undistributed after the last tier",
-                       Ref(f"{last}_available") - Ref(f"{last}_absorbed")))
+                       Ref(keys.tier_available(last)) - Ref(keys.tier_absorbed(last))))
     lines += [
-        _usd(f"cum_{p.key}", f"Cumulative receipts: {p.label}",
-             Prev(f"cum_{p.key}") + Ref(f"dist_{p.key}"), Num(0))
+        _balance(keys.cum(p.key), f"Cumulative receipts: {p.label}",
+                 Prev(keys.cum(p.key)) + Ref(keys.dist(p.key)), Num(0),
+                 movement=keys.dist(p.key))
         for p in a.parties]
     return _section(WATERFALL, "Distributions", *lines)
 
@@ -187,25 +187,25 @@ def milestones(a: Assumptions) -> Section:
         if t.hurdle_party is None:
             continue
         hurdle = Param(TIERS_SHEET, str(t.number), "hurdle_usd")
-        lines.append(detail(Line(f"tier{t.number}_hurdle_progress",
+        lines.append(detail(Line(keys.hurdle_progress(t.number),
                                  f"Tier {t.number} hurdle: share reached by "
                                  f"{a.party(t.hurdle_party).label}", "rate",
-                                 Min(1, Ref(f"cum_{t.hurdle_party}") / Max(hurdle, 1)))))
+                                 Min(1, Ref(keys.cum(t.hurdle_party)) / Max(hurdle, 1)))))
         lines.append(Line(
-            f"tier{t.number}_hurdle_met", f"Tier {t.number} hurdle met (1 = yes)", "flag",
-            Cmp(">=", Ref(f"cum_{t.hurdle_party}") + K("abs_tol") + K("rel_tol") * hurdle,
+            keys.hurdle_met(t.number), f"Tier {t.number} hurdle met (1 = yes)", "flag",
+            Cmp(">=", Ref(keys.cum(t.hurdle_party)) + K("abs_tol") + K("rel_tol") * hurdle,
                 hurdle)))
     for p in a.parties:
         if p.capped:
-            over = Sum(*(Ref(f"tier{t.number}_gross_{p.key}") - Ref(f"tier{t.number}_{p.key}")
-                         for t in a.tiers))
+            over = Sum(*(Ref(keys.tier_gross(t.number, p.key))
+                         - Ref(keys.tier_received(t.number, p.key)) for t in a.tiers))
             lines.append(detail(Line(
-                f"cap_used_{p.key}", f"{p.label}: share of the cap received", "rate",
-                Ref(f"cum_{p.key}") / Max(Ref(f"cap_{p.key}"), 1))))
-            lines.append(detail(_flow(f"overflow_{p.key}",
+                keys.cap_used(p.key), f"{p.label}: share of the cap received", "rate",
+                Ref(keys.cum(p.key)) / Max(Ref(keys.cap(p.key)), 1))))
+            lines.append(detail(_flow(keys.overflow(p.key),
                                       f"{p.label}: overflow beyond the cap", over)))
-            lines.append(Line(f"cap_binds_{p.key}", f"{p.label}: cap binds (1 = yes)", "flag",
-                              Cmp(">", Ref(f"overflow_{p.key}"), Num(0))))
+            lines.append(Line(keys.cap_binds(p.key), f"{p.label}: cap binds (1 = yes)", "flag",
+                              Cmp(">", Ref(keys.overflow(p.key)), Num(0))))
     return _section(WATERFALL, "Milestones", *lines)
 
 
@@ -246,7 +246,7 @@ def _bad(diff: Expr, scale: Expr) -> Expr:
 def checks(a: Assumptions) -> Section:
     lines = [
         Line("check_waterfall_sum", "Distributions + undistributed = distributable profit",
-             "flag", _bad(Sum(*(Ref(f"dist_{p.key}") for p in a.parties))
+             "flag", _bad(Sum(*(Ref(keys.dist(p.key)) for p in a.parties))
                           + Ref("undistributed") - Ref("distributable_profit"),
                           Ref("distributable_profit")), total=True),
         Line("check_revshare_cap", "Revenue share to Microsoft within its cap", "flag",
@@ -264,24 +264,25 @@ def checks(a: Assumptions) -> Section:
                     Num(0)), total=True))
     for t in a.tiers:
         shares = Sum(*(Param(TIERS_SHEET, str(t.number), p.key) for p in a.parties))
-        lines.append(Line(f"check_tier{t.number}_shares", f"Tier {t.number} shares sum to 1",
+        lines.append(Line(keys.check_tier_shares(t.number), f"Tier {t.number} shares sum to 1",
                           "flag", Cmp(">", Abs(shares - 1), K("rel_tol")), total=True))
         if (h := t.hurdle_party) is not None:  # the tier gives h no more than the room left
-            k, hurdle = f"tier{t.number}", Param(TIERS_SHEET, str(t.number), "hurdle_usd")
-            room = Max(0, hurdle - Ref(f"{k}_prior_{h}")) + K("abs_tol") + K("rel_tol") * hurdle
-            lines.append(Line(f"check_{k}_hurdle", f"Tier {t.number}: {a.party(h).label} "
-                              "within the hurdle", "flag", Cmp(">", Ref(f"{k}_gross_{h}"), room),
-                              total=True))
+            k, hurdle = t.number, Param(TIERS_SHEET, str(t.number), "hurdle_usd")
+            room = Max(0, hurdle - Ref(keys.tier_prior(k, h))) + K("abs_tol") \
+                + K("rel_tol") * hurdle
+            lines.append(Line(keys.check_tier_hurdle(k), f"Tier {t.number}: {a.party(h).label} "
+                              "within the hurdle", "flag",
+                              Cmp(">", Ref(keys.tier_gross(k, h)), room), total=True))
     equity = Sum(*(_pp(p, "equity_share") for p in a.parties))
     lines.append(Line("check_equity_shares", "Equity shares sum to 1", "flag",
                       Cmp(">", Abs(equity - 1), K("rel_tol")), total=True))
     for p in a.parties:
         if p.capped:
             lines.append(Line(
-                f"check_cap_{p.key}", f"{p.label}: receipts within the cap", "flag",
+                keys.check_cap(p.key), f"{p.label}: receipts within the cap", "flag",
                 Ref("waterfall_active") * Cmp(
-                    ">", Ref(f"cum_{p.key}"),
-                    Ref(f"cap_{p.key}") + K("abs_tol") + K("rel_tol") * Ref(f"cap_{p.key}")),
+                    ">", Ref(keys.cum(p.key)),
+                    Ref(keys.cap(p.key)) + K("abs_tol") + K("rel_tol") * Ref(keys.cap(p.key))),
                 total=True))
     return _section(CHECKS, "Monthly checks (1 = problem)", *lines)
 

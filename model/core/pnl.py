@@ -11,8 +11,9 @@ sheet comes off the operating profit, which the waterfall then distributes.
 
 from __future__ import annotations
 
+from model import keys
 from model.core.expr import Cmp, IfBlank, Input, Max, Min, Num, Param, Prev, Ref, Sum, growth
-from model.core.line import REVENUE, SAME, Line, Section, detail, flow, section, usd
+from model.core.line import REVENUE, SAME, Line, Section, balance, detail, flow, section, usd
 from model.inputs.assumptions import Assumptions, Cost, Stream
 from model.inputs.schema import COSTS_SHEET, STREAMS_SHEET
 
@@ -27,19 +28,20 @@ def _cost(c: Cost, column: str) -> Param:
 
 def streams(a: Assumptions) -> Section:
     """Each stream's revenue, like the API's, and OpenAI's whole revenue."""
-    lines = [flow(f"{s.key}_revenue", f"{s.label} revenue",
-                  Prev(f"{s.key}_revenue") * growth(f"{s.key}_growth"),
+    lines = [flow(keys.stream_revenue(s.key), f"{s.label} revenue",
+                  Prev(keys.stream_revenue(s.key)) * growth(keys.growth(s.key)),
                   _stream(s, "arr_opening") / 12) for s in a.streams]
     lines.append(flow("openai_revenue", "OpenAI revenue (the API and every stream)",
-                      Sum(Ref("api_revenue"), *(Ref(f"{s.key}_revenue") for s in a.streams)),
+                      Sum(Ref("api_revenue"),
+                          *(Ref(keys.stream_revenue(s.key)) for s in a.streams)),
                       SAME))
-    lines.append(usd("openai_arr", "OpenAI annualized revenue (ARR)",
-                     Ref("openai_revenue") * 12, SAME))
+    lines.append(balance("openai_arr", "OpenAI annualized revenue (ARR)",
+                         Ref("openai_revenue") * 12, SAME))
     return section(REVENUE, "OpenAI's revenue streams", *lines)
 
 
 def revenue_share(a: Assumptions) -> Section:
-    base = Sum(Ref("api_revenue"), *(_stream(s, "pays_revshare") * Ref(f"{s.key}_revenue")
+    base = Sum(Ref("api_revenue"), *(_stream(s, "pays_revshare") * Ref(keys.stream_revenue(s.key))
                                      for s in a.streams))
     owed = Ref("sched_api_to_microsoft_share") * Ref("revshare_base")
     cap = Input("revshare_api_to_microsoft_cap_usd")
@@ -57,8 +59,9 @@ def revenue_share(a: Assumptions) -> Section:
         # Before the cap counts, the whole amount owed: room + owed is never below owed.
         flow("revshare_api_to_microsoft", "Revenue share OpenAI pays Microsoft",
              IfBlank(cap, owed, Min(owed, room + (1 - counts) * owed))),
-        usd("cum_revshare_api_to_microsoft", "Cumulative revenue share paid to Microsoft",
-            Prev("cum_revshare_api_to_microsoft") + Ref("revshare_api_to_microsoft"), Num(0)),
+        balance("cum_revshare_api_to_microsoft", "Cumulative revenue share paid to Microsoft",
+                Prev("cum_revshare_api_to_microsoft") + Ref("revshare_api_to_microsoft"),
+                Num(0), movement="revshare_api_to_microsoft"),
         detail(usd("cum_revshare_toward_cap", "Cumulative revenue share counted to the cap",
                    Prev("cum_revshare_toward_cap") + counts * Ref("revshare_api_to_microsoft"),
                    Num(0))),
@@ -106,7 +109,8 @@ def margins(a: Assumptions) -> Section:
                - Ref(f"{s.key}_compute_on_azure") * rate)
           for s in a.streams),
         flow("openai_gross_profit", "OpenAI gross profit (the API and every stream)",
-             Sum(Ref("api_gross_profit"), *(Ref(f"{s.key}_gross_profit") for s in a.streams))),
+             Sum(Ref("api_gross_profit"),
+                 *(Ref(keys.stream_gross_profit(s.key)) for s in a.streams))),
     )
 
 

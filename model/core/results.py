@@ -2,72 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from model.core.line import Line
-from model.core.timeline import Timeline
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from model.inputs.assumptions import Assumptions
+from model.core.computed import Computed
+from model.core.headlines import API, headline_values
 
 
 @dataclass
-class Results:
-    """The computed model.
-
-    ``values`` is a DataFrame of lines x months (the Python API's result);
-    ``raw[i][t]`` holds line i in month t, with t = 0 the opening column.
-    """
-
-    assumptions: Assumptions
-    timeline: Timeline
-    lines: list[Line]
-    index: dict[str, int]
-    raw: list[list[float]]
-    params: list[tuple[str, str, str]]
-
-    def row(self, key: str) -> list[float]:
-        return self.raw[self.index[key]][1:]
-
-    def total(self, key: str) -> float:
-        return math.fsum(self.row(key))
-
-    def last(self, key: str) -> float:
-        return self.raw[self.index[key]][-1]
-
-    @property
-    def values(self) -> pd.DataFrame:
-        import pandas as pd
-        cols = pd.DatetimeIndex([pd.Timestamp(m) for m in self.timeline.months[1:]],
-                                name="month")
-        return pd.DataFrame([r[1:] for r in self.raw], index=pd.Index(
-            [ln.key for ln in self.lines], name="line"), columns=cols)
-
-    def first_month(self, flag_key: str) -> dt.date | None:
-        """The first modelled month in which a 0/1 flag line is 1, or None."""
-        for t, v in enumerate(self.row(flag_key), start=1):
-            if v >= 1:
-                return self.timeline.months[t]
-        return None
+class Results(Computed):
+    """The computed model (see ``Computed``) and its headline results."""
 
     def headlines(self) -> dict[str, object]:
-        a = self.assumptions
-        out: dict[str, object] = {}
-        for t in a.tiers:
-            if t.hurdle_party is not None:
-                out[f"tier{t.number}_hurdle_met_month"] = self.first_month(
-                    f"tier{t.number}_hurdle_met")
-        for p in a.parties:
-            if p.capped:
-                out[f"cap_binds_month_{p.key}"] = self.first_month(f"cap_binds_{p.key}")
-        for p in a.parties:
-            out[f"cum_{p.key}_at_horizon"] = self.last(f"cum_{p.key}")
-        out["microsoft_total_take"] = self.total("microsoft_total_take")
-        out["checks_failed"] = sum(self.total(ln.key) for ln in self.lines
-                                   if ln.key.startswith("check_"))
-        return out
+        """Every headline result (``model.core.headlines``) by its key: a month (a date,
+        or None when not within the horizon), an amount in USD, a multiple or a rate (or
+        the text saying why there is none), and ``checks_failed``, the count of failing
+        check-months (0 when fine)."""
+        return {h.key: v for h, v in headline_values(self, API)}

@@ -32,7 +32,7 @@ from model.core.expr import Num as N
 from model.inputs.schema import PARTIES_SHEET, TIERS_SHEET
 
 if TYPE_CHECKING:
-    from model.core.results import Results
+    from model.core.computed import Computed
     from model.inputs.assumptions import Assumptions
 
 LTM_MONTHS = 12
@@ -173,7 +173,7 @@ class _Py:
         return self.a.param(node.table, node.row, node.column) is None
 
 
-def values(results: Results) -> dict[str, float]:
+def values(results: Computed) -> dict[str, float]:
     """Every item's value, with the ``last:`` and ``ltm:`` figures it read."""
     a = results.assumptions.effective()
     items = terminal_items(a)

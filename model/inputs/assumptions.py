@@ -5,14 +5,21 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from model.inputs import schema
+from model.errors import InputError, Problem, did_you_mean
+from model.inputs import schema, typed
 from model.inputs.streams import cost_schedule_fields, stream_schedule_fields
 
 if TYPE_CHECKING:
     from model.inputs.overrides import Scenarios
     from model.inputs.uncertain import Distribution
+
+
+# The tables whose rows have a key, by sheet: the attribute of Assumptions holding them
+# (the Tiers are numbered, and hold a share per party: handled on their own).
+_KEYED_ROWS = {schema.PARTIES_SHEET: "parties", schema.STREAMS_SHEET: "streams",
+               schema.COSTS_SHEET: "costs"}
 
 
 @dataclass(frozen=True)
@@ -128,12 +135,20 @@ class Assumptions:
             t = row.target
             if t.sheet == schema.SCHEDULE_SHEET:
                 assert row.from_month is not None
-                schedule_overrides.append((t.column, row.from_month, float(value)))  # type: ignore[arg-type]
+                schedule_overrides.append((t.column, row.from_month, typed.number(value)))
             else:
                 out = out.with_cell(t.sheet, t.row, t.column, value)
         return dataclasses.replace(out, schedule_overrides=tuple(schedule_overrides))
 
     def with_scenario(self, name: str) -> Assumptions:
+        """The same inputs with the scenario ``name`` selected; InputError, with the
+        nearest names, when there is no such scenario (as ``finmodel build --scenario``)."""
+        names = self.scenarios.names if self.scenarios else ()
+        if name not in names:
+            raise InputError(self.name, [Problem(
+                schema.SCENARIOS_SHEET, "row 1",
+                "one of the scenarios " + ", ".join(f"'{n}'" for n in names)
+                if names else "a Scenarios sheet", f"'{name}'{did_you_mean(name, names)}")])
         return dataclasses.replace(self, selected=name)
 
     @property
@@ -144,7 +159,23 @@ class Assumptions:
 
     @property
     def horizon(self) -> int:
-        return int(self.inputs["horizon_months"])  # type: ignore[call-overload]
+        return typed.whole(self.inputs["horizon_months"])
+
+    def number(self, key: str) -> float:
+        """A numeric input of the Inputs sheet (validated: a number)."""
+        return typed.number(self.inputs[key])
+
+    def whole(self, key: str) -> int:
+        """A whole-number input of the Inputs sheet (a month of the year, a count)."""
+        return typed.whole(self.inputs[key])
+
+    def schedule_start(self, i: int) -> dt.date:
+        """The first month of the i-th Schedule row."""
+        return typed.month(self.schedule[i]["from_month"])
+
+    def schedule_rate(self, i: int, key: str) -> float:
+        """A rate of the i-th Schedule row."""
+        return typed.number(self.schedule[i][key])
 
     def party(self, key: str) -> Party:
         for p in self.parties:
@@ -168,35 +199,29 @@ class Assumptions:
         """A copy with one Inputs, Parties, Tiers, Streams or Costs cell replaced."""
         if table == schema.INPUTS_SHEET:
             return dataclasses.replace(self, inputs={**self.inputs, row: value})
-        if table == schema.STREAMS_SHEET:
-            return dataclasses.replace(self, streams=tuple(
-                dataclasses.replace(s, **{column: value}) if s.key == row else s  # type: ignore[arg-type]
-                for s in self.streams))
-        if table == schema.COSTS_SHEET:
-            return dataclasses.replace(self, costs=tuple(
-                dataclasses.replace(c, **{column: value}) if c.key == row else c  # type: ignore[arg-type]
-                for c in self.costs))
-        if table == schema.PARTIES_SHEET:
-            return dataclasses.replace(self, parties=tuple(
-                dataclasses.replace(p, **{column: value})  # type: ignore[arg-type]
-                if p.key == row else p for p in self.parties))
+        rows = _KEYED_ROWS.get(table)
+        if rows is not None:  # a row with a key: a party, a stream, a cost
+            changed: dict[str, Any] = {rows: tuple(
+                dataclasses.replace(r, **{column: value}) if r.key == row else r
+                for r in getattr(self, rows))}
+            return dataclasses.replace(self, **changed)
         tiers = []
         for t in self.tiers:
             if str(t.number) == row:
-                t = (dataclasses.replace(t, hurdle_usd=value)  # type: ignore[arg-type]
+                t = (dataclasses.replace(t, hurdle_usd=typed.opt_number(value))
                      if column == "hurdle_usd" else
-                     dataclasses.replace(t, shares={**t.shares, column: float(value)}))  # type: ignore[arg-type]
+                     dataclasses.replace(t, shares={**t.shares, column: typed.number(value)}))
             tiers.append(t)
         return dataclasses.replace(self, tiers=tuple(tiers))
 
     def param(self, table: str, row: str, column: str) -> object:
         """A cell of the Parties, Tiers, Streams or Costs table, by row and column key."""
-        if table == schema.PARTIES_SHEET:
-            return getattr(self.party(row), column)
-        if table == schema.STREAMS_SHEET:
-            return getattr(self.stream(row), column)
-        if table == schema.COSTS_SHEET:
-            return getattr(self.cost(row), column)
+        rows = _KEYED_ROWS.get(table)
+        if rows is not None:
+            found = [r for r in getattr(self, rows) if r.key == row]
+            if not found:
+                raise KeyError(row)
+            return getattr(found[0], column)
         tier = next(t for t in self.tiers if str(t.number) == row)
         if column in ("hurdle_usd", "hurdle_party", "name"):
             return getattr(tier, column)

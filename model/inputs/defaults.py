@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from model.inputs import schema
+from model.inputs import schema, typed
 from model.inputs.assumptions import Assumptions, Cost, Investment, Party, Stream, Tier
 from model.inputs.overrides import (
     OverrideRow,
@@ -134,31 +134,30 @@ def default_assumptions() -> Assumptions:
     parties = tuple(
         Party(key=str(p["party"]), label=str(p["label"]),
               cap_usd=_opt_float(p["cap_usd"]), cap_growth=_opt_float(p["cap_growth"]),
-              cap_growth_from=p["cap_growth_from"],  # type: ignore[arg-type]
-              overflow_to=p["overflow_to"],  # type: ignore[arg-type]
-              equity_share=float(p["equity_share"]))  # type: ignore[arg-type]
+              cap_growth_from=typed.opt_whole(p["cap_growth_from"]),
+              overflow_to=typed.opt_text(p["overflow_to"]),
+              equity_share=typed.number(p["equity_share"]))
         for p in schema.DEFAULT_PARTIES)
     tiers = tuple(
-        Tier(number=int(t["tier"]), name=str(t["name"]),  # type: ignore[call-overload]
-             hurdle_party=t["hurdle_party"],  # type: ignore[arg-type]
+        Tier(number=typed.whole(t["tier"]), name=str(t["name"]),
+             hurdle_party=typed.opt_text(t["hurdle_party"]),
              hurdle_usd=_opt_float(t["hurdle_usd"]),
-             shares={p.key: float(t["shares"].get(p.key, 0.0))  # type: ignore[attr-defined]
-                     for p in parties})
+             shares={p.key: typed.number(_shares(t).get(p.key, 0.0)) for p in parties})
         for t in schema.DEFAULT_TIERS)
     inputs = {k: (float(v) if isinstance(v, int) and not isinstance(v, bool) else v)
               for k, v in schema.DEFAULT_INPUTS.items()}
-    investments = tuple(Investment(str(i["party"]), i["month"],  # type: ignore[arg-type]
-                                   float(i["amount_usd"]), str(i["source"]))  # type: ignore[arg-type]
+    investments = tuple(Investment(str(i["party"]), typed.month(i["month"]),
+                                   typed.number(i["amount_usd"]), str(i["source"]))
                         for i in schema.DEFAULT_INVESTMENTS)
     streams = tuple(Stream(key=str(s["stream"]), label=str(s["label"]),
-                           arr_opening=float(s["arr_opening"]),  # type: ignore[arg-type]
+                           arr_opening=typed.number(s["arr_opening"]),
                            pays_revshare=bool(s["pays_revshare"]), unit=str(s["unit"]),
                            compute_on_azure=float(s["compute_on_azure"]),  # type: ignore[arg-type]
                            description=str(s["description"]), source=str(s["source"]))
                     for s in DEFAULT_STREAMS)
     costs = tuple(Cost(key=str(c["cost"]), label=str(c["label"]),
-                       monthly_opening=float(c["monthly_opening"]),  # type: ignore[arg-type]
-                       on_azure=float(c["on_azure"]),  # type: ignore[arg-type]
+                       monthly_opening=typed.number(c["monthly_opening"]),
+                       on_azure=typed.number(c["on_azure"]),
                        description=str(c["description"]), source=str(c["source"]))
                   for c in DEFAULT_COSTS)
     return Assumptions(inputs=inputs, schedule=DEFAULT_SCHEDULE_WITH_STREAMS,
@@ -170,5 +169,11 @@ def default_assumptions() -> Assumptions:
                        investments=investments)
 
 
+def _shares(tier: dict[str, object]) -> dict[str, object]:
+    shares = tier["shares"]
+    assert isinstance(shares, dict)
+    return shares
+
+
 def _opt_float(v: object) -> float | None:
-    return None if v is None else float(v)  # type: ignore[arg-type]
+    return typed.opt_number(v)

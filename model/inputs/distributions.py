@@ -140,7 +140,7 @@ def parse_distributions(table: RawTable, a: Assumptions, path: str,
                                     bad, key)
         if len(problems) > before:
             continue
-        d = Distribution(key, kind, apply, **numbers,  # type: ignore[arg-type]
+        d = Distribution(key, kind, apply, **numbers,
                          note=str(note) if note is not None else "", row=excel_row,
                          key_cell=cell("key"), correlated_with=partner, rank_correlation=rho)
         blank = _blank(d, a) if check_blank else None

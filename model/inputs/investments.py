@@ -13,7 +13,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from model.errors import InputError
-from model.inputs import schema
+from model.inputs import schema, typed
 from model.inputs.assumptions import Assumptions, Investment
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ def parse(table: RawTable, a: Assumptions, v: Validator,
         if not all(isinstance(row.get(k), t) for k, t in
                    (("party", str), ("month", dt.date), ("amount_usd", float | int))):
             continue
-        out.append(Investment(str(party), month, float(row["amount_usd"]),  # type: ignore[arg-type]
+        out.append(Investment(str(party), typed.month(month), typed.number(row["amount_usd"]),
                               str(row.get("source") or "")))
     return tuple(out)
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from model.inputs import schema
+from model import keys
+from model.inputs import schema, tables
 from model.inputs.schema import Field
-from model.inputs.streams import TABLE_FIELDS, schedule_field
+from model.inputs.streams import schedule_field
 
 FIXED_COLUMNS = ("target", "from_month", "note")
 
@@ -27,8 +28,8 @@ class Target:
         if self.sheet == schema.INPUTS_SHEET:
             return self.row
         if self.sheet == schema.SCHEDULE_SHEET:
-            return f"{self.sheet}:{self.column}"
-        return f"{self.sheet}:{self.row}:{self.column}"
+            return keys.target(self.sheet, None, self.column)
+        return keys.target(self.sheet, self.row, self.column)
 
 
 @dataclass(frozen=True)
@@ -66,10 +67,8 @@ def field_of(target: Target) -> Field | None:
         f = schema.field_map(schema.INPUT_FIELDS).get(target.row)
     elif target.sheet == schema.SCHEDULE_SHEET:
         f = schedule_field(target.column)
-    elif target.sheet in TABLE_FIELDS:
-        f = schema.field_map(TABLE_FIELDS[target.sheet]).get(target.column)
-    elif target.sheet == schema.PARTIES_SHEET:
-        f = schema.field_map(schema.PARTY_FIELDS).get(target.column)
+    elif target.sheet in (schema.PARTIES_SHEET, schema.STREAMS_SHEET, schema.COSTS_SHEET):
+        f = schema.field_map(tables.BY_SHEET[target.sheet].fields).get(target.column)
     elif target.sheet == schema.TIERS_SHEET:
         f = schema.field_map(schema.TIER_FIELDS).get(target.column, schema.TIER_SHARE)
     else:

@@ -64,7 +64,7 @@ class _Archive(zipfile.ZipFile):
         self.opened: dict[str, tuple[Limit, int]] = {}  # part -> its kind, its elements
         self.sheet_extras: dict[str, int] = {}
 
-    def open(self, name: Any, mode: Any = "r", pwd: Any = None, *,  # type: ignore[override]
+    def open(self, name: Any, mode: Any = "r", pwd: Any = None, *,
              force_zip64: bool = False) -> IO[bytes]:
         key = name.filename if isinstance(name, zipfile.ZipInfo) else name
         part = self.parts.get(key)
@@ -118,7 +118,7 @@ def _refuse(expected: str, found: str) -> InputError:
     return InputError("", [Problem(None, None, expected, found)])
 
 
-class _Reader(ExcelReader):  # type: ignore[misc]
+class _Reader(ExcelReader):  # type: ignore[misc]  # openpyxl has no type hints
     """openpyxl's reader, read-only, reading only the wanted sheets."""
 
     def __init__(self, data: bytes, parts: dict[str, Part], sheets: tuple[str, ...],
@@ -175,7 +175,7 @@ class _Stop(Exception):
     pass
 
 
-class _Sheet(ReadOnlyWorksheet):  # type: ignore[misc]
+class _Sheet(ReadOnlyWorksheet):  # type: ignore[misc]  # openpyxl has no type hints
     """openpyxl's read-only sheet, finding the declared size (``<dimension>``) without
     parsing the whole sheet when there is none (openpyxl reads to its end)."""
 
@@ -187,7 +187,7 @@ class _Sheet(ReadOnlyWorksheet):  # type: ignore[misc]
             if local == "dimension":
                 bounds = range_boundaries(attrs.get("ref", ""))
                 if None not in bounds:
-                    found.append(bounds)  # type: ignore[arg-type]
+                    found.append(bounds)
             if local in ("dimension", "sheetData"):
                 raise _Stop
 

@@ -12,7 +12,7 @@ import math
 import re
 
 from model.errors import Problem
-from model.inputs import schema
+from model.inputs import schema, tables
 from model.inputs.reader import ERROR_VALUES, RawTable, RawWorkbook
 from model.inputs.schema import Field
 
@@ -157,11 +157,17 @@ class Validator:
         return None if missing else table
 
 
+# The tables whose cells the model addresses by (sheet, row, column); the Streams and
+# Costs rows keep their own cell (Stream.cell), the Inputs keys come from input_cells.
+_ADDRESSED = (schema.SCHEDULE_SHEET, schema.PARTIES_SHEET, schema.TIERS_SHEET,
+              schema.SCENARIOS_SHEET)
+
+
 def cells_read(raw: RawWorkbook, input_cells: dict[str, str]) -> dict[tuple[str, str, str], str]:
     """Where each input was read: (sheet, row key, column) -> cell (see Assumptions.cells)."""
     out = {(schema.INPUTS_SHEET, k, "value"): c for k, c in input_cells.items()}
-    row_keys = {schema.SCHEDULE_SHEET: None, schema.PARTIES_SHEET: "party",
-                schema.TIERS_SHEET: "tier", schema.SCENARIOS_SHEET: "target"}
+    row_keys = {t.sheet: None if t.by_position else t.row_key for t in tables.TABLES
+                if t.sheet in _ADDRESSED}
     for sheet, key_column in row_keys.items():
         table = raw.tables.get(sheet)
         if table is None or (key_column is not None and key_column not in table.header):

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from model.errors import InputError, Problem
-from model.inputs import parselimits, schema, ziplimits
+from model.inputs import parselimits, schema, tables, ziplimits
 from model.inputs.ziplimits import Part
 
 MAX_FILE_BYTES = 25 * 1024 * 1024
@@ -43,7 +43,11 @@ class RawTable:
     formulas: set[str] = field(default_factory=set)  # cells holding a formula
 
     def cell(self, excel_row: int, key: str) -> str:
-        return xl_rowcol_to_cell(excel_row - 1, self.header[key])
+        return str(xl_rowcol_to_cell(excel_row - 1, self.header[key]))
+
+    def column(self, key: str) -> str:
+        """Where the column headed ``key`` is in this workbook: 'column G'."""
+        return f"column {xl_col_to_name(self.header[key])}"
 
     def value(self, values: list[object], key: str) -> object:
         col = self.header[key]
@@ -139,7 +143,7 @@ def read_workbook(path: Path) -> RawWorkbook:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            wb = parselimits.load(box.data, box.parts, (*schema.SHEETS, *schema.OPTIONAL_SHEETS),
+            wb = parselimits.load(box.data, box.parts, tables.SHEET_NAMES,
                                   named=(SELECTED_NAME,))
         except InputError as e:
             raise InputError(str(path), e.problems) from None
@@ -149,14 +153,13 @@ def read_workbook(path: Path) -> RawWorkbook:
             version = _schema_version(wb)
             saved = _saved(wb)
             selected = _selected_scenario(wb)
-            tables = {name: _read_table(wb[name], name)
-                      for name in (*schema.SHEETS, *schema.OPTIONAL_SHEETS)
-                      if name in wb.sheetnames}
+            read = {name: _read_table(wb[name], name)
+                    for name in tables.SHEET_NAMES if name in wb.sheetnames}
         except InputError as e:
             raise InputError(str(path), e.problems) from None
         finally:
             wb.close()
-    return RawWorkbook(str(path), tables, version, box.had_macros, saved, selected)
+    return RawWorkbook(str(path), read, version, box.had_macros, saved, selected)
 
 
 def _damage(e: BaseException) -> str:
@@ -190,10 +193,19 @@ def _selected_scenario(wb: Any) -> tuple[str, str, object] | None:
         return None
 
 
+# The time finmodel writes into a workbook whose inputs have no saved time of their own
+# (so that the same inputs give the same bytes): not a real time, never shown as one.
+NO_SAVED_TIME = dt.datetime(2024, 1, 1, 0, 0, 0)
+
+
 def _saved(wb: object) -> dt.datetime | None:
     props = getattr(wb, "properties", None)
-    when = getattr(props, "modified", None) or getattr(props, "created", None)
-    return when.replace(tzinfo=None, microsecond=0) if isinstance(when, dt.datetime) else None
+    for when in (getattr(props, "modified", None), getattr(props, "created", None)):
+        if isinstance(when, dt.datetime):
+            when = when.replace(tzinfo=None, microsecond=0)
+            if when != NO_SAVED_TIME:
+                return when
+    return None
 
 
 def _schema_version(wb: object) -> int | None:

@@ -116,6 +116,7 @@ def parse(table: RawTable, a: Assumptions, v: Validator) -> Scenarios | None:
             if value is not None:
                 overrides[name] = value
         note = table.value(values, "note") if "note" in table.header else ""
+        # ignore: convert() returns object; for SCHEDULE_MONTH a date, None, or BAD (reported)
         rows.append(OverrideRow(target, from_month, overrides,  # type: ignore[arg-type]
                                 str(note or "")))
     scenarios = Scenarios(names, tuple(rows))

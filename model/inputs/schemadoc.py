@@ -20,7 +20,7 @@ def _default(value: object) -> str:
     if isinstance(value, float) and abs(value) >= 1e6:
         return f"{value:,.0f}"
     if hasattr(value, "strftime"):
-        return f"{value:%Y-%m-%d}"  # type: ignore[str-format]
+        return f"{value:%Y-%m-%d}"
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

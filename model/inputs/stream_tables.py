@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from model.inputs import schema
+from model.inputs import schema, typed
 from model.inputs.assumptions import Cost, Stream
 from model.inputs.problems import BAD, Validator
 from model.inputs.reader import RawTable
@@ -33,7 +33,7 @@ ADDED_SHEETS = (schema.STREAMS_SHEET, schema.COSTS_SHEET)
 def read_streams(v: Validator) -> tuple[Stream, ...]:
     """The Streams sheet's valid rows (none when the sheet is missing)."""
     return tuple(Stream(key=str(r["stream"]), label=str(r["label"] or r["stream"]),
-                        arr_opening=float(r["arr_opening"]),  # type: ignore[arg-type]
+                        arr_opening=typed.number(r["arr_opening"]),
                         pays_revshare=bool(r["pays_revshare"]), unit=str(r["unit"] or ""),
                         compute_on_azure=_share(r, "compute_on_azure", schema.STREAMS_SHEET),
                         description=str(r["description"] or ""),
@@ -44,7 +44,7 @@ def read_streams(v: Validator) -> tuple[Stream, ...]:
 def read_costs(v: Validator) -> tuple[Cost, ...]:
     """The Costs sheet's valid rows (none when the sheet is missing)."""
     return tuple(Cost(key=str(r["cost"]), label=str(r["label"] or r["cost"]),
-                      monthly_opening=float(r["monthly_opening"]),  # type: ignore[arg-type]
+                      monthly_opening=typed.number(r["monthly_opening"]),
                       on_azure=_share(r, "on_azure", schema.COSTS_SHEET),
                       description=str(r["description"] or ""),
                       source=str(r["source"] or ""), cell=str(r["cell"]))

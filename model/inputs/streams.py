@@ -9,6 +9,7 @@ and their sources are here too, next to the columns they fill.
 
 from __future__ import annotations
 
+from model import keys
 from model.inputs.schema import (
     COSTS_SHEET,
     DEFAULT_SCHEDULE,
@@ -57,12 +58,10 @@ COST_FIELDS: tuple[Field, ...] = (
           hi=1),
 )
 
-TABLE_FIELDS = {STREAMS_SHEET: STREAM_FIELDS, COSTS_SHEET: COST_FIELDS}
 # Columns added after the sheets first shipped, last on their sheets: a blank cell, or a
 # workbook without the column (then with a note in the build summary), reads this value.
 ADDED_COLUMNS: dict[tuple[str, str], float] = {
     (STREAMS_SHEET, "compute_on_azure"): 1.0, (COSTS_SHEET, "on_azure"): 0.0}
-GROWTH, MARGIN = "_growth", "_gross_margin"
 
 
 def _growth_field(key: str, what: str, source: str) -> Field:
@@ -78,14 +77,14 @@ def _margin_field(key: str, what: str, source: str) -> Field:
 def stream_schedule_fields(key: str, label: str) -> tuple[Field, Field]:
     """The two Schedule columns of a revenue stream."""
     source = f"the source column of the stream '{key}' on the {STREAMS_SHEET} sheet"
-    return (_growth_field(key + GROWTH, f"{label} revenue", source),
-            _margin_field(key + MARGIN, label, source))
+    return (_growth_field(keys.growth(key), f"{label} revenue", source),
+            _margin_field(keys.gross_margin(key), label, source))
 
 
 def cost_schedule_fields(key: str, label: str) -> tuple[Field]:
     """The Schedule column of a cost."""
     source = f"the source column of the cost '{key}' on the {COSTS_SHEET} sheet"
-    return (_growth_field(key + GROWTH, label, source),)
+    return (_growth_field(keys.growth(key), label, source),)
 
 
 def schedule_field(key: str) -> Field | None:
@@ -95,11 +94,12 @@ def schedule_field(key: str) -> Field | None:
     fixed = field_map(SCHEDULE_FIELDS).get(key)
     if fixed is not None:
         return fixed
-    if key.endswith(MARGIN) and len(key) > len(MARGIN):
+    made = keys.schedule_column_of(key)
+    if made is None:
+        return None
+    if made[1] == keys.MARGIN:
         return _margin_field(key, "The stream's", "")
-    if key.endswith(GROWTH) and len(key) > len(GROWTH):
-        return _growth_field(key, "the stream or cost", "")
-    return None
+    return _growth_field(key, "the stream or cost", "")
 
 
 # ---------------------------------------------------------------- defaults
@@ -169,10 +169,10 @@ def _with_streams_and_costs(i: int, row: dict[str, object]) -> dict[str, object]
     and margin) and costs."""
     out = dict(row)
     for s in DEFAULT_STREAMS:
-        out[f"{s['stream']}{GROWTH}"] = row["api_growth"]
-        out[f"{s['stream']}{MARGIN}"] = row["api_gross_margin"]
+        out[keys.growth(str(s["stream"]))] = row["api_growth"]
+        out[keys.gross_margin(str(s["stream"]))] = row["api_gross_margin"]
     for c in DEFAULT_COSTS:
-        out[f"{c['cost']}{GROWTH}"] = _COST_GROWTH[str(c["cost"])][i]
+        out[keys.growth(str(c["cost"]))] = _COST_GROWTH[str(c["cost"])][i]
     return out
 
 

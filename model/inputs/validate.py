@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from model.errors import InputError
-from model.inputs import investments, schema, stream_tables, valuation_inputs
+from model.inputs import investments, schema, stream_tables, typed, valuation_inputs
 from model.inputs.assumptions import Assumptions, Party, Tier
 from model.inputs.distributions import parse_distributions
 from model.inputs.problems import (
@@ -67,7 +67,8 @@ class WorkbookValidator(Validator):
                 out[key] = schema.DEFAULT_INPUTS[key]
                 self.notes.append(investments.added_input_note(key, out[key]))
             else:
-                self.problem(table.sheet, "column A", f"a row with key '{key}'", "none", key)
+                self.problem(table.sheet, table.column("key"), f"a row with key '{key}'", "none",
+                             key)
         return out
 
     def schedule(self, start: object, added: Sequence[tuple[Field, str]] = ()
@@ -93,8 +94,8 @@ class WorkbookValidator(Validator):
             rows.append(row)
         if not rows:
             self.problem(table.sheet, "row 2", "at least one row", "none")
-        elif isinstance(start, dt.date) and isinstance(rows[0]["from_month"], dt.date) \
-                and rows[0]["from_month"] > start:  # type: ignore[operator]
+        elif isinstance(start, dt.date) and isinstance(first := rows[0]["from_month"], dt.date) \
+                and first > start:
             self.problem(table.sheet, table.cell(table.rows[0][0], "from_month"),
                          f"a first row starting no later than start_month ({start:%Y-%m})",
                          describe(rows[0]["from_month"]), "from_month")
@@ -133,19 +134,19 @@ class WorkbookValidator(Validator):
                              "the first year of the cap's growth, since cap_growth is set",
                              "a blank cell", str(key))
                 continue
-            if end_year is not None and cap_overflows(v["cap_usd"], growth,  # type: ignore[arg-type]
-                                                       v["cap_growth_from"], end_year):  # type: ignore[arg-type]
+            cap, since = typed.opt_number(v["cap_usd"]), typed.opt_whole(v["cap_growth_from"])
+            if end_year is not None and cap_overflows(cap, typed.opt_number(growth), since,
+                                                       end_year):
                 self.problem(table.sheet, table.cell(excel_row, "cap_growth"),
                              f"a cap_growth that keeps the cap below {MAX_AMOUNT:.0e} until "
                              f"{end_year}", f"{describe(growth)} a year from "
                              f"{v['cap_growth_from']}", str(key))
                 continue
             out.append((excel_row, Party(
-                key=str(key), label=str(v["label"] or key), cap_usd=v["cap_usd"],  # type: ignore[arg-type]
-                cap_growth=growth,  # type: ignore[arg-type]
-                cap_growth_from=v["cap_growth_from"],  # type: ignore[arg-type]
-                overflow_to=v["overflow_to"],  # type: ignore[arg-type]
-                equity_share=float(v["equity_share"]))))  # type: ignore[arg-type]
+                key=str(key), label=str(v["label"] or key), cap_usd=cap,
+                cap_growth=typed.opt_number(growth), cap_growth_from=since,
+                overflow_to=typed.opt_text(v["overflow_to"]),
+                equity_share=typed.number(v["equity_share"]))))
         if not table.rows:
             self.problem(table.sheet, "row 2", "at least one party", "none")
         elif len(table.rows) > schema.MAX_PARTIES:
@@ -168,11 +169,13 @@ class WorkbookValidator(Validator):
                 self.problem(table.sheet, table.cell(r, "overflow_to"),
                              "a party to receive what is beyond the cap", "a blank cell", p.key)
         if "microsoft" not in seen:
-            self.problem(table.sheet, "column A", "a party with key 'microsoft'", "none")
+            self.problem(table.sheet, table.column("party"), "a party with key 'microsoft'",
+                         "none")
         if out and len(out) == len(table.rows):
             total = math.fsum(p.equity_share for _, p in out)
             if abs(total - 1) > SUM_TOLERANCE:
-                self.problem(table.sheet, "column G", "equity_share values that sum to 1",
+                self.problem(table.sheet, table.column("equity_share"),
+                             "equity_share values that sum to 1",
                              f"a sum of {total:.6g}")
         return tuple(p for _, p in out)
 
@@ -220,7 +223,7 @@ class WorkbookValidator(Validator):
                              "takes everything left)", "a blank cell")
             if any(x is BAD for x in (*v.values(), *shares.values())):
                 continue
-            clean = {k: float(s or 0.0) for k, s in shares.items()}  # type: ignore[arg-type]
+            clean = {k: typed.number(s or 0.0) for k, s in shares.items()}
             total = math.fsum(clean.values())
             if abs(total - 1) > SUM_TOLERANCE:
                 self.problem(table.sheet, f"row {excel_row}",
@@ -230,8 +233,8 @@ class WorkbookValidator(Validator):
                 self.problem(table.sheet, table.cell(excel_row, hp),
                              f"a share of at least {schema.MIN_HURDLE_SHARE:g} for the hurdle "
                              f"party '{hp}'", describe(clean.get(hp)))
-            out.append(Tier(number=int(number), name=str(v["name"] or f"Tier {number}"),  # type: ignore[call-overload]
-                            hurdle_party=hp, hurdle_usd=hu,  # type: ignore[arg-type]
+            out.append(Tier(number=typed.whole(number), name=str(v["name"] or f"Tier {number}"),
+                            hurdle_party=typed.opt_text(hp), hurdle_usd=typed.opt_number(hu),
                             shares=clean))
         if not table.rows:
             self.problem(table.sheet, "row 2", "at least one tier", "none")
@@ -252,12 +255,12 @@ class WorkbookValidator(Validator):
         needed = ("azure_arr_opening", "ptu_customers_opening", "ptu_monthly_fee_before_cut",
                   "ptu_fee_cut", "ptu_fee_cut_month", "start_month")
         if all(isinstance(inputs.get(k), float | int | dt.date) for k in needed):
-            before = month_before(start)  # type: ignore[arg-type]
-            fee = float(inputs["ptu_monthly_fee_before_cut"])  # type: ignore[arg-type]
-            if before >= inputs["ptu_fee_cut_month"]:  # type: ignore[operator]
-                fee *= 1 - float(inputs["ptu_fee_cut"])  # type: ignore[arg-type]
-            ptu = float(inputs["ptu_customers_opening"]) * fee  # type: ignore[arg-type]
-            azure = float(inputs["azure_arr_opening"]) / 12  # type: ignore[arg-type]
+            before = month_before(typed.month(start))
+            fee = typed.number(inputs["ptu_monthly_fee_before_cut"])
+            if before >= typed.month(inputs["ptu_fee_cut_month"]):
+                fee *= 1 - typed.number(inputs["ptu_fee_cut"])
+            ptu = typed.number(inputs["ptu_customers_opening"]) * fee
+            azure = typed.number(inputs["azure_arr_opening"]) / 12
             if ptu > azure:
                 self.problem(schema.INPUTS_SHEET, self.input_cells.get("ptu_customers_opening"),
                              "PTU revenue in the opening month (ptu_customers_opening x fee) "

@@ -16,6 +16,8 @@ from openpyxl.cell.read_only import EmptyCell
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.datetime import to_excel
 
+from model.errors import FinmodelError
+
 __all__ = ["ERROR_CODES", "Cell", "EngineError", "RecalcError", "compare", "formula_cells",
            "recalc_values_ironcalc"]
 
@@ -29,7 +31,7 @@ ERROR_CODES = frozenset(
 )  # fmt: skip
 
 
-class RecalcError(RuntimeError):
+class RecalcError(FinmodelError, RuntimeError):
     """A spreadsheet engine failed to load, recalculate or write a workbook."""
 
 

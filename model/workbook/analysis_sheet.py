@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from model import keys
 from model.analysis import solve as analysis
 from model.analysis.sensitivity import Bar, Grid, sensitivities
 from model.core.engine import input_number
@@ -67,10 +68,10 @@ def breakpoints(a: Assumptions) -> list[Breakpoint]:
         h = t.hurdle_party
         width = Max(0, Param(TIERS_SHEET, str(t.number), "hurdle_usd") - received(h)) \
             / share(t.number, h)
-        key = f"width_tier{t.number}"
+        key = keys.tier_width(t.number)
         out.append(Breakpoint(key, f"Tier {t.number}: profit it takes ({t.name})", width))
         widths.append((t.number, Ref(key)))
-        out.append(Breakpoint(f"breakpoint_tier{t.number}", f"Tier {t.number} full",
+        out.append(Breakpoint(keys.breakpoint_tier(t.number), f"Tier {t.number} full",
                               Sum(*(w for _, w in widths))))
     last = a.tiers[-1]
     if last.hurdle_party is None:
@@ -78,7 +79,7 @@ def breakpoints(a: Assumptions) -> list[Breakpoint]:
         for p in a.parties:
             if p.capped and last.shares.get(p.key, 0.0) > 0:
                 room = Max(0, Param(PARTIES_SHEET, p.key, "cap_usd") - received(p.key))
-                out.append(Breakpoint(f"breakpoint_cap_{p.key}",
+                out.append(Breakpoint(keys.breakpoint_cap(p.key),
                                       f"Cap of {p.label} binds (tier {last.number})",
                                       before + room / share(last.number, p.key)))
     return out
@@ -212,7 +213,7 @@ def write(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout,
         ws.write_string(r, 0, bp.key)
         ws.write_string(r, 1, bp.label)
         ws.write_formula(r, 2, "=" + bp.expr.xl(xl), st("calc", "usd"), values[bp.key])
-        if bp.key.startswith("breakpoint_"):
+        if keys.is_breakpoint(bp.key):
             count = f'COUNTIF({cum},"<"&C{r + 1})'
             month = month_reached(results, values[bp.key])
             ws.write_formula(r, 3, f'=IF({count}>=COLUMNS({months}),"{NOT_REACHED}",'

@@ -14,6 +14,7 @@ from model.core.timeline import serial
 from model.workbook.asbuilt import write_section_status
 
 if TYPE_CHECKING:
+    from model.workbook.carried import Carried
     from model.workbook.layout import Layout
     from model.workbook.styles import Styles
 
@@ -44,7 +45,8 @@ def _moved(ws: Any, st: Styles, r: int, c: int, old: object, new: object) -> Non
         ws.write_string(r, c, "changed")
 
 
-def write_sheet(wb: Any, st: Styles, layout: Layout, d: Diff) -> None:
+def write_sheet(wb: Any, st: Styles, layout: Layout, d: Diff,
+                carried: Carried | None = None) -> None:
     """The Changes sheet: the same tables as `finmodel diff`, as values."""
     ws = wb.add_worksheet("Changes")
     ws.write_string(0, 0, "What changed since the earlier version", st("title"))
@@ -75,6 +77,27 @@ def write_sheet(wb: Any, st: Styles, layout: Layout, d: Diff) -> None:
         _write(ws, st, r, 2, res.new, result=True)
         _moved(ws, st, r, 3, res.old, res.new)
         r += 1
+    if carried is not None:
+        _write_carried(ws, st, r + 1, carried)
     ws.set_column(0, 0, 44)
     ws.set_column(1, 1, 40)
     ws.set_column(2, 3, 24)
+
+
+def _write_carried(ws: Any, st: Styles, r: int, carried: Carried) -> None:
+    """What the rebuild carried from the returned model, and what it could not."""
+    rows = ([("carried", f"sheet {s}") for s in carried.sheets]
+            + [("carried", f"note or comment {n}") for n in carried.notes]
+            + [("carried", f"defined name {n}") for n in carried.names]
+            + [("kept as a formula", f"input {f}") for f in carried.formulas]
+            + [("kept as text", f"{w}: {why}") for w, why in carried.as_text]
+            + [("not carried", what) for what in carried.lost])
+    ws.write_string(r, 0, f"Your work in the returned model: {len(rows)}", st("section"))
+    ws.write_string(r + 1, 0, "what", st("header"))
+    ws.write_string(r + 1, 1, "where", st("header"))
+    for i, (what, where) in enumerate(rows, start=r + 2):
+        ws.write_string(i, 0, what)
+        ws.write_string(i, 1, where)
+    if carried.sheets:
+        ws.write_string(r + 2 + len(rows), 0, f"{carried.repointed} references to the model "
+                        "re-pointed to the same line and month", st("note"))

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from xlsxwriter.chart_line import ChartLine
 from xlsxwriter.utility import xl_col_to_name
 
+from model import keys
 from model.core.lines import MICROSOFT_SOURCES
 from model.workbook.rollup import FIRST_COL, FISCAL, periods, rollup_rows
 from model.workbook.valuation_dashboard import value_chart
@@ -122,14 +123,15 @@ def dashboard_charts(wb: Any, results: Results, layout: Layout) -> list[Any]:
     streams = wb.add_chart({"type": "column", "subtype": "stacked"})
     _series(streams, "OpenAI API", years, _annual(results, "api_revenue"), 0)
     for i, s in enumerate(a.streams, start=1):  # colour 4 is the profit line's
-        _series(streams, s.label, years, _annual(results, f"{s.key}_revenue"),
+        _series(streams, s.label, years, _annual(results, keys.stream_revenue(s.key)),
                 i if i < 4 else i + 1)
     profit = wb.add_chart({"type": "line"})
     _series(profit, "Operating profit", years, _annual(results, "openai_operating_profit"), 4)
     streams.combine(profit)
     charts.append(_by_year(_style(
         streams, "OpenAI revenue by stream, and its operating profit, by whole year",
-        _largest(_yearly(results, "api_revenue", *(f"{s.key}_revenue" for s in a.streams)),
+        _largest(_yearly(results, "api_revenue",
+                         *(keys.stream_revenue(s.key) for s in a.streams)),
                  _yearly(results, "openai_operating_profit")))))
 
     share = wb.add_chart({"type": "column"})
@@ -146,10 +148,10 @@ def dashboard_charts(wb: Any, results: Results, layout: Layout) -> list[Any]:
 
     dist = wb.add_chart({"type": "column", "subtype": "stacked"})
     for i, p in enumerate(a.parties):
-        _series(dist, p.label, years, _annual(results, f"dist_{p.key}"), i)
+        _series(dist, p.label, years, _annual(results, keys.dist(p.key)), i)
     charts.append(_by_year(_style(
         dist, "Distributions of OpenAI's profit by party and whole year",
-        _largest(_yearly(results, *(f"dist_{p.key}" for p in a.parties))))))
+        _largest(_yearly(results, *(keys.dist(p.key) for p in a.parties))))))
 
     progress = wb.add_chart({"type": "line"})
     i = 0
@@ -157,11 +159,11 @@ def dashboard_charts(wb: Any, results: Results, layout: Layout) -> list[Any]:
         if t.hurdle_party is not None:
             who = a.party(t.hurdle_party).label
             _series(progress, f"{who}: tier {t.number} hurdle", months,
-                    _monthly(layout, f"tier{t.number}_hurdle_progress"), i)
+                    _monthly(layout, keys.hurdle_progress(t.number)), i)
             i += 1
     for p in a.parties:
         if p.capped:
-            _series(progress, f"{p.label}: cap", months, _monthly(layout, f"cap_used_{p.key}"),
+            _series(progress, f"{p.label}: cap", months, _monthly(layout, keys.cap_used(p.key)),
                     i, dash=True)
             i += 1
     progress.set_x_axis({"date_axis": True, "num_format": "yyyy", "major_unit": 12,
@@ -174,9 +176,9 @@ def dashboard_charts(wb: Any, results: Results, layout: Layout) -> list[Any]:
                                                  "line": {"color": "#D9D9D9"}}})
     else:  # no hurdle and no cap to measure against: the receipts themselves
         for j, p in enumerate(a.parties):
-            _series(progress, p.label, months, _monthly(layout, f"cum_{p.key}"), j)
+            _series(progress, p.label, months, _monthly(layout, keys.cum(p.key)), j)
         _style(progress, "Cumulative receipts by party",
-               _largest(*(results.row(f"cum_{p.key}") for p in a.parties)))
+               _largest(*(results.row(keys.cum(p.key)) for p in a.parties)))
     charts.append(progress)
 
     take = wb.add_chart({"type": "column", "subtype": "stacked"})

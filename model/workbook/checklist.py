@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from model import keys
+from model.core.line import BALANCE
+
 if TYPE_CHECKING:
     from model.core.results import Results
 
@@ -19,17 +22,17 @@ class Reconciliation:
 
 
 def corkscrews(results: Results) -> list[tuple[str, str]]:
-    """(balance, flow) pairs where balance = opening + the flow summed to date."""
-    a = results.assumptions
-    return [("cum_revshare_api_to_microsoft", "revshare_api_to_microsoft"),
-            *((f"cum_{p.key}", f"dist_{p.key}") for p in a.parties)]
+    """(balance, flow) pairs where balance = opening + the flow summed to date: each
+    balance line that names its movement."""
+    return [(ln.key, ln.movement) for ln in results.lines
+            if ln.kind == BALANCE and ln.movement is not None]
 
 
 def reconciliations(results: Results) -> list[Reconciliation]:
-    out = [Reconciliation(f"reconcile_{name.lower()}",
+    out = [Reconciliation(keys.reconcile(name),
                           f"{name} rollup totals = monthly totals")
            for name in ROLLUPS]
-    out += [Reconciliation(f"corkscrew_{bal}",
+    out += [Reconciliation(keys.corkscrew(bal),
                            f"{results.lines[results.index[bal]].label} = opening + flows")
             for bal, _ in corkscrews(results)]
     return out

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from model.analysis.report import headline_items
 from model.core.engine import run
+from model.core.headlines import COMPARISON
 from model.core.timeline import serial
 from model.workbook.asbuilt import write_section_status
 
@@ -25,9 +26,9 @@ SHEET = "Comparison"
 def scenario_headlines(results: Results) -> dict[str, list[tuple[str, object]]]:
     a = results.assumptions
     if a.scenarios is None:
-        return {a.selected or "base": headline_items(results)}
-    return {name: (headline_items(results) if name == a.selected
-                   else headline_items(run(a.with_scenario(name))))
+        return {a.selected or "base": headline_items(results, COMPARISON)}
+    return {name: (headline_items(results, COMPARISON) if name == a.selected
+                   else headline_items(run(a.with_scenario(name)), COMPARISON))
             for name in a.scenarios.names}
 
 
@@ -57,5 +58,5 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout) -> None:
                 ws.write_string(r, c, "not within the horizon" if value is None else str(value),
                                 st("right"))  # in line with the amounts and months
     ws.write_string(len(labels) + 5, 0, "Amounts in dollars, shown in $M.", st("note"))
-    ws.set_column(0, 0, 62)
+    ws.set_column(0, 0, max(62, max(len(label) for label in labels) + 2))  # none clipped
     ws.set_column(1, len(names), 26)

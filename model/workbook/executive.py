@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from model.analysis.valuation import party_values
+from model import keys
+from model.core.valuation import party_values
 from model.workbook.printing import as_of_text
 from model.workbook.styles import Styles, unit
 from model.workbook.summary import headline_rows
@@ -74,7 +75,7 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, selector: str |
     def figure(label: str, formula: str, kind: str, value: object) -> None:
         nonlocal r
         ws.write_string(r, LABEL, label)
-        ws.write_formula(r, VALUE, formula, st("link", kind), value)  # type: ignore[arg-type]
+        ws.write_formula(r, VALUE, formula, st("link", kind), value)
         ws.write_string(r, UNIT, unit(kind))
         r += 1
 
@@ -93,17 +94,17 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, selector: str |
     figure("Microsoft's total take: Azure margin, revenue share, commission and receipts",
            f"={sheet}!$D${row}", "usd_b", results.total("microsoft_total_take"))
     r += 1
-    rate = float(a.effective().inputs["discount_rate"])  # type: ignore[arg-type]
+    rate = a.effective().number("discount_rate")
     section(f"What each stake is worth: receipts discounted at {rate:.1%} a year "
             f"to {months[1]:%b %Y}")
     pl = plan(a)
     for v in party_values(results):
-        figure(f"{v.label}: present value of its receipts", "=" + pl.ref(f"npv_{v.key}"),
+        figure(f"{v.label}: present value of its receipts", "=" + pl.ref(keys.npv(v.key)),
                "usd_b", v.npv)
         if v.invested is not None:
-            figure(f"{v.label}: multiple on invested capital", "=" + pl.ref(f"moic_{v.key}"),
+            figure(f"{v.label}: multiple on invested capital", "=" + pl.ref(keys.moic(v.key)),
                    "multiple", v.moic)
-            figure(f"{v.label}: IRR (a year)", "=" + pl.ref(f"irr_{v.key}"), "rate_zero",
+            figure(f"{v.label}: IRR (a year)", "=" + pl.ref(keys.irr(v.key)), "rate_zero",
                    no_minus_zero(v.irr))
     ws.write_string(r, LABEL, f"Stake values count the receipts within the horizon only "
                     f"(see the {VALUATION} sheet).", st("note"))

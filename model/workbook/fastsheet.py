@@ -31,7 +31,7 @@ REWRITTEN = ("ANCHORARRAY", "BYCOL", "BYROW", "CHOOSECOLS", "CHOOSEROWS", "DROP"
 _REWRITTEN = re.compile("(?:" + "|".join(REWRITTEN) + r")\(")
 
 
-class FastFormulaWorksheet(Worksheet):
+class FastFormulaWorksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter has no type hints
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         if (self.use_future_functions or expand_future_functions or formula[:1] == "{"
                 or "_xlfn." in formula or _REWRITTEN.search(formula)):

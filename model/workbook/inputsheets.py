@@ -13,8 +13,9 @@ from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from model.inputs import schema
+from model.inputs import schema, typed
 from model.inputs.assumptions import Assumptions
+from model.inputs.reader import NO_SAVED_TIME
 from model.inputs.schema import Field
 from model.inputs.streams import COST_FIELDS, STREAM_FIELDS
 from model.workbook.fastsheet import FastFormulaWorksheet
@@ -60,7 +61,7 @@ def write_value(ws: Any, st: Styles, row: int, col: int, f: Field, value: object
     elif f.kind in ("text", "key", "party"):
         ws.write_string(row, col, str(value), fmt)
     else:
-        ws.write_number(row, col, float(value), fmt)  # type: ignore[arg-type]
+        ws.write_number(row, col, typed.number(value), fmt)
 
 
 def _validate_cell(ws: Any, row: int, col: int, last_row: int, f: Field) -> None:
@@ -260,4 +261,4 @@ def new_workbook(path_or_buffer: Any, a: Assumptions, title: str) -> Any:
 
 
 # No clock goes into a file: the same inputs always give the same bytes.
-FIXED_TIME = dt.datetime(2024, 1, 1, 0, 0, 0)
+FIXED_TIME = NO_SAVED_TIME

@@ -8,8 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
 
+from model import keys
 from model.core.engine import constants
-from model.core.lines import CHECKS, REVENUE, WATERFALL, model_lines
+from model.core.headlines import checks_failed
+from model.core.line import CHECKS, REVENUE, WATERFALL
+from model.core.lines import model_lines
 from model.workbook.checklist import reconciliations
 from model.workbook.styles import write_status
 
@@ -53,7 +56,7 @@ class Layout:
     @property
     def total_col(self) -> str:
         """Column letter of the totals column."""
-        return xl_col_to_name(COL_TOTAL)
+        return str(xl_col_to_name(COL_TOTAL))
 
     @property
     def last_col(self) -> str:
@@ -87,7 +90,7 @@ def plan_layout(results: Results) -> Layout:
     r = next_row[CHECKS] + 1
     for name in constants(results.assumptions):
         r += 1
-        rows["const_" + name] = (CHECKS, r)
+        rows[keys.constant(name)] = (CHECKS, r)
     r += 2  # a blank row, then the title of the reconciliations
     for rec in reconciliations(results):
         r += 1
@@ -96,4 +99,4 @@ def plan_layout(results: Results) -> Layout:
     rows["master_check"] = (CHECKS, master_row)
     return Layout(rows, results.timeline.n,
                   f"{CHECKS}!${xl_col_to_name(COL_TOTAL)}${master_row}",
-                  results.headlines()["checks_failed"] == 0)
+                  checks_failed(results) == 0)

@@ -2,7 +2,10 @@
 
 The workbook is built in memory, written to a temporary file in the target's
 folder and renamed into place: a crash or Ctrl-C at any moment leaves either
-the previous file or the new one, never a half-written file.
+the previous file or the new one, never a half-written file. The temporary file
+is removed on any exception that passes through (the command line turns SIGTERM
+and SIGHUP into one); this module changes no process state: no signal handlers,
+no umask.
 """
 
 from __future__ import annotations
@@ -10,22 +13,20 @@ from __future__ import annotations
 import errno
 import io
 import os
-import signal
+import secrets
 import stat
-import sys
-import tempfile
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from model.errors import FinmodelError
 from model.workbook.writer import write_model
 
 if TYPE_CHECKING:
     from model.core.results import Results
 
 
-class OutputError(Exception):
+class OutputError(FinmodelError):
     """The output path cannot be used: the message says why."""
 
 
@@ -81,66 +82,48 @@ def _cause(e: OSError) -> str:
     return f"{text} ({name})" if name else text
 
 
-class _Stopped(SystemExit):
-    """SIGTERM or SIGHUP while the output was being written."""
-
-
-def _stop(signum: int, frame: object) -> None:
-    raise _Stopped(128 + signum)
-
-
 def replace_atomically(out: Path, write: Callable[[IO[bytes]], None]) -> None:
     """Call ``write`` on a temporary file beside ``out``, then rename it into place.
 
-    The temporary file is removed on any failure, on Ctrl-C and on SIGTERM or SIGHUP;
-    a file-system fault (a full disk, the file-size limit, a name too long) becomes an
+    The temporary file is removed on any failure or interruption that raises (Ctrl-C;
+    SIGTERM and SIGHUP once the command line turns them into exceptions); a file-system
+    fault (a full disk, the file-size limit, a name too long) becomes an
     OutputError naming the path and the cause."""
     folder = out.parent if str(out.parent) else Path(".")
-    handlers = _catch_stop_signals()
     tmp: Path | None = None
     try:
-        # A short prefix: the temporary name must fit where the target's name fits.
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name[:40]}.", suffix=".tmp",
-                                        dir=folder)
-        tmp = Path(tmp_name)
+        fd, tmp = _create_temporary(folder, out.name)
         with os.fdopen(fd, "wb") as fh:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         if out.exists():
             os.chmod(tmp, out.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, out)
         tmp = None
-    except _Stopped as e:
-        print(f"finmodel: stopped by signal {int(e.code) - 128}; {out} was not changed",  # type: ignore[arg-type]
-              file=sys.stderr)
-        raise
     except OSError as e:
         raise OutputError(f"{out}: cannot write the output: {_cause(e)}; "
                           "nothing was changed") from None
-    finally:
+    finally:  # also on Ctrl-C, and on the command line's exception for SIGTERM or SIGHUP
         if tmp is not None:
             tmp.unlink(missing_ok=True)
-        _restore(handlers)
     _sync_folder(folder)
 
 
-_STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
-
-
-def _catch_stop_signals() -> dict[int, Any]:
-    """Turn SIGTERM and SIGHUP into an exception while a temporary file exists (only
-    the main thread may set signal handlers; elsewhere they stay as they are)."""
-    if threading.current_thread() is not threading.main_thread():
-        return {}
-    return {s: signal.signal(s, _stop) for s in _STOP_SIGNALS}
-
-
-def _restore(handlers: dict[int, Any]) -> None:
-    for s, h in handlers.items():
-        signal.signal(s, h)
+def _create_temporary(folder: Path, name: str) -> tuple[int, Path]:
+    """A new hidden file beside the target, opened for writing. Created with mode 0o666
+    less the process's umask (the kernel applies it), as a new output would be, so the
+    umask is never read or changed. A short prefix: the temporary name must fit where
+    the target's name fits."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) \
+        | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        path = folder / f".{name[:40]}.{secrets.token_hex(4)}.tmp"
+        try:
+            return os.open(path, flags, 0o666), path
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary file name", str(folder))
 
 
 def _sync_folder(folder: Path) -> None:
@@ -155,12 +138,6 @@ def _sync_folder(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def write_bytes_atomic(out: Path, data: bytes) -> None:

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from model.errors import FinmodelError
 from model.recalc import convert_libreoffice, libreoffice_available
 from model.workbook.output import workbook_bytes, write_bytes_atomic
 from model.workbook.writer import write_model
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
 REPORT_SHEETS = ("Summary", "Dashboard", "Analysis", "Valuation", "Comparison", "Annual")
 
 
-class ToolMissing(RuntimeError):
+class ToolMissing(FinmodelError, RuntimeError):
     """A tool the command needs is not installed; the message says how to get it."""
 
 

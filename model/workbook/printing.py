@@ -92,8 +92,8 @@ def page_setup(ws: Any, a: Assumptions, title: str) -> None:
     scenario = f"Scenario: {a.selected}" if a.selected else ""
     ws.set_header(f"&L&\"-,Bold\"{_esc(title)}&C{_esc(ws.name)}&R{_esc(scenario)}",
                   margin=0.15)
-    ws.set_footer(f"&LInputs: {_esc(a.name)}, saved {as_of_text(a)}&RPage &P of &N",
-                  margin=0.15)
+    saved = f", saved {as_of_text(a)}" if a.as_of is not None else ""
+    ws.set_footer(f"&LInputs: {_esc(a.name)}{saved}&RPage &P of &N", margin=0.15)
 
 
 @dataclass(frozen=True)

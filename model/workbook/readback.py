@@ -5,15 +5,22 @@ DataFrame as ``model.compute(...).values``: one row per line key, one column per
 month. The values are the ones the file stores for its formulas (Python's, or the
 spreadsheet's after a recalculation), read straight from its XML, with no number
 format applied (a month is its Excel serial number, as in ``compute``). The opening
-column (the month before the start) is kept apart, in ``frame.attrs["opening"]``.
+column (the month before the start) is kept apart, in ``frame.attrs["opening"]``, and the
+headline results the stored values give (``model.core.headlines``, as
+``results.headlines()``) are in ``frame.attrs["headlines"]``.
 """
 
 from __future__ import annotations
 
+import math
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from model.analysis.sheetcells import UnreadableWorkbook, read_book
+from model.core.computed import Computed
+from model.core.engine import run
+from model.core.headlines import API, headline_values
 from model.core.lines import all_lines
 from model.core.timeline import Timeline
 from model.errors import InputError, Problem
@@ -23,6 +30,10 @@ from model.workbook.layout import CALC_SHEETS, COL_KEY, COL_OPENING
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from model.inputs.assumptions import Assumptions
+
+REL = 1e-9  # relative tolerance: the same arithmetic in Python and a spreadsheet
 
 
 def read_model(path: str | Path) -> pd.DataFrame:
@@ -53,7 +64,9 @@ def read_model(path: str | Path) -> pd.DataFrame:
             raise InputError(str(path), [Problem(None, None, f"a row keyed {key} in column A "
                                                  "of a calculation sheet", "none")])
         name, r = rows[key]
-        cells = book.sheet(name).cells  # type: ignore[union-attr]
+        found = book.sheet(name)
+        assert found is not None  # every calculation sheet was checked above
+        cells = found.cells
         values = []
         for t in range(n + 1):
             stored = cells.get((r, COL_OPENING + 1 + t))
@@ -70,7 +83,38 @@ def read_model(path: str | Path) -> pd.DataFrame:
     columns = pd.DatetimeIndex([pd.Timestamp(m) for m in months[1:]], name="month")
     frame = pd.DataFrame(data, index=pd.Index(keys, name="line"), columns=columns)
     frame.attrs["opening"] = opening
+    lines = all_lines(a.effective())
+    as_stored = Computed(a, Timeline.of(a), lines, {ln.key: i for i, ln in enumerate(lines)},
+                      [[_or_nan(opening[k]), *row] for k, row in zip(keys, data, strict=True)],
+                      [])
+    frame.attrs["headlines"] = {h.key: v for h, v in headline_values(as_stored, API)}
+    _warn_if_stale(frame, a, path)
     return frame
+
+
+def _or_nan(value: float | None) -> float:
+    return math.nan if value is None else value
+
+
+class SavedValuesWarning(UserWarning):
+    """A model's saved values disagree with what its formulas give for its inputs."""
+
+
+def _warn_if_stale(frame: pd.DataFrame, a: Assumptions, path: Path) -> None:
+    import numpy as np
+    expected = run(a).values.reindex(index=frame.index)
+    if expected.shape != frame.shape:
+        return
+    off = ~np.isclose(frame.to_numpy(dtype=float), expected.to_numpy(dtype=float),
+                      rtol=REL, atol=1e-6, equal_nan=True)
+    if off.any():
+        r, c = (int(x[0]) for x in np.nonzero(off))
+        warnings.warn(SavedValuesWarning(
+            f"{path}: {int(off.sum()):,} saved values disagree with what the model's "
+            f"formulas give for its inputs (the first: {frame.index[r]} in "
+            f"{frame.columns[c]:%Y-%m}); a value pasted over a formula, an edited formula "
+            f"or a program that does not recalculate? Run finmodel audit {path}"),
+            stacklevel=3)
 
 
 def _ref(row: int, col: int) -> str:

@@ -13,8 +13,9 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from model import keys
 from model.core.engine import constants
-from model.core.lines import CHECKS
+from model.core.line import CHECKS
 from model.workbook.checklist import ROLLUPS, corkscrews, reconciliations
 from model.workbook.rollup import periods, rollup_lines, rollup_rows
 
@@ -54,7 +55,7 @@ def formulas(results: Results, layout: Layout) -> dict[str, tuple[str, float]]:
             rolled = math.fsum(math.fsum(values[first:last + 1])
                                for _, first, last in periods(results, name))
             failed += _bad(rolled - total, total, results)
-        out[f"reconcile_{name.lower()}"] = ("=(" + "+".join(terms) + ")*1", failed)
+        out[keys.reconcile(name)] = ("=(" + "+".join(terms) + ")*1", failed)
     last = layout.col(layout.n)
     opening = layout.col(0)
     for bal, flow in corkscrews(results):
@@ -65,7 +66,7 @@ def formulas(results: Results, layout: Layout) -> dict[str, tuple[str, float]]:
                    f">{_tolerance(layout, closing)})*1)")
         values = results.raw[results.index[bal]]
         flows_total = math.fsum(results.raw[results.index[flow]][1:])
-        out[f"corkscrew_{bal}"] = (formula, _bad(values[-1] - (values[0] + flows_total),
+        out[keys.corkscrew(bal)] = (formula, _bad(values[-1] - (values[0] + flows_total),
                                                  values[-1], results))
     return out
 

@@ -6,6 +6,7 @@ import math
 
 from xlsxwriter.utility import xl_col_to_name
 
+from model import keys
 from model.core.expr import CUR, PREV, Expr, Input, Param
 from model.errors import ModelValueError
 from model.inputs import schema
@@ -44,7 +45,7 @@ class XlRender:
         return live[2] if live else self.addr.params[(table, row, column)]
 
     def const(self, name: str) -> str:
-        sheet, row = self.layout.rows["const_" + name]
+        sheet, row = self.layout.rows[keys.constant(name)]
         return f"{sheet}!${xl_col_to_name(COL_TOTAL)}${row}"
 
     def blank(self, node: Expr) -> str:

@@ -1,4 +1,5 @@
-"""Calendar-period rollups: flows summed over each period, balances at its end.
+"""Calendar-period rollups: flows summed over each period, balances at its end (the
+kind of each line, ``model.core.line``, says which it is).
 
 Each rollup cell sums a fixed, contiguous run of month columns, so the
 workbook grows linearly with the horizon (no SUMIF over the whole timeline).
@@ -16,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
 
-from model.core.lines import REVENUE, WATERFALL, Line, model_lines
+from model.core.line import BALANCE, FLOW, REVENUE, WATERFALL, Line
+from model.core.lines import model_lines
 from model.workbook.printing import (
     MIN_SCALE,
     Columns,
@@ -30,9 +32,6 @@ from model.workbook.styles import Styles, unit
 if TYPE_CHECKING:
     from model.core.results import Results
     from model.workbook.layout import Layout
-
-BALANCE_KEYS = ("api_arr", "openai_arr", "azure_arr", "ptu_customers",
-                "cum_revshare_api_to_microsoft", "cumulative_losses")
 
 FIRST_COL = 4
 FIRST_ROW = 5
@@ -59,7 +58,7 @@ FISCAL = "Fiscal"  # years ending in fiscal_year_end_month (structural, like sta
 def periods(results: Results, grouping: str) -> list[tuple[str, int, int]]:
     """(label, first t, last t) of each calendar (or fiscal) period touched by the horizon;
     a period the horizon covers only in part says how many months it holds."""
-    key = (_fiscal_year(int(results.assumptions.inputs["fiscal_year_end_month"]))  # type: ignore[call-overload]
+    key = (_fiscal_year(results.assumptions.whole("fiscal_year_end_month"))
            if grouping == FISCAL else GROUPINGS[grouping])
     out: list[tuple[str, int, int]] = []
     for t, m in enumerate(results.timeline.months[1:], start=1):
@@ -80,7 +79,7 @@ def _months(n: int) -> str:
 # The rollup lines and rows of the last results asked about: worked out once per build,
 # not once per rollup sheet and chart series (a model of many parties has thousands of
 # lines, and the Dashboard's charts ask for a row per series).
-_LAST: list[Any] = [None, None]
+_LAST: list[Any] = [None, None]  # a weak reference and a plan: hence one ignore below
 
 
 def _plan(results: Results) -> tuple[list[Line], list[Line], dict[str, int]]:
@@ -92,9 +91,9 @@ def _plan(results: Results) -> tuple[list[Line], list[Line], dict[str, int]]:
         if section.sheet not in (REVENUE, WATERFALL):
             continue
         for ln in section.lines:
-            if ln.total:
+            if ln.kind == FLOW:
                 flows.append(ln)
-            elif ln.key in BALANCE_KEYS or ln.key.startswith("cum_"):
+            elif ln.kind == BALANCE:
                 balances.append(ln)
     rows: dict[str, int] = {}
     r = FIRST_ROW
@@ -123,7 +122,7 @@ def write_rollup(ws: Any, st: Styles, results: Results, layout: Layout, grouping
     groups = periods(results, grouping)
     flows, balances = rollup_lines(results)
     planned = rollup_rows(results)
-    end = int(results.assumptions.inputs["fiscal_year_end_month"])  # type: ignore[call-overload]
+    end = results.assumptions.whole("fiscal_year_end_month")
     # short enough for column B: the master check sits in the next cell
     title = (f"Fiscal years (ending in {dt.date(2000, end, 1):%B})" if grouping == FISCAL
              else f"{grouping} totals and balances")

@@ -8,6 +8,7 @@ drop-down on the Dashboard switches the whole model.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -137,7 +138,7 @@ def _in_force_formula(addr: InputAddresses, key: str, row: int) -> str:
     return f"IFERROR(INDEX({addr.schedule_range(key)},MATCH($C{row},{months},1),1),0)"
 
 
-def _rate_in_force(a: Assumptions, key: str, month: object) -> object:
-    rows = [r for r in a.schedule if r["from_month"] <= month]  # type: ignore[operator]
-    return input_number(rows[-1][key]) if rows else 0.0  # no Schedule row yet in force
+def _rate_in_force(a: Assumptions, key: str, month: dt.date) -> float:
+    rows = [i for i in range(len(a.schedule)) if a.schedule_start(i) <= month]
+    return a.schedule_rate(rows[-1], key) if rows else 0.0  # no Schedule row yet in force
 

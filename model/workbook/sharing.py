@@ -1,9 +1,11 @@
 """How a model is shared, and what it remembers of its build.
 
 - Protected (``build --protect``): every sheet is protected, so only the input cells
-  (styled as inputs, and unlocked) can be edited; the password is optional.
+  (styled as inputs, and unlocked) can be edited, and so is the workbook's structure;
+  the password is optional.
 - Values only (``build --values-only``): every formula cell holds its value as a plain
-  number or text, formats kept; the Dashboard says so.
+  number or text, formats kept; no drop-down, inputs not styled as inputs; the Dashboard
+  says so.
 
 Every model also carries its build record (``analysis.buildrecord``): its name, the
 build options and a copy of the input cells, so ``finmodel audit`` can rebuild it
@@ -21,14 +23,14 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from model.analysis import buildrecord
 from model.analysis.solve import Settings
-from model.inputs import schema
+from model.inputs import schema, tables
 from model.inputs.assumptions import Assumptions
 from model.inputs.reader import SELECTED_NAME
 from model.workbook.fastsheet import FastFormulaWorksheet
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 VALUES_ONLY_NOTE = "VALUES ONLY: no formulas; the numbers as built, edits change nothing else"
-INPUT_SHEETS = (*schema.SHEETS, *schema.OPTIONAL_SHEETS)
+INPUT_SHEETS = tables.SHEET_NAMES
 # Columns the schema itself writes below the header (so the record leaves them out).
 SCHEMA_TEXT: dict[str, tuple[int, ...]] = {schema.INPUTS_SHEET: (2, 3, 4)}  # unit, text, source
 
@@ -54,10 +56,27 @@ class ValuesOnlyWorksheet(FastFormulaWorksheet):
         return int(self._write_string(row, col, str(value), cell_format))
 
 
-def start(wb: Any, sharing: Sharing) -> None:
-    """Before any sheet is added."""
+def start(wb: Any, st: Any, sharing: Sharing) -> None:
+    """Before any sheet is added. A values-only copy has nothing to type into, so its
+    inputs are not styled as inputs."""
     if sharing.values_only:
         wb.worksheet_class = ValuesOnlyWorksheet
+        st.plain_inputs = True
+
+
+def protect_structure(wb: Any, password: str | None) -> None:
+    """Lock the workbook's structure (no sheet added, removed, renamed, shown or hidden):
+    xlsxwriter has no call for it, so its ``<workbookProtection>`` is written after
+    ``<workbookPr>``, where the schema puts it."""
+    attrs: list[tuple[str, Any]] = [("lockStructure", 1)]
+    if password:
+        attrs.insert(0, ("workbookPassword", wb.worksheets()[0]._encode_password(password)))
+    write_pr = wb._write_workbook_pr
+
+    def write() -> None:
+        write_pr()
+        wb._xml_empty_tag("workbookProtection", attrs)
+    wb._write_workbook_pr = write
 
 
 def finish(wb: Any, st: Any, dashboard: Any, a: Assumptions, selector: str,
@@ -70,8 +89,12 @@ def finish(wb: Any, st: Any, dashboard: Any, a: Assumptions, selector: str,
             ws.protect(sharing.password or "", {
                 "select_locked_cells": True, "select_unlocked_cells": True,
                 "format_columns": True, "format_rows": True})
+    if sharing.protect:
+        protect_structure(wb, sharing.password)
     if sharing.values_only:
         dashboard.write_string(0, 1, VALUES_ONLY_NOTE, st("bad"))
+        for ws in wb.worksheets():  # no drop-down to choose from: nothing recalculates
+            ws.validations = []
     if a.scenarios is not None:
         wb.define_name(SELECTED_NAME, "=" + selector)
     record = buildrecord.BuildRecord(
@@ -109,7 +132,9 @@ def input_cells(wb: Any, sheets: Sequence[str],
                     value = bool(cell.boolean)
                 elif kind == "Datetime":
                     value = EXCEL_EPOCH + dt.timedelta(days=cell.number)
-                else:  # blanks and formulas are not inputs
+                elif kind == "Formula" and r > 0 and isinstance(cell.value, float | str):
+                    value = cell.value  # a formula typed into an input: the value used
+                else:  # blanks, and the header's status formula, are not inputs
                     continue
                 cells[xl_rowcol_to_cell(r, c)] = value
         out[ws.name] = cells

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from model import keys
 from model.core.timeline import serial
 from model.inputs import schema
 from model.inputs.uncertain import number_kind
@@ -158,8 +159,8 @@ def _histogram(ws: Any, st: Styles, sim: Simulation, r: int) -> tuple[int, int]:
     r = _section(ws, st, r, "Histogram: Microsoft's cumulative receipts at the horizon",
                  ("bin ($B)", "from", "to", "draws", "share"))
     first = r
-    key = "cum_microsoft" if "cum_microsoft" in sim.metrics else \
-        f"cum_{sim.assumptions.parties[0].key}"
+    key = keys.cum("microsoft") if keys.cum("microsoft") in sim.metrics else \
+        keys.cum(sim.assumptions.parties[0].key)
     for lo, hi, count in sim.histogram(key):
         ws.write_string(r, 0, f"{lo / 1e9:,.1f} to {hi / 1e9:,.1f}")
         ws.write_number(r, 1, lo, st("calc", "usd"))
@@ -181,7 +182,7 @@ def _years(ws: Any, st: Styles, sim: Simulation, r: int) -> tuple[int, int, str]
     title = f"Year {who} reaches the tier {t.number} hurdle ({_billions(t.hurdle_usd)})"
     r = _section(ws, st, r, title, ("year", "share of draws", "cumulative"))
     first = r
-    for label, share, cum in sim.year_distribution(f"first:tier{t.number}_hurdle_met"):
+    for label, share, cum in sim.year_distribution(keys.first_month(keys.hurdle_met(t.number))):
         ws.write_string(r, 0, label)
         ws.write_number(r, 1, share, st("calc", "rate"))
         ws.write_number(r, 2, cum, st("calc", "rate"))

@@ -109,8 +109,11 @@ class Styles:
     def __init__(self, workbook: Any) -> None:
         self.workbook = workbook
         self._cache: dict[tuple[str, str], Any] = {}
+        self.plain_inputs = False  # a values-only copy: inputs look like the rest
 
     def __call__(self, role: str, kind: str = "") -> Any:
+        if self.plain_inputs and role in ("input", "structural"):
+            role = "calc"
         key = (role, kind)
         fmt = self._cache.get(key)
         if fmt is None:

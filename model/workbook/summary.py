@@ -5,6 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from model.core.headlines import (
+    AT_HORIZON,
+    DASHBOARD,
+    FIRST_MONTH,
+    OVER_HORIZON,
+    VALUATION,
+    headline_values,
+)
 from model.core.timeline import serial
 from model.inputs.overrides import FIXED_COLUMNS
 from model.workbook.charts import SIZE, dashboard_charts
@@ -12,39 +20,13 @@ from model.workbook.layout import Layout
 from model.workbook.printing import PRINT_WIDTH_PT, column_pt
 from model.workbook.styles import Styles, unit
 from model.workbook.valuation_dashboard import write_dashboard
+from model.workbook.valuation_sheet import Plan
+from model.workbook.valuation_sheet import plan as valuation_plan
 
 if TYPE_CHECKING:
     from model.core.results import Results
-    from model.inputs.assumptions import Assumptions
 
 NOT_REACHED = "not within the horizon"
-
-TOTALS = (
-    ("api_revenue", "OpenAI API revenue"),
-    ("openai_revenue", "OpenAI revenue (the API and every stream)"),
-    ("azure_revenue", "Azure OpenAI revenue"),
-    ("revshare_azure_to_openai", "Revenue share Microsoft pays OpenAI"),
-    ("revshare_api_to_microsoft", "Revenue share OpenAI pays Microsoft"),
-    ("revshare_net", "Net revenue share to OpenAI"),
-    ("openai_operating_profit", "OpenAI operating profit"),
-    ("distributable_profit", "Distributable profit"),
-    ("undistributed", "Undistributed after the last tier"),
-    ("microsoft_total_take", "Microsoft's total take"),
-)
-
-
-def totals(a: Assumptions) -> list[tuple[str, str]]:
-    """The totals the Dashboard shows: TOTALS, with each stream's revenue after the
-    API's and each cost before the operating profit."""
-    out: list[tuple[str, str]] = []
-    for key, label in TOTALS:
-        if key == "openai_operating_profit":
-            out += [(f"{c.key}_cost", c.label) for c in a.costs]
-        out.append((key, label))
-        if key == "api_revenue":
-            out += [(f"{s.key}_revenue", f"{s.label} revenue") for s in a.streams]
-    return out
-
 
 def first_month_formula(layout: Layout, flag_key: str) -> str:
     """The first month in which a 0/1 flag row is 1, or a note that it never is."""
@@ -52,28 +34,29 @@ def first_month_formula(layout: Layout, flag_key: str) -> str:
             f'"{NOT_REACHED}")')
 
 
-def headline_rows(results: Results, layout: Layout) -> list[tuple[str, str, str, object]]:
-    """(label, formula, number format, Python value) of each headline result."""
-    a = results.assumptions
+def headline_rows(results: Results, layout: Layout, reads: tuple[str, ...] = (
+        FIRST_MONTH, AT_HORIZON, VALUATION)) -> list[tuple[str, str, str, object]]:
+    """(label, formula, number format, Python value) of each headline the Dashboard
+    shows (``model.core.headlines``) that reads one of ``reads``."""
     rows: list[tuple[str, str, str, object]] = []
-    for t in a.tiers:
-        if t.hurdle_party is None:
+    plan: Plan | None = None
+    for h, value in headline_values(results, DASHBOARD):
+        if h.reads not in reads:
             continue
-        who = a.party(t.hurdle_party).label
-        month = results.first_month(f"tier{t.number}_hurdle_met")
-        rows.append((f"{who} reaches the tier {t.number} hurdle ({t.name})",
-                     first_month_formula(layout, f"tier{t.number}_hurdle_met"), "date",
-                     _month_value(month)))
-    for p in a.parties:
-        if p.capped:
-            month = results.first_month(f"cap_binds_{p.key}")
-            rows.append((f"Cap of {p.label} binds",
-                         first_month_formula(layout, f"cap_binds_{p.key}"), "date",
-                         _month_value(month)))
-    for p in a.parties:
-        rows.append((f"Cumulative receipts at the horizon: {p.label}",
-                     "=" + layout.ref(f"cum_{p.key}", layout.n, absolute=True), "usd",
-                     results.last(f"cum_{p.key}")))
+        if h.reads == FIRST_MONTH:
+            rows.append((h.long_label, first_month_formula(layout, h.source), "date",
+                         _month_value(value if isinstance(value, dt.date) else None)))
+        elif h.reads == AT_HORIZON:
+            rows.append((h.long_label, "=" + layout.ref(h.source, layout.n, absolute=True), "usd",
+                         value))
+        elif h.reads == OVER_HORIZON:
+            sheet, row = layout.rows[h.source]
+            rows.append((h.long_label, f"={sheet}!${layout.total_col}${row}", "usd", value))
+        elif h.reads == VALUATION:
+            plan = plan or valuation_plan(results.assumptions)
+            fmt = {"usd": "usd", "multiple": "multiple", "rate": "rate"}[h.fmt]
+            rows.append((h.long_label, "=" + plan.ref(h.source), fmt,
+                         value if isinstance(value, float) else str(value)))
     return rows
 
 
@@ -109,7 +92,7 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
     r += 1
     for label, f, kind, v in headline_rows(results, layout):
         ws.write_string(r, 0, label)
-        ws.write_formula(r, 1, f, st("link", kind), v)  # type: ignore[arg-type]
+        ws.write_formula(r, 1, f, st("link", kind), v)
         ws.write_string(r, 2, unit(kind))
         r += 1
     r += 1
@@ -117,11 +100,10 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
     ws.write_string(r, 1, "", st("section"))
     ws.write_string(r, 2, "", st("section"))
     r += 1
-    for key, label in totals(a):
-        sheet, row = layout.rows[key]
+    for label, f, kind, v in headline_rows(results, layout, (OVER_HORIZON,)):
         ws.write_string(r, 0, label)
-        ws.write_formula(r, 1, f"={sheet}!$D${row}", st("link", "usd"), results.total(key))
-        ws.write_string(r, 2, unit("usd"))
+        ws.write_formula(r, 1, f, st("link", kind), v)
+        ws.write_string(r, 2, unit(kind))
         r += 1
     r += 1
     r = write_dashboard(ws, st, results, r, 0) + 1  # what the receipts are worth

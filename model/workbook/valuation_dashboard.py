@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from model.analysis.valuation import party_values, valuation_month
 from model.core.lines import MICROSOFT_SOURCES, MICROSOFT_TOTALS
+from model.core.valuation import party_values, valuation_month
 from model.workbook.valuation_sheet import (
     SHEET,
     SOURCES,

@@ -15,9 +15,9 @@ from model.core.expr import Input, Param
 from model.inputs.schema import PARTIES_SHEET
 
 if TYPE_CHECKING:
-    from model.analysis.valuation import PartyValue
     from model.core.expr import XlContext
     from model.core.results import Results
+    from model.core.valuation import PartyValue
     from model.workbook.layout import Layout
     from model.workbook.styles import Styles
 

@@ -7,7 +7,7 @@ plus that share, discounted); for every party with investments also the amount i
 the multiple on invested capital (MOIC) and the IRR, each without and with the terminal
 value, by XIRR over a block of dated cash flows at the bottom. Then the company value the
 stakes imply beside the reported mark, and Microsoft's value by source. Python's values
-(model.analysis.valuation) are cached in every cell.
+(model.core.valuation) are cached in every cell.
 """
 
 from __future__ import annotations
@@ -17,7 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
 
-from model.analysis.valuation import (
+from model import keys
+from model.core import terminal
+from model.core.expr import Param
+from model.core.lines import MICROSOFT_SOURCES, MICROSOFT_TOTALS, REVENUE
+from model.core.timeline import serial
+from model.core.valuation import (
     FOLDED,
     NO_INVESTMENT,
     NO_IRR,
@@ -26,10 +31,6 @@ from model.analysis.valuation import (
     month_end,
     party_values,
 )
-from model.core import terminal
-from model.core.expr import Param
-from model.core.lines import MICROSOFT_SOURCES, MICROSOFT_TOTALS, REVENUE
-from model.core.timeline import serial
 from model.inputs.schema import PARTIES_SHEET
 from model.workbook import terminal_block
 from model.workbook.input_tables import investment_cell
@@ -77,8 +78,8 @@ def plan(a: Assumptions) -> Plan:
     r = 8  # section title on row 8
     have = set(invested_parties(a))
     for p in a.parties:
-        keys = PARTY_KEYS + (INVESTED_KEYS if p.key in have else ())
-        for k in keys + (CAP_KEYS if p.key in have and p.capped else ()):
+        names = PARTY_KEYS + (INVESTED_KEYS if p.key in have else ())
+        for k in names + (CAP_KEYS if p.key in have and p.capped else ()):
             r += 1
             rows[f"{k}_{p.key}"] = r
     r += 2  # blank, section title
@@ -124,7 +125,7 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContex
         ws.write_string(r, 0, key)
         ws.write_string(r, 1, label)
         ws.write_string(r, 2, unit)
-        ws.write_formula(r, VALUE_COL, formula, st(role, kind), value)  # type: ignore[arg-type]
+        ws.write_formula(r, VALUE_COL, formula, st(role, kind), value)
 
     row("discount_rate", "Discount rate", "% a year", "=" + model.input("discount_rate"),
         "link", "rate", float(a.effective().inputs["discount_rate"]))  # type: ignore[arg-type]
@@ -143,8 +144,8 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContex
              if f"{k}_{p.key}" in pl.rows}
         row(f"npv_{p.key}", f"{p.label}: PV of receipts from the valuation date", "$M",
             f"={sheet}!$D${pv_row}", "link", "usd", v.npv)
-        row(f"received_{p.key}", f"{p.label}: receipts over the horizon (nominal)", "$M",
-            "=" + layout.ref(f"cum_{p.key}", layout.n, absolute=True), "link", "usd",
+        row(keys.received(p.key), f"{p.label}: receipts over the horizon (nominal)", "$M",
+            "=" + layout.ref(keys.cum(p.key), layout.n, absolute=True), "link", "usd",
             v.received)
         row(f"terminal_share_{p.key}", f"{p.label}: share of the terminal value", "$M",
             f"=$D${pl.rows[f'tv_share_{p.key}']}", "link", "usd", v.tv_share)
@@ -154,7 +155,7 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContex
             continue
         cells = [investment_cell(i, "amount_usd")
                  for i, inv in enumerate(a.investments or ()) if inv.party == p.key]
-        row(f"invested_{p.key}", f"{p.label}: invested (the Investments sheet)", "$M",
+        row(keys.invested(p.key), f"{p.label}: invested (the Investments sheet)", "$M",
             "=" + "+".join(cells), "calc", "usd", v.invested)
         folded = _folded_test(layout, model, p.key, d["received"])
         for sfx, extra, text in (("", "", "without terminal value"),
@@ -192,7 +193,7 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContex
 
 def _folded_test(layout: Layout, model: XlContext, party: str, received: str) -> str:
     """TRUE when the waterfall has ended, the party's equity share is 0 and it received
-    nothing (model.analysis.valuation.folded)."""
+    nothing (model.core.valuation.folded)."""
     share = Param(PARTIES_SHEET, party, "equity_share").xl(model)  # type: ignore[arg-type]
     active = layout.ref("equity_split_active", layout.n, absolute=True)
     return f"AND({active}=1,{share}=0,{received}=0)"
@@ -207,7 +208,7 @@ def _write_sources(ws: Any, st: Styles, results: Results, layout: Layout, pl: Pl
     for c, text in enumerate(("key", "source", "unit", "present value",
                               "total over the horizon", "share of the present value")):
         ws.write_string(first - 1, c, text, st("header"))
-    pv_total = results.total("pv_microsoft_total_take")
+    pv_total = results.total(keys.present_value("microsoft_total_take"))
     for key, label in SOURCES:
         r = pl.rows[source_key(key)] - 1
         pv_key = "pv_" + key
@@ -293,7 +294,7 @@ def _write_flows(ws: Any, st: Styles, results: Results, layout: Layout, pl: Plan
     for party, row in pl.flow_rows.items():
         rr = row - 1
         label = a.party(party).label
-        ws.write_string(rr, 0, f"irr_flows_{party}")
+        ws.write_string(rr, 0, keys.irr_flows(party))
         ws.write_string(rr, 1, f"{label}: invested (negative) and received")
         ws.write_string(rr, 2, "$M")
         ws.write_number(rr, FLOWS_COL, 0.0, st("calc", "usd"))
@@ -303,9 +304,9 @@ def _write_flows(ws: Any, st: Styles, results: Results, layout: Layout, pl: Plan
                                  st("link", "usd"), -i.amount_usd)
             else:
                 ws.write_number(rr, FLOWS_COL + 1 + j, 0.0, st("calc", "usd"))
-        dist = results.row(f"dist_{party}")
+        dist = results.row(keys.dist(party))
         for t in range(1, len(months) + 1):
-            ws.write_formula(rr, month_cols + t - 1, "=" + layout.ref(f"dist_{party}", t),
+            ws.write_formula(rr, month_cols + t - 1, "=" + layout.ref(keys.dist(party), t),
                              st("link", "usd"), dist[t - 1])
         ws.write_formula(rr, tv_col, f"=$D${pl.rows[f'tv_share_{party}']}", st("link", "usd"),
                          tv[f"tv_share_{party}"])

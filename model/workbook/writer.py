@@ -12,14 +12,18 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
 
+from model import keys
 from model.core.engine import constants
 from model.core.expr import CUR, PREV, Expr
-from model.core.lines import CHECKS, REVENUE, SAME, Line, model_lines
+from model.core.headlines import checks_failed
+from model.core.line import CHECKS, REVENUE, SAME, Line
+from model.core.lines import model_lines
 from model.core.results import Results
 from model.inputs import schema
 from model.workbook import (
     analysis_sheet,
     asbuilt,
+    checklist,
     comparison,
     executive,
     reconcile,
@@ -85,7 +89,7 @@ class ModelWriter:
     def write(self, target: Any) -> None:
         wb = new_workbook(target, self.a, TITLE)
         st = Styles(wb)
-        sharing.start(wb, self.sharing)
+        sharing.start(wb, st, self.sharing)
         front = wb.add_worksheet(executive.SHEET)  # the first printed page
         summary = wb.add_worksheet(DASHBOARD)
         addr = write_input_sheets(wb, st, self.a)
@@ -128,7 +132,12 @@ class ModelWriter:
         for ws in wb.worksheets():
             page_setup(ws, self.a, TITLE)
             if self.visible is not None and ws.name not in self.visible:
-                ws.hide()
+                ws.hide()  # LibreOffice prints hidden sheets: give it an empty page, which
+                last = (ws.dim_rowmax or 0) + 2  # it leaves out of a PDF, and no titles
+                ws.print_area(last, 0, last, 0)  # repeated on it
+                ws.repeat_row_range = ws.repeat_col_range = ""
+                ws.comments.clear()  # a comment's box would make the page print
+                ws.has_comments = ws.has_vml = False
         sharing.finish(wb, st, summary, self.a, SELECTOR, self.analysis, self.sharing,
                        [ws.name for ws in wb.worksheets() if ws.name not in built])
         front.activate()
@@ -255,16 +264,16 @@ class ModelWriter:
         """Constants, input checks and the master check below the monthly checks."""
         rows = self.layout.rows
         consts = constants(self.a)
-        first = rows["const_" + next(iter(consts))][1] - 1
+        first = rows[keys.constant(next(iter(consts)))][1] - 1
         ws.write_string(first - 1, COL_LABEL, "Constants", st("section"))
         for name, (value, kind, label) in consts.items():
-            r = rows["const_" + name][1] - 1
-            ws.write_string(r, COL_KEY, "const_" + name)
+            r = rows[keys.constant(name)][1] - 1
+            ws.write_string(r, COL_KEY, keys.constant(name))
             ws.write_string(r, COL_LABEL, label)
             ws.write_number(r, COL_TOTAL, value, st("input", kind if kind != "General" else ""))
         check_rows = [rows[ln.key][1] for s in model_lines(self.a) if s.sheet == CHECKS
                       for ln in s.lines]
-        recs = [rec.key for rec in reconcile.reconciliations(self.results)]
+        recs = [rec.key for rec in checklist.reconciliations(self.results)]
         reconcile.write(ws, st, self.results, self.layout, rows[recs[0]][1] - 2)
         recon = reconcile.formulas(self.results, self.layout)
         master_row = rows["master_check"][1] - 1
@@ -273,7 +282,7 @@ class ModelWriter:
         ws.write_string(master_row, COL_LABEL, "Number of failed checks (0 = all fine)")
         total_col = xl_col_to_name(COL_TOTAL)
         terms = "+".join(f"{total_col}{r}" for r in [*check_rows, *(rows[k][1] for k in recs)])
-        failed = float(self.results.headlines()["checks_failed"])  # type: ignore[arg-type]
+        failed = checks_failed(self.results)
         failed += sum(v for _, v in recon.values())
         ws.write_formula(master_row, COL_TOTAL, f"={terms}", st("check", "int"), failed)
         ws.conditional_format(master_row, COL_TOTAL, master_row, COL_TOTAL,

@@ -19,11 +19,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from model import keys
 from model.core import terminal
 from model.core.timeline import serial
 
 if TYPE_CHECKING:
-    from model.core.results import Results
+    from model.core.computed import Computed as Results
     from model.inputs.assumptions import Assumptions
 
 DAYS_PER_YEAR = 365.0  # XIRR's year, whatever the calendar
@@ -124,7 +125,7 @@ def irr_flows(results: Results, party: str, terminal: float = 0.0
     ``terminal`` (its share of the terminal value) at the last month's end."""
     a = results.assumptions
     out = [(serial(i.month), -i.amount_usd) for i in a.investments or () if i.party == party]
-    dist = results.row(f"dist_{party}")
+    dist = results.row(keys.dist(party))
     out += [(serial(month_end(m)), v) for m, v in zip(results.timeline.months[1:], dist,
                                                       strict=True)]
     out.append((serial(month_end(results.timeline.months[-1])), terminal))

@@ -1,9 +1,17 @@
-"""A progress bar for long runs: tqdm when it is installed, else a counter on stderr."""
+"""A progress bar for long runs: tqdm when it is installed, else a counter on stderr.
+
+The library reports progress through a callback (``montecarlo.simulate(progress=...)``)
+and never writes to the terminal itself: this bar is the command line's."""
 
 from __future__ import annotations
 
 import sys
 from typing import Any
+
+
+def progress_bar(total: int, desc: str) -> Progress:
+    """The command line's tracker for ``montecarlo.simulate(progress=...)``."""
+    return Progress(total, True, desc)
 
 
 class Progress:
