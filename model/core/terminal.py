@@ -23,12 +23,13 @@ the same expressions as its formulas.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from model.core.engine import input_number
 from model.core.expr import Expr, IfBlank, Input, Max, Min, Param, Ref, Sum
 from model.core.expr import Num as N
+from model.core.timeline import serial
 from model.inputs.schema import PARTIES_SHEET, TIERS_SHEET
 
 if TYPE_CHECKING:
@@ -36,6 +37,16 @@ if TYPE_CHECKING:
     from model.inputs.assumptions import Assumptions
 
 LTM_MONTHS = 12
+
+
+def input_number(value: object) -> float:
+    """An input as a spreadsheet sees it (as ``engine.input_number``, which this module
+    cannot import: the engine's results read the valuation, which reads this)."""
+    if value is None:
+        return 0.0
+    if isinstance(value, dt.date):
+        return serial(value)
+    return float(value)  # type: ignore[arg-type]
 LAST, LTM = "last:", "ltm:"
 
 
