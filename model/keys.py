@@ -105,6 +105,11 @@ def stream_gross_profit(stream: str) -> str:
     return f"{stream}_gross_profit"
 
 
+def stream_compute_on_azure(stream: str) -> str:
+    """The part of a stream's compute that runs on Azure (bears Microsoft's commission)."""
+    return f"{stream}_compute_on_azure"
+
+
 def cost(cost_key: str) -> str:
     return f"{cost_key}_cost"
 
@@ -164,9 +169,15 @@ def constant(name: str) -> str:
     return f"const_{name}"
 
 
-def reconcile(rollup: str) -> str:
-    """The check that a rollup sheet's totals equal the months'."""
-    return f"reconcile_{rollup.lower()}"
+def reconcile(rollup: str, block: int | None = None) -> str:
+    """The check that a rollup sheet's totals equal the months' (of one block of its flow
+    lines, numbered from 1)."""
+    return f"reconcile_{rollup.lower()}" + (f"_{block}" if block is not None else "")
+
+
+def scenario_selected(position: int) -> str:
+    """The Scenario sheet's flag: 1 if the scenario at ``position`` (from 1) is selected."""
+    return f"scenario_{position}_selected"
 
 
 def corkscrew(balance: str) -> str:

@@ -450,6 +450,8 @@ def _cases() -> list[BadInput]:
                                             b"2024-04-01\nhorizon_months,120\n"), XLSX),
         BadInput("xls", _copy("assumptions.xls", "assumptions.xls"), XLSX),
         BadInput("xls_renamed_xlsx", _copy("assumptions.xlsx", "assumptions.xls"), XLSX),
+        BadInput("encrypted_xlsx", _copy("assumptions.xlsx", "assumptions-encrypted.xlsx"),
+                 "an .xlsx workbook without a password"),
         BadInput("ods", _copy("assumptions.ods", "assumptions.ods"), XLSX),
         BadInput("input_is_a_folder", _folder, "an .xlsx file"),
         BadInput("input_missing", _missing, "a readable file"),
@@ -513,7 +515,7 @@ def _cases() -> list[BadInput]:
              _set(T, cell(T, "2", ms), "=1-0.25"), "a number", T, cell(T, "2", ms)),
         # ---- numbers out of range
         parts("nan", _set_xml_value(I, inp("api_arr_opening"), "NaN"),
-              "a sheet openpyxl can read", I, "row 4 or below"),
+              "a number written with the digits 0-9", I, inp("api_arr_opening")),
         parts("infinity", _set_xml_value(I, inp("api_arr_opening"), "1E+999"),
               "an amount in USD", I, inp("api_arr_opening")),
         value("negative", "api_arr_opening", -1e9, "an amount in USD between 0 and"),
@@ -526,6 +528,8 @@ def _cases() -> list[BadInput]:
               "a date on the first day of a month"),
         value("month_after_year_9000", "start_month", dt.datetime(9500, 1, 1),
               "a date on the first day of a month"),
+        value("month_before_march_1900", "start_month", dt.datetime(1900, 2, 1),
+              "a date on the first day of a month, from March 1900"),
         edit("growth_below_minus_one", _set(S, cell(S, 2, "api_growth"), -2), "between -1 and",
              S, cell(S, 2, "api_growth")),
         edit("cap_growth_from_out_of_range", _set(P, cell(P, ms, "cap_growth_from"), 20000),
@@ -674,6 +678,21 @@ def _more_rows(sheet: str, key_column: str, count: int) -> Callable[[Any], None]
     return edit
 
 
+def _more_scenarios(total: int) -> Callable[[Any], None]:
+    """Scenario columns up to ``total`` scenarios, each a copy of the first."""
+    def edit(wb: Any) -> None:
+        ws = wb[SC]
+        header, _ = _grid()[SC]
+        first = openpyxl.utils.column_index_from_string(header["from_month"]) + 2
+        names = [k for k in header if k not in ("target", "from_month", "note")]
+        for i in range(len(names), total):
+            col = first + i
+            ws.cell(1, col).value = f"Extra {i + 1}"
+            for r in range(2, ws.max_row + 1):
+                ws.cell(r, col).value = ws.cell(r, first).value
+    return edit
+
+
 def _scenario_row(target: str, scenario: str, value: object, from_month: object = None
                   ) -> Callable[[Any], None]:
     def edit(wb: Any) -> None:
@@ -729,6 +748,13 @@ def numbers_keys_and_size_cases() -> list[BadInput]:
              f"at most {schema.MAX_PARTIES} parties", P, f"row {schema.MAX_PARTIES + 2}"),
         edit("too_many_tiers", _more_rows(T, "tier", schema.MAX_TIERS),
              f"at most {schema.MAX_TIERS} tiers", T, f"row {schema.MAX_TIERS + 2}"),
+        edit("too_many_streams", _more_rows(ST, "stream", schema.MAX_STREAMS),
+             f"at most {schema.MAX_STREAMS} streams", ST, f"row {schema.MAX_STREAMS + 2}"),
+        edit("too_many_costs", _more_rows(CO, "cost", schema.MAX_COSTS),
+             f"at most {schema.MAX_COSTS} costs", CO, f"row {schema.MAX_COSTS + 2}"),
+        edit("too_many_scenarios", _more_scenarios(schema.MAX_SCENARIOS + 1),
+             f"at most {schema.MAX_SCENARIOS} scenarios", SC,
+             f"{get_column_letter(4 + schema.MAX_SCENARIOS)}1"),
     ]
     for key in ("available", "prior_microsoft", "waterfall_profit", "absorbed",
                 "gross_microsoft"):
@@ -742,7 +768,86 @@ def numbers_keys_and_size_cases() -> list[BadInput]:
     return out
 
 
-CASES = _cases() + numbers_keys_and_size_cases()
+def near_names_cases() -> list[BadInput]:
+    """Names that differ from a known one by case, spaces, an invisible character or a
+    look-alike letter, and headings met twice: each was quietly ignored (issue 18)."""
+    def edit(id: str, change: Callable[[Any], None], expected: str, sheet: str | None = None,
+             where: str | None = None) -> BadInput:
+        return BadInput(id, _edited(change), expected, sheet, where)
+
+    key = cell(I, "discount_rate", "key")
+    fiscal = cell(I, "fiscal_year_end_month", "key")
+    growth = cell(S, 1, "api_growth")
+    after_schedule = f"{get_column_letter(len(_grid()[S][0]) + 1)}1"
+    after_inputs = f"{get_column_letter(len(_grid()[I][0]) + 1)}1"
+    known_key = "a key of the Inputs sheet"
+    return [
+        edit("key_with_a_space", _set(I, key, "discount rate"), known_key, I, key),
+        edit("key_with_a_zero_width_space", _set(I, key, "discount\u200b_rate"), known_key,
+             I, key),
+        edit("key_with_a_cyrillic_o", _set(I, key, "disc\u043eunt_rate"), known_key, I, key),
+        edit("key_in_capitals", _set(I, fiscal, "Fiscal_Year_End_Month"), known_key, I, fiscal),
+        edit("heading_in_capitals", _set(S, growth, "API_growth"),
+             "a column headed 'api_growth'", S, growth),
+        edit("heading_with_a_greek_omicron", _set(S, growth, "api_gr\u03bfwth"),
+             "a column headed 'api_growth'", S, growth),
+        edit("second_api_growth_column", _set(S, after_schedule, "api_growth"),
+             "each column heading once ('api_growth' is first at", S, after_schedule),
+        edit("second_value_column", _set(I, after_inputs, "value"),
+             "each column heading once ('value' is first at B1)", I, after_inputs),
+        edit("inputs_sheet_in_lower_case", _rename_sheet(I, "inputs"), "a sheet named Inputs",
+             I),
+        edit("inputs_sheet_with_a_trailing_space", _rename_sheet(I, "Inputs "),
+             "a sheet named Inputs", I),
+        edit("scenarios_sheet_in_lower_case", _rename_sheet(SC, "scenarios"),
+             "the sheet named 'Scenarios'", "scenarios"),
+    ]
+
+
+def _rename_sheet(sheet: str, new: str) -> Callable[[Any], None]:
+    def edit(wb: Any) -> None:
+        wb[sheet].title = "renamed"  # in one step, openpyxl would make 'scenarios' 'scenarios1'
+        wb["renamed"].title = new
+    return edit
+
+
+def xml_cell_cases() -> list[BadInput]:
+    """A sheet's XML that openpyxl would misread: numbers it cannot parse or parses as
+    digits of another script, shared-string indexes out of range, rows numbered 0, beyond
+    the sheet or out of order (issue 18)."""
+    api = cell(I, "api_arr_opening", "value")
+    key = cell(I, "api_arr_opening", "key")
+    digits = "a number written with the digits 0-9"
+    out = [BadInput(f"xml_number_{name}", _parts_edited(_set_xml_value(I, api, text)),
+                    digits, I, api)
+           for name, text in (("nan", "NaN"), ("inf", "inf"), ("hex", "0x10"),
+                              ("arabic_indic", "\u0663\u0660"), ("full_width", "\uff13"))]
+    part = sheet_part(I)
+    for name, index in (("minus_one", "-1"), ("out_of_range", "99999")):
+        out.append(BadInput(f"xml_shared_string_{name}", _parts_edited(
+            _xml_sub(part, f'(<c r="{key}"[^>]*t="s"[^>]*><v>)\\d+(</v>)', rf"\g<1>{index}\2")),
+            "a shared-string index from 0 to", I, key))
+    for name, row in (("zero", "0"), ("beyond_the_sheet", "1048577"), ("out_of_order", "2")):
+        out.append(BadInput(f"xml_row_{name}", _parts_edited(
+            _xml_sub(part, '<row r="4"', f'<row r="{row}"', cells_too=row)),
+            "rows numbered 1 to 1,048,576, in order", I, f"row {row}"))
+    return out
+
+
+def _xml_sub(part: str, pattern: str, new: str, cells_too: str = ""
+             ) -> Callable[[dict[str, bytes]], None]:
+    """Replace the first match of ``pattern`` in ``part``; with ``cells_too``, the cells
+    of row 4 are renumbered to that row, as a row's number and its cells' agree."""
+    def edit(parts: dict[str, bytes]) -> None:
+        xml, n = re.subn(pattern, new, parts[part].decode(), count=1)
+        assert n == 1, pattern
+        if cells_too:
+            xml = re.sub(r'(<c r="[A-Z]+)4"', rf'\g<1>{cells_too}"', xml)
+        parts[part] = xml.encode()
+    return edit
+
+
+CASES = _cases() + numbers_keys_and_size_cases() + near_names_cases() + xml_cell_cases()
 assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import io
 import random
+import re
 import struct
 import zipfile
 import zlib
@@ -121,7 +122,8 @@ def duplicate(name: str, copy_name: str) -> bytes:
     """A second copy of a part, with another number in it: zipfile takes the last copy,
     Excel the first."""
     parts = members(template_bytes())
-    second = parts[name].replace(b"<v>1000000000</v>", b"<v>9000000000</v>", 1)
+    # the first amount of six digits or more (an opening ARR) with a 9 in front
+    second = re.sub(rb"<v>(\d{6,})</v>", rb"<v>9\1</v>", parts[name], count=1)
     assert second != parts[name]
     entries = [(n, *_deflate(d)) for n, d in parts.items()]
     return raw_zip([*entries, (copy_name, *_deflate(second))])
@@ -429,20 +431,31 @@ def at_the_limits() -> bytes:
     cells = (parselimits.SHEET.together - sum(have[n].elements for n in sheets)
              - 5_000 - 3 * margin) // 2
     schedule = sheet_part(schema.SCHEDULE_SHEET)
-    xml = parts[schedule]
+    # as many as one sheet may hold in the Schedule, the rest in the Parties sheet
+    extras = parselimits.SHEETS_EXTRAS - sum(parselimits._extras(parts[n]) for n in sheets)
+    first = min(cells, (parselimits.SHEET.elements - have[schedule].elements - 5_000
+                        - extras - 3 * margin) // 2)
+    dv = b"".join(b'<dataValidation type="whole" sqref="G%d"/>' % rnd.randint(1, 10**6)
+                  for _ in range(extras - margin))
+    parts[schedule] = _formula_cells(parts[schedule], first, rnd).replace(
+        b"</sheetData>", b"</sheetData><dataValidations>" + dv + b"</dataValidations>", 1)
+    if cells > first:
+        party = sheet_part(schema.PARTIES_SHEET)
+        parts[party] = _formula_cells(parts[party], cells - first, rnd)
+    return rezip(parts)
+
+
+def _formula_cells(xml: bytes, cells: int, rnd: random.Random) -> bytes:
+    """A sheet without its <dimension>, with about ``cells`` formula cells (no saved
+    result: blank to the model) in rows of their own below the table."""
     start = xml.index(b"<dimension")
     xml = xml[:start] + xml[xml.index(b"/>", start) + 2:]
     rows = 4_900
-    columns = [get_column_letter(c).encode() for c in range(20, 20 + cells // rows)]
+    columns = [get_column_letter(c).encode() for c in range(20, 20 + max(1, cells // rows))]
     body = b"".join(b'<row r="%d">' % (r + 20) + b"".join(
         b'<c r="%s%d"><f>%d+1</f></c>' % (col, r + 20, rnd.getrandbits(20)) for col in columns)
         + b"</row>" for r in range(rows))
-    extras = parselimits.SHEETS_EXTRAS - sum(parselimits._extras(parts[n]) for n in sheets)
-    dv = b"".join(b'<dataValidation type="whole" sqref="G%d"/>' % rnd.randint(1, 10**6)
-                  for _ in range(extras - margin))
-    parts[schedule] = xml.replace(b"</sheetData>", body + b"</sheetData><dataValidations>"
-                                  + dv + b"</dataValidations>", 1)
-    return rezip(parts)
+    return xml.replace(b"</sheetData>", body + b"</sheetData>", 1)
 
 
 def zip64_end() -> bytes:

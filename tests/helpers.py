@@ -45,7 +45,7 @@ def assert_lines_match(recalculated: Path, expected: Results) -> int:
     """Every monthly line of a recalculated workbook equals Python's results (REL);
     returns the number of cells compared."""
     compared = 0
-    for sheet in ("Revenue", "Waterfall", "Checks"):
+    for sheet in ("Revenue", "Waterfall", "Cash", "Checks"):
         rows = row_values(recalculated, sheet)
         for ln in expected.lines:
             if ln.sheet != sheet or ln.key in ("month", "period"):

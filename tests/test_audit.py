@@ -21,9 +21,22 @@ from lo_edit import edit_in_libreoffice
 import model
 from model import default_template
 from model.cli import main
+from model.inputs.schema import DEFAULT_INPUTS
 from tests.helpers import run_main
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+START = DEFAULT_INPUTS["start_month"]  # column F of a monthly sheet is month 1
+OPENING = f"{DEFAULT_INPUTS['api_arr_opening']:,.2f}"
+
+
+def month_of(column: str) -> str:
+    """The month a column of the monthly sheets holds in the default model (F is the
+    first), as the audit names it."""
+    t = ord(column) - ord("F")
+    m = START.month - 1 + t  # type: ignore[attr-defined]
+    return f"{START.year + m // 12}-{m % 12 + 1:02d}"  # type: ignore[attr-defined]
 
 
 def audit(path: Path) -> subprocess.CompletedProcess[str]:
@@ -67,12 +80,12 @@ def test_an_untouched_model_is_intact(built: Path) -> None:
 
 def test_a_formula_pasted_over_with_a_number(built: Path, tmp_path: Path) -> None:
     row = row_of(built, "Revenue", "api_revenue")
-    path = edited(built, tmp_path, lambda wb: wb["Revenue"].cell(row, 8, 12345.0))  # H: 2024-06
+    path = edited(built, tmp_path, lambda wb: wb["Revenue"].cell(row, 8, 12345.0))  # H
     r = audit(path)
     assert r.returncode == 1
     found = section(r.stdout, "Formulas pasted over with a value: 1")
-    assert f"Revenue!H{row} (api_revenue, 2024-06): holds 12,345" in found
-    python = model.compute().values.loc["api_revenue"].iloc[2]  # June 2024, by Python
+    assert f"Revenue!H{row} (api_revenue, {month_of('H')}): holds 12,345" in found
+    python = model.compute().values.loc["api_revenue"].iloc[2]  # month 3, by Python
     assert f"{python:,.2f}" in found
 
 
@@ -83,7 +96,7 @@ def test_a_formula_edited(built: Path, tmp_path: Path) -> None:
     r = audit(path)
     assert r.returncode == 1
     found = section(r.stdout, "Formulas changed: 1")
-    assert f"Waterfall!J{row} (distributable_profit, 2024-08): holds =I7*2" in found
+    assert f"Waterfall!J{row} (distributable_profit, {month_of('J')}): holds =I7*2" in found
 
 
 def test_a_row_inserted(built: Path, tmp_path: Path) -> None:
@@ -166,8 +179,8 @@ def test_a_saved_result_edited_without_recalculating(built: Path, tmp_path: Path
     r = audit(path)
     assert r.returncode == 1
     found = section(r.stdout, "Saved results that do not match their formulas: 1")
-    assert f"Revenue!H{row} (api_revenue, 2024-06): holds 1,234,567.00; its formula gives " \
-        f"{python:,.2f}" in found
+    assert f"Revenue!H{row} (api_revenue, {month_of('H')}): holds 1,234,567.00; its formula " \
+        f"gives {python:,.2f}" in found
 
 
 @pytest.mark.slow
@@ -181,7 +194,7 @@ def test_an_error_value(built: Path, tmp_path: Path) -> None:
                                      "</f><v>#REF!</v></c>") + xml[cell.end():]
     r = audit(_rewrite(built, tmp_path / "error.xlsx", _revenue_part(built), edit))
     assert r.returncode == 1
-    assert f"Revenue!I{row} (api_revenue, 2024-07): holds #REF!" in section(
+    assert f"Revenue!I{row} (api_revenue, {month_of('I')}): holds #REF!" in section(
         r.stdout, "Error values: 1")
 
 
@@ -190,7 +203,7 @@ def test_an_input_edited_with_openpyxl_is_listed_but_results_are_not_saved(
         built: Path, tmp_path: Path) -> None:
     row = row_of(built, "Inputs", "api_arr_opening")
     r = audit(edited(built, tmp_path, lambda wb: wb["Inputs"].cell(row, 2, 2e9)))
-    assert f"Inputs!B{row} (api_arr_opening): 1,000,000,000.00 -> 2,000,000,000.00" in \
+    assert f"Inputs!B{row} (api_arr_opening): {OPENING} -> 2,000,000,000.00" in \
         section(r.stdout, "Inputs edited since the build")
     # openpyxl keeps the formulas but drops every saved result: not intact
     assert "Formulas without a saved result" in r.stdout and r.returncode == 1
@@ -237,7 +250,7 @@ def test_edited_and_recalculated_in_libreoffice_is_intact(
     path = edit_in_libreoffice(built, tmp_path / "lo.xlsx", f"set|Inputs|B{row}|2000000000")
     r = audit(path)
     assert r.returncode == 0, r.stdout
-    assert f"Inputs!B{row} (api_arr_opening): 1,000,000,000.00 -> 2,000,000,000.00" in r.stdout
+    assert f"Inputs!B{row} (api_arr_opening): {OPENING} -> 2,000,000,000.00" in r.stdout
     assert "Build-time results out of date" in r.stdout  # Comparison, Analysis grid
 
 

@@ -50,9 +50,9 @@ def refused(r: subprocess.CompletedProcess[str], *words: str) -> None:
     (["--vary", "ptu_fee_cut", "--hi", "2"], ["--hi within what ptu_fee_cut allows",
                                               "between 0 and 1"]),
     (["--vary", "revshare_api_to_microsoft_cap_usd", "--mode", "shift"], ["which is blank"]),
-    (["--vary", "api_growth", "--by", "2040-01"], ["--by within the horizon, 2024-04 to "
-                                                   "2034-03", "2040-01"]),
-    (["--vary", "api_growth", "--by", "2024-01"], ["--by within the horizon"]),
+    (["--vary", "api_growth", "--by", "2040-01"], ["--by within the horizon, 2024-01 to "
+                                                   "2033-12", "2040-01"]),
+    (["--vary", "api_growth", "--by", "2023-12"], ["--by within the horizon"]),
 ])
 def test_solve_refuses_what_it_cannot_answer(args: list[str], words: list[str]) -> None:
     refused(run_cli("solve", *args), *words)
@@ -89,7 +89,7 @@ def test_simulate_with_an_absurd_standard_deviation(tmp_path: Path) -> None:
 @pytest.mark.parametrize("command", ["build", "simulate"])
 def test_by_outside_the_horizon_is_refused_everywhere(command: str, tmp_path: Path) -> None:
     r = run_cli(command, "--by", "2035-01", "-o", str(tmp_path / "o.xlsx"))
-    refused(r, "--by within the horizon, 2024-04 to 2034-03", "2035-01")
+    refused(r, "--by within the horizon, 2024-01 to 2033-12", "2035-01")
 
 
 def test_a_short_horizon_builds_with_the_default_by(tmp_path: Path) -> None:

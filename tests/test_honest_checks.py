@@ -60,21 +60,31 @@ def test_untouched_model_is_fine_and_up_to_date(model: Path, tmp_path: Path,
 
 def test_a_pasted_over_rollup_or_balance_fails_the_master_check(
         model: Path, tmp_path: Path, libreoffice: None) -> None:
+    """One rollup cell typed over in every block of Annual and Fiscal flow lines: each
+    block's check reads 1 (so each can fail); Quarterly, left alone, still reads 0."""
+    from model.core.engine import run
+    from model.inputs.defaults import default_assumptions
+    from model.workbook.checklist import rollup_blocks
+    blocks = rollup_blocks(run(default_assumptions()))
+    assert {b.rollup for b in blocks} == {"Annual", "Fiscal", "Quarterly"}
     wb = openpyxl.load_workbook(model)
-    annual = wb["Annual"]
-    annual.cell(_row_of(annual, "api_revenue"), 7).value = 123.0  # a year's total typed over
+    for block in blocks:
+        if block.rollup != "Quarterly":
+            ws = wb[block.rollup]
+            ws.cell(_row_of(ws, block.lines[-1]), 7).value = 123.0  # a year's total typed over
     waterfall = wb["Waterfall"]
     row = _row_of(waterfall, "cum_microsoft")
     waterfall.cell(row, 60).value = 5e9  # a balance pasted over mid-horizon
     broken = tmp_path / "broken.xlsx"
     wb.save(broken)
     checks = _keyed(_recalc(broken, tmp_path), "Checks")
-    assert checks["reconcile_annual"] == 1
-    assert checks["reconcile_quarterly"] == 0  # Quarterly still matches the months
+    for block in blocks:
+        assert checks[block.key] == (0 if block.rollup == "Quarterly" else 1), block
     assert checks["corkscrew_cum_microsoft"] == 1
     assert checks["corkscrew_cum_nonprofit"] == 0
     master = checks["master_check"]
-    assert isinstance(master, int | float) and master >= 2
+    failed = sum(b.rollup != "Quarterly" for b in blocks) + 1
+    assert failed >= 7 and master == failed
 
 
 @pytest.mark.slow

@@ -27,8 +27,8 @@ def model_file(request: pytest.FixtureRequest,
 def test_every_sheet_is_checked(model_file: Path) -> None:
     cells = formula_cells(model_file)
     sheets = {c.sheet for c in cells}
-    assert {"Revenue", "Waterfall", "Checks", "Annual", "Quarterly", "Dashboard",
-            "Scenario", "Valuation", "Fiscal"} <= sheets
+    assert {"Revenue", "Waterfall", "Cash", "Checks", "Annual", "Quarterly", "Dashboard",
+            "Scenario", "Valuation", "Fiscal", "Variances"} <= sheets
     assert len(cells) > 10_000
     irr, _ = split_irr(cells)
     assert len(irr) >= 4  # Microsoft's and the first investors' IRR, and their links

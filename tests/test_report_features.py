@@ -15,6 +15,7 @@ import pytest
 
 from model import default_template
 from model.cli import main
+from model.inputs.schema import DEFAULT_INPUTS
 from tests.helpers import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +61,8 @@ def test_diff_lists_changed_inputs_and_moved_results(tmp_path: Path,
     assert main(["diff", str(default_template()), str(new)]) == 0
     out = capsys.readouterr().out
     assert "Inputs!B4" in out and "api_arr_opening" in out
-    assert "1,000,000,000" in out and "1,500,000,000" in out
+    before = f"{DEFAULT_INPUTS['api_arr_opening']:,.0f}"  # the template's value
+    assert before in out and "1,500,000,000" in out
     assert "Cumulative receipts at the horizon: Microsoft" in out
     assert "Inputs changed: 1" in out
 

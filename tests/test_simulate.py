@@ -144,12 +144,15 @@ def test_a_one_dollar_hurdle_is_met_in_the_first_month_in_every_draw() -> None:
     # the flag is cum + abs_tol ($1) + rel_tol x hurdle >= hurdle: a $1 hurdle is met
     # from the first month on, whatever is drawn
     a = with_tier(default_assumptions(), 2, hurdle_usd=1.0)
-    sim = simulate(a, DEFAULT_DISTRIBUTIONS, 500, 5, by=dt.date(2024, 4, 1))
+    first = a.start_month  # the first modelled month
+    sim = simulate(a, DEFAULT_DISTRIBUTIONS, 500, 5, by=first)
     assert sim.events()[0].probability == 1.0  # by the first month
     assert set(sim.metrics["first:tier2_hurdle_met"].tolist()) == {1}
     # by a month before the start, nothing can have happened
+    before = dt.date(first.year - 1, 12, 1) if first.month == 1 else \
+        dt.date(first.year, first.month - 1, 1)
     assert simulate(a, DEFAULT_DISTRIBUTIONS, 500, 5,
-                    by=dt.date(2024, 3, 1)).events()[0].probability == 0.0
+                    by=before).events()[0].probability == 0.0
 
 
 def test_an_unreachable_hurdle_and_caps_give_probability_zero() -> None:

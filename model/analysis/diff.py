@@ -24,9 +24,12 @@ if TYPE_CHECKING:
     from model.inputs.assumptions import Assumptions
     from model.inputs.reader import RawTable, RawWorkbook
 
-# The column whose value identifies a row, per sheet (the input tables' row keys).
-ROW_KEYS = {t.sheet: t.row_key for t in tables.TABLES
-            if t.row_key is not None and t.sheet != schema.DISTRIBUTIONS_SHEET}
+# The column (or columns) whose value identifies a row, per sheet (the input tables' row
+# keys; an Actuals row by its line, period and measure).
+ROW_KEYS: dict[str, str | tuple[str, ...]] = {
+    t.sheet: t.row_key for t in tables.TABLES
+    if t.row_key is not None and t.sheet != schema.DISTRIBUTIONS_SHEET}
+ROW_KEYS[schema.ACTUALS_SHEET] = ("line", "period", "measure")
 SKIP_COLUMNS = {schema.INPUTS_SHEET: {"key", "unit", "description", "source"}}
 
 
@@ -61,14 +64,17 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
-def _rows(table: RawTable, key_column: str) -> dict[str, tuple[int, list[object]]]:
+def _rows(table: RawTable, key_column: str | tuple[str, ...]
+          ) -> dict[str, tuple[int, list[object]]]:
     out: dict[str, tuple[int, list[object]]] = {}
-    if key_column not in table.header:
+    keys = (key_column,) if isinstance(key_column, str) else key_column
+    if any(k not in table.header for k in keys):
         return out
     for excel_row, values in table.rows:
-        key = table.value(values, key_column)
-        if key is not None:
-            text = f"{key:%Y-%m-%d}" if isinstance(key, dt.date) else str(key)
+        parts = [table.value(values, k) for k in keys]
+        if all(p is not None for p in parts):
+            text = " ".join(f"{p:%Y-%m-%d}" if isinstance(p, dt.date) else str(p)
+                            for p in parts)
             out.setdefault(text, (excel_row, values))
     return out
 
@@ -95,7 +101,8 @@ def input_changes(old: RawWorkbook, new: RawWorkbook) -> list[InputChange]:
         rows_a, rows_b = _rows(a, key_column), _rows(b, key_column)
         columns = [c for c in sorted(set(a.header) | set(b.header), key=lambda c: (
             b.header.get(c, a.header.get(c, 0)), c))
-                   if c != key_column and c not in SKIP_COLUMNS.get(sheet, set())]
+                   if c not in (key_column if isinstance(key_column, tuple) else (key_column,))
+                   and c not in SKIP_COLUMNS.get(sheet, set())]
         for row_key in [*rows_b, *(k for k in rows_a if k not in rows_b)]:
             in_a, in_b = rows_a.get(row_key), rows_b.get(row_key)
             for col in columns:

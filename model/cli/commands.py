@@ -8,6 +8,7 @@ unless FINMODEL_DEBUG=1.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from model.analysis import diff, montecarlo
 from model.analysis import solve as analysis
 from model.analysis.report import headline_table
 from model.analysis.simulation import report_text
-from model.cli import audit, solve
+from model.cli import audit, calibrate, solve
 from model.cli.checks import default_by, line_key, output, refuse, resolve, select_scenario
 from model.cli.progress import progress_bar
 from model.core import engine
@@ -30,6 +31,7 @@ from model.workbook.output import OutputError, check_target, replace_atomically,
 from model.workbook.pdf import ToolMissing, require_libreoffice, write_pdf
 from model.workbook.sharing import Sharing
 from model.workbook.template import write_template
+from model.workbook.writer import write_model
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -48,6 +50,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     a = load(args.path)
     engine.check_computable(a)
+    # What build runs, in memory: the model and its workbook (every scenario's headlines
+    # on the Comparison sheet, the formula limits), so that OK here means build works.
+    write_model(engine.run(a), io.BytesIO())
     print(f"{args.path}: OK ({a.horizon} months from {a.start_month:%Y-%m}, "
           f"{len(a.parties)} parties, {len(a.tiers)} tiers, {len(a.streams)} streams, "
           f"{len(a.costs)} costs)")
@@ -194,4 +199,4 @@ def run(args: argparse.Namespace) -> int:
 
 COMMANDS = {"init": cmd_init, "check": cmd_check, "build": cmd_build,
             "solve": solve.cmd_solve, "diff": cmd_diff, "simulate": cmd_simulate,
-            "audit": audit.cmd_audit}
+            "audit": audit.cmd_audit, "calibrate": calibrate.cmd_calibrate}

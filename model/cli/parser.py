@@ -22,7 +22,8 @@ def make_parser() -> argparse.ArgumentParser:
     init.add_argument("--force", action="store_true", help="replace an existing file")
     init.set_defaults(command="init")
 
-    check = sub.add_parser("check", help="validate an assumptions workbook only")
+    check = sub.add_parser("check", help="validate an assumptions workbook and build its "
+                           "model in memory, writing nothing")
     check.add_argument("path", type=Path)
     check.set_defaults(command="check")
 
@@ -90,6 +91,24 @@ def make_parser() -> argparse.ArgumentParser:
                        help="upper end of the search (default by mode)")
     solve.add_argument("--scenario", metavar="NAME", help="the scenario to solve in")
     solve.set_defaults(command="solve")
+
+    cal = sub.add_parser(
+        "calibrate", help="fit inputs to the reported figures of the Actuals sheet",
+        description="Move inputs, as little as fits, so that the model matches the rows of "
+                    "the Actuals sheet with fit TRUE (least squares on relative errors, "
+                    "regularised toward the workbook's own values; scipy). Writes a new "
+                    "assumptions workbook, each moved input's source saying so; never the "
+                    "input. Exit code 0 when every fitted figure ends within "
+                    "actuals_tolerance, 1 when not, 2 when the fit cannot be asked.")
+    cal.add_argument("path", type=Path, help="assumptions or model workbook")
+    cal.add_argument("-o", "--out", type=Path, required=True,
+                     help="the calibrated assumptions workbook to write (.xlsx)")
+    cal.add_argument("--vary", action="append", metavar="INPUT",
+                     help="an input to move, as solve names it (repeat for several; a "
+                          "Schedule rate moves row by row). Default: the opening ARRs and "
+                          "the growth rates of the API, Azure OpenAI, each stream and cost")
+    cal.add_argument("--scenario", metavar="NAME", help="the scenario to fit in")
+    cal.set_defaults(command="calibrate")
 
     diff = sub.add_parser("diff", help="what changed between two versions")
     diff.add_argument("old", type=Path, help="earlier assumptions or model workbook")

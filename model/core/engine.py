@@ -108,6 +108,9 @@ class _PyRender:
             return f"s{self.sched[field]}[t]"
         return {"month": "M[t]", "year": "Y[t]", "last": "M[-1]"}[name]
 
+    def history(self, key: str) -> str:
+        return f"h{self.index[key]}"
+
     def is_blank(self, node: Expr) -> bool:
         if isinstance(node, Input):
             return self.a.inputs[node.key] is None
@@ -123,10 +126,27 @@ def _sum(*xs: Any) -> Any:
     return out
 
 
+def _lag(h: Any, t: int, months: float) -> Any:
+    """Month t - months of a line's history (``Lagged``), as the spreadsheet's
+    INDEX(row,1,MAX(1,t+1-months)) reads it: whole months, never before month 0."""
+    return h[int(max(1.0, t + 1 - months)) - 1]
+
+
 def _functions(vector: bool) -> dict[str, Callable[..., Any]]:
     if not vector:
-        return {"_min": min, "_max": max, "_abs": abs, "_sum": _sum}  # comparisons inlined
+        return {"_min": min, "_max": max, "_abs": abs, "_sum": _sum,  # comparisons inlined
+                "_lag": _lag}
     import numpy as np
+
+    def vlag(h: Any, t: int, months: Any) -> Any:
+        if np.ndim(months) == 0:
+            return _lag(h, t, months)
+        back = np.trunc(np.maximum(1.0, t + 1 - np.asarray(months))).astype(int) - 1
+        out = np.empty(back.shape)
+        for j in np.unique(back):  # draws whose life differs read different months
+            pick = back == j
+            out[pick] = np.broadcast_to(np.asarray(h[j], dtype=float), back.shape)[pick]
+        return out
 
     def vmin(*xs: Any) -> Any:
         out = xs[0]
@@ -142,7 +162,7 @@ def _functions(vector: bool) -> dict[str, Callable[..., Any]]:
 
     return {"_min": vmin, "_max": vmax, "_abs": np.abs, "_sum": _sum,
             "_ge": lambda a, b: np.greater_equal(a, b) * 1.0,
-            "_gt": lambda a, b: np.greater(a, b) * 1.0}
+            "_gt": lambda a, b: np.greater(a, b) * 1.0, "_lag": vlag}
 
 
 def check_order(lines: Sequence[Line]) -> None:
@@ -184,8 +204,15 @@ def compile_model(a: Assumptions, vector: bool = False) -> Compiled:
             opening = ln.expr if ln.opening == SAME else ln.opening
             assert isinstance(opening, Expr)
             openings.append(f"    v{i}[0] = {opening.py(r)}  # {ln.key}")
-    periods = [f"        v{i}[t] = {ln.expr.py(r)}  # {ln.key}" for i, ln in enumerate(lines)]
+    # A line read some months back keeps its whole history in h<i>, whatever storage
+    # the caller gives its rows (the many-draws engine keeps only two months).
+    lagged = sorted({index[k] for ln in lines for k in ln.expr.lagged_refs()})
+    periods = [f"        v{i}[t] = {ln.expr.py(r)}  # {ln.key}"
+               + (f"\n        h{i}[t] = v{i}[t]" if i in lagged else "")
+               for i, ln in enumerate(lines)]
+    openings += [f"    h{i}[0] = v{i}[0]" for i in lagged]
     names = [f"    v{i} = V[{i}]" for i in range(len(lines))]
+    names += [f"    h{i} = [0.0] * (n + 1)" for i in lagged]
     names += [f"    i{k} = I[{k}]" for k in range(len(INPUT_FIELDS))]
     names += [f"    p{k} = P[{k}]" for k in range(len(r.params))]
     names += [f"    c{k} = C[{k}]" for k in range(len(r.consts))]
@@ -208,7 +235,8 @@ def shape(a: Assumptions) -> tuple[object, ...]:
     return (tuple((p.key, p.capped, p.overflow_to) for p in a.parties),
             tuple((t.number, t.hurdle_party) for t in a.tiers),
             tuple(sorted(k for k, v in a.inputs.items() if v is None)),
-            tuple(s.key for s in a.streams), tuple(c.key for c in a.costs))
+            tuple(s.key for s in a.streams), tuple(c.key for c in a.costs),
+            len(a.investments or ()))
 
 
 def compiled_for(a: Assumptions, vector: bool = False) -> Compiled:

@@ -37,6 +37,7 @@ class PyContext(Protocol):
     def const(self, name: str) -> str: ...
     def timeline(self, name: str) -> str: ...
     def is_blank(self, node: Expr) -> bool: ...
+    def history(self, key: str) -> str: ...
 
 
 class XlContext(Protocol):
@@ -46,6 +47,8 @@ class XlContext(Protocol):
     def const(self, name: str) -> str: ...
     def lookup(self, key: str) -> str: ...
     def blank(self, node: Expr) -> str: ...
+    def line_range(self, key: str) -> str: ...
+    def column_range(self, table: str, column: str, rows: int) -> str: ...
 
 
 class Expr:
@@ -68,6 +71,13 @@ class Expr:
 
     def children(self) -> tuple[Expr, ...]:
         return ()
+
+    def lagged_refs(self) -> set[str]:
+        """Keys of lines this expression reads some months back (``Lagged``)."""
+        out: set[str] = set()
+        for child in self.children():
+            out |= child.lagged_refs()
+        return out
 
     def __add__(self, o: Operand) -> Expr:
         return Bin("+", self, lift(o))

@@ -67,6 +67,14 @@ def caps(a: Assumptions) -> list[Headline]:
                      keys.cap_binds(p.key), "month") for p in a.parties if p.capped]
 
 
+def cash(a: Assumptions) -> list[Headline]:
+    """OpenAI's cash view (the Cash sheet): a warning, not a check."""
+    return [Headline("cash_below_zero_month", "OpenAI's cash first below zero", FIRST_MONTH,
+                     "cash_below_zero", "month", EVERYWHERE - {DASHBOARD}),
+            Headline("funding_needed", "Warning: funding OpenAI needs beyond its cash",
+                     AT_HORIZON, "funding_needed", "usd", detail="the Cash sheet")]
+
+
 def receipts(a: Assumptions) -> list[Headline]:
     return [Headline(keys.at_horizon(keys.cum(p.key)),
                      f"Cumulative receipts at the horizon: {p.label}", AT_HORIZON,
@@ -131,7 +139,7 @@ def checks(a: Assumptions) -> list[Headline]:
 
 
 MAKERS: list[Callable[[Assumptions], list[Headline]]] = [
-    hurdles, caps, receipts, valuations, totals, checks]
+    hurdles, caps, cash, receipts, valuations, totals, checks]
 
 
 def headlines(a: Assumptions, where: str | None = None) -> list[Headline]:

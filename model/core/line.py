@@ -23,6 +23,7 @@ from model.core.expr import Expr
 
 REVENUE = "Revenue"
 WATERFALL = "Waterfall"
+CASH = "Cash"
 CHECKS = "Checks"
 
 SAME = "same"  # opening column holds the line's own formula, for the month before start

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from model import keys
+from model.core import actuals
 from model.core.guards import key_problems as party_key_problems
 from model.core.lines import all_lines
 from model.errors import InputError, Problem
@@ -61,7 +62,8 @@ def key_problems(a: Assumptions) -> list[Problem]:
 
 
 def check_line_keys(a: Assumptions, path: str) -> None:
-    """Raise InputError if two lines of the model would share a key. A clash a party's
+    """Raise InputError if two lines of the model would share a key, or a row of the
+    Actuals sheet names no line of the model. A clash a party's
     key makes is named at that party, with the names the model reserves
     (``model.core.guards``, derived from the lines)."""
     problems = key_problems(a)
@@ -69,4 +71,7 @@ def check_line_keys(a: Assumptions, path: str) -> None:
         parties = party_key_problems(a, all_lines(a))
         if parties:
             problems = [p for p in problems if p.sheet != PARTIES_SHEET] + parties
+        raise InputError(path, problems)
+    problems = actuals.problems(a)  # an Actuals row naming no line, or the wrong measure
+    if problems:
         raise InputError(path, problems)

@@ -11,6 +11,7 @@ numbers stay live inputs.
 from __future__ import annotations
 
 from model import keys
+from model.core import cashflow as cash
 from model.core.expr import (
     Abs,
     Cmp,
@@ -83,7 +84,7 @@ def revenue() -> Section:
 
 def profit_to_distribute() -> Section:
     carry = Input("loss_carryforward")
-    profit = Ref("openai_operating_profit")
+    profit = Ref("profit_for_waterfall")
     end = Input("waterfall_end_month")
     return _section(
         WATERFALL, "Profit to distribute",
@@ -284,15 +285,17 @@ def checks(a: Assumptions) -> Section:
                     ">", Ref(keys.cum(p.key)),
                     Ref(keys.cap(p.key)) + K("abs_tol") + K("rel_tol") * Ref(keys.cap(p.key))),
                 total=True))
+    lines.append(cash.cash_check())
     return _section(CHECKS, "Monthly checks (1 = problem)", *lines)
 
 
 def model_lines(a: Assumptions) -> tuple[Section, ...]:
     """All sections, in computation order."""
     return (timeline(), schedule_lookups(a), revenue(), streams(a), revenue_share(a),
-            costs(a), margins(a), operating_profit(a), profit_to_distribute(), caps(a),
+            costs(a), margins(a), operating_profit(a), cash.tax(), cash.fixed_assets(),
+            cash.free_cash_flow(a), cash.profit_basis(), profit_to_distribute(), caps(a),
             *(tier(a, t, i) for i, t in enumerate(a.tiers)),
-            distributions(a), milestones(a), microsoft(),
+            distributions(a), cash.cash_balance(a), milestones(a), microsoft(),
             present_values(a, (*MICROSOFT_SOURCES, *MICROSOFT_TOTALS)), checks(a))
 
 

@@ -6,12 +6,14 @@ compute that runs on Azure: the API's, each stream's ``compute_on_azure`` share 
 compute and each cost's ``on_azure`` share (the Streams and Costs sheets). OpenAI pays
 Microsoft the revenue share on the API and on every stream whose ``pays_revshare`` is
 TRUE, under one cap. Opex is a share of the whole revenue, and every cost of the Costs
-sheet comes off the operating profit, which the waterfall then distributes.
+sheet comes off the operating profit, except that capex (a cost marked ``capex``) is
+added back and depreciated instead (``cashflow``).
 """
 
 from __future__ import annotations
 
 from model import keys
+from model.core.cashflow import pnl_lines
 from model.core.expr import Cmp, IfBlank, Input, Max, Min, Num, Param, Prev, Ref, Sum, growth
 from model.core.line import REVENUE, SAME, Line, Section, balance, detail, flow, section, usd
 from model.inputs.assumptions import Assumptions, Cost, Stream
@@ -24,6 +26,10 @@ def _stream(s: Stream, column: str) -> Param:
 
 def _cost(c: Cost, column: str) -> Param:
     return Param(COSTS_SHEET, c.key, column)
+
+
+def _margin(s: Stream) -> Ref:
+    return Ref(keys.schedule_line(keys.gross_margin(s.key)))
 
 
 def streams(a: Assumptions) -> Section:
@@ -74,7 +80,8 @@ def costs(a: Assumptions) -> Section:
     """The costs of the Costs sheet, before the margins: the commission reads them."""
     return section(
         REVENUE, "Costs",
-        *(flow(f"{c.key}_cost", c.label, Prev(f"{c.key}_cost") * growth(f"{c.key}_growth"),
+        *(flow(keys.cost(c.key), c.label,
+               Prev(keys.cost(c.key)) * growth(keys.growth(c.key)),
                _cost(c, "monthly_opening")) for c in a.costs))
 
 
@@ -83,9 +90,9 @@ def margins(a: Assumptions) -> Section:
     on Azure: the API's, each stream's compute_on_azure share of its compute (revenue x
     (1 - gross margin)) and each cost's on_azure share. Each part bears its commission."""
     rate = Ref("sched_compute_commission")
-    stream_compute = [detail(flow(f"{s.key}_compute_on_azure", f"{s.label}: compute on Azure",
-                                  Ref(f"{s.key}_revenue")
-                                  * (1 - Ref(f"sched_{s.key}_gross_margin"))
+    stream_compute = [detail(flow(keys.stream_compute_on_azure(s.key),
+                                  f"{s.label}: compute on Azure",
+                                  Ref(keys.stream_revenue(s.key)) * (1 - _margin(s))
                                   * _stream(s, "compute_on_azure"))) for s in a.streams]
     return section(
         REVENUE, "Margins",
@@ -95,7 +102,7 @@ def margins(a: Assumptions) -> Section:
              Ref("api_revenue") * (1 - Ref("sched_api_gross_margin"))),
         *stream_compute,
         detail(flow("costs_on_azure", "Costs bought on Azure",
-                    Sum(*(Ref(f"{c.key}_cost") * _cost(c, "on_azure") for c in a.costs)))),
+                    Sum(*(Ref(keys.cost(c.key)) * _cost(c, "on_azure") for c in a.costs)))),
         flow("openai_azure_compute", "OpenAI's compute on Azure",
              Sum(Ref("openai_compute_cost"), *(Ref(ln.key) for ln in stream_compute),
                  Ref("costs_on_azure"))),
@@ -104,9 +111,9 @@ def margins(a: Assumptions) -> Section:
         flow("api_gross_profit", "OpenAI API gross profit",
              Ref("api_revenue") - Ref("openai_compute_cost")
              - Ref("openai_compute_cost") * rate),
-        *(flow(f"{s.key}_gross_profit", f"{s.label} gross profit",
-               Ref(f"{s.key}_revenue") * Ref(f"sched_{s.key}_gross_margin")
-               - Ref(f"{s.key}_compute_on_azure") * rate)
+        *(flow(keys.stream_gross_profit(s.key), f"{s.label} gross profit",
+               Ref(keys.stream_revenue(s.key)) * _margin(s)
+               - Ref(keys.stream_compute_on_azure(s.key)) * rate)
           for s in a.streams),
         flow("openai_gross_profit", "OpenAI gross profit (the API and every stream)",
              Sum(Ref("api_gross_profit"),
@@ -120,11 +127,13 @@ def operating_profit(a: Assumptions) -> Section:
     profit = (Ref("openai_gross_profit") - Ref("revshare_api_to_microsoft")
               + Ref("revshare_azure_to_openai") - Ref("openai_opex"))
     for c in a.costs:
-        profit = profit - Ref(f"{c.key}_cost")
+        profit = profit - Ref(keys.cost(c.key))
     profit = profit - Ref("costs_on_azure") * Ref("sched_compute_commission")
+    profit = profit + Ref("openai_capex") - Ref("openai_depreciation")
     return section(
         REVENUE, "Opex and operating profit",
         flow("openai_opex", "OpenAI operating expenses",
              Ref("openai_revenue") * Ref("sched_openai_opex_pct")),
+        *pnl_lines(a),
         flow("openai_operating_profit", "OpenAI operating profit (the whole company)", profit),
     )

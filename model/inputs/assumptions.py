@@ -72,6 +72,8 @@ class Cost:
     on_azure: float = 0.0  # share of the cost that is compute bought on Azure
     source: str = ""
     cell: str = field(default="", compare=False)
+    capex: bool = False  # depreciated over depreciation_years, not expensed
+    stock_comp_share: float = 0.0  # the share paid in stock: not cash
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,21 @@ class Investment:
     month: dt.date
     amount_usd: float
     source: str = ""
+
+
+@dataclass(frozen=True)
+class Actual:
+    """One row of the Actuals sheet: a reported figure, to show beside the model's value
+    for the same line, period and measure (``fit``: calibrate fits the model to it)."""
+
+    line: str
+    period: str  # as written: 2025, FY2026, 2025-H1, 2026-Q1 or 2025-12
+    measure: str  # total, annualized or balance
+    value: float
+    source: str = ""
+    confidence: str = ""
+    fit: bool = False
+    cell: str = field(default="", compare=False)  # the row's line cell, for messages
 
 
 @dataclass(frozen=True)
@@ -111,6 +128,11 @@ class Assumptions:
     # The Investments sheet's rows; None when the workbook has no such sheet (made
     # before it existed): the valuation then shows present values alone.
     investments: tuple[Investment, ...] | None = None
+    # The Actuals sheet's rows (reported figures); None when the workbook has no such sheet.
+    actuals: tuple[Actual, ...] | None = None
+    # Sources that differ from the schema's, by (sheet, row key, column): an Inputs row's
+    # source column (``(Inputs, key, "value")``) or a Schedule cell's note (row index).
+    sources: dict[tuple[str, str, str], str] = field(default_factory=dict, compare=False)
     notes: tuple[str, ...] = ()  # said in the build summary (e.g. a sheet that can be added)
     # Where the inputs were read, for messages: the file, and (sheet, row key, column)
     # -> cell, with Schedule rows keyed by their index ("0", "1", ...) and Scenarios
@@ -216,6 +238,8 @@ class Assumptions:
 
     def param(self, table: str, row: str, column: str) -> object:
         """A cell of the Parties, Tiers, Streams or Costs table, by row and column key."""
+        if table == schema.INVESTMENTS_SHEET:  # rows by their order, "0" the first
+            return getattr((self.investments or ())[int(row)], column)
         rows = _KEYED_ROWS.get(table)
         if rows is not None:
             found = [r for r in getattr(self, rows) if r.key == row]

@@ -17,6 +17,7 @@ from model.inputs.overrides import (
     party_target,
     schedule_target,
 )
+from model.inputs.reported import DEFAULT_ACTUALS
 from model.inputs.streams import DEFAULT_COSTS, DEFAULT_SCHEDULE_WITH_STREAMS, DEFAULT_STREAMS
 from model.inputs.uncertain import Distribution
 
@@ -158,7 +159,9 @@ def default_assumptions() -> Assumptions:
     costs = tuple(Cost(key=str(c["cost"]), label=str(c["label"]),
                        monthly_opening=typed.number(c["monthly_opening"]),
                        on_azure=typed.number(c["on_azure"]),
-                       description=str(c["description"]), source=str(c["source"]))
+                       description=str(c["description"]), source=str(c["source"]),
+                       capex=bool(c["capex"]),
+                       stock_comp_share=typed.number(c["stock_comp_share"]))
                   for c in DEFAULT_COSTS)
     return Assumptions(inputs=inputs, schedule=DEFAULT_SCHEDULE_WITH_STREAMS,
                        parties=parties, tiers=tiers, scenarios=DEFAULT_SCENARIOS,
@@ -166,7 +169,7 @@ def default_assumptions() -> Assumptions:
                        distributions=DEFAULT_DISTRIBUTIONS
                        + stream_and_cost_distributions(streams, costs),
                        streams=streams, costs=costs,
-                       investments=investments)
+                       investments=investments, actuals=DEFAULT_ACTUALS)
 
 
 def _shares(tier: dict[str, object]) -> dict[str, object]:

@@ -8,8 +8,8 @@ and element count ``ziplimits`` measured while inflating it, so the time and mem
 read are bounded by the limits below whatever the XML holds (measured in
 ``tests/test_bad_inputs.py``). The limits are far above what the model's own workbooks
 hold: a 1,200-month model has 2,000 elements of shared strings and 110 of styles, the
-largest input sheet, a Schedule of 1,500 rows (the row limit) and its 18 columns,
-about 56,000 elements.
+largest input sheet, a Schedule of 1,500 rows (the row limit) with the columns of the
+most streams and costs (46), about 140,000 elements.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.xml.constants import ARC_STYLE, SHARED_STRINGS
 
 from model.errors import InputError, Problem
+from model.inputs import schema
+from model.inputs.cellscan import check_cells
 from model.inputs.ziplimits import Part
 
 
@@ -41,7 +43,15 @@ class Limit:
 
 
 KB, MB = 2**10, 2**20
-SHEET = Limit("an input sheet", 8 * MB, 120_000, together=120_000, plural="input sheets")
+MAX_ROWS = 1500  # rows of an input table below its header (model/inputs/reader.py)
+# The largest input sheet the schema allows: a Schedule of MAX_ROWS rows with the columns
+# of the most streams and costs, a <c> and a <v> a cell and a <row> a row (139,745
+# elements, measured), with a tenth to spare; all input sheets together, 20,000 more.
+_SCHEDULE_COLUMNS = (1 + len(schema.SCHEDULE_FIELDS) + 2 * schema.MAX_STREAMS
+                     + schema.MAX_COSTS)
+_LARGEST_SHEET = (MAX_ROWS + 1) * (2 * _SCHEDULE_COLUMNS + 1) * 11 // 10
+SHEET = Limit("an input sheet", 8 * MB, _LARGEST_SHEET, together=_LARGEST_SHEET + 20_000,
+              plural="input sheets")
 STRINGS = Limit("the shared strings (the text of every cell)", 2 * MB, 12_000)
 STYLES = Limit("the styles (cell formats and number formats)", 1 * MB, 3_000)
 OTHER = Limit("a workbook part (the workbook, its relationships, properties)", 512 * KB,
@@ -152,11 +162,14 @@ class _Reader(ExcelReader):  # type: ignore[misc]  # openpyxl has no type hints
             if name in seen:
                 raise _refuse("each sheet name once", f"two sheets named {sheet.name!r}")
             seen.add(name)
+            self.wb.every_sheet_name = (*getattr(self.wb, "every_sheet_name", ()), sheet.name)
             if self.wanted.get(name) != sheet.name or "chartsheet" in rel.Type \
                     or rel.target not in self.valid_files:
                 continue
             self.archive.kinds[rel.target] = SHEET
             self.archive.labels[rel.target] = f"{rel.target} (sheet {sheet.name})"
+            check_cells(self.archive.open(rel.target), len(self.shared_strings), sheet.name,
+                        rel.target)
             ws = _Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
             ws.sheet_state = sheet.state
             self.wb._sheets.append(ws)

@@ -8,18 +8,23 @@ live in ``validate``; the Scenarios and Distributions sheets reuse this too.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
+from collections.abc import Iterable
 
 from model.errors import Problem
 from model.inputs import schema, tables
+from model.inputs.names import fold, near_miss, shown
 from model.inputs.reader import ERROR_VALUES, RawTable, RawWorkbook
 from model.inputs.schema import Field
 
 SUM_TOLERANCE = 1e-6  # shares typed by hand must sum to 1 within this
 MAX_AMOUNT = 1e300  # below a spreadsheet's largest number (about 1.8e308), room to add
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-FIRST_YEAR, LAST_YEAR = 1901, 9000
+# Excel's dates before 1900-03-01 are a day off (its 1900 is a leap year): a month from
+# March 1900 on means the same in every engine.
+FIRST_MONTH, LAST_YEAR = dt.date(1900, 3, 1), 9000
 
 
 class _Bad:
@@ -38,8 +43,7 @@ def describe(value: object) -> str:
     if isinstance(value, str):
         if value in ERROR_VALUES:
             return f"the error {value}"
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"the text '{shown}'"
+        return f"the text '{shown(value, 40, name=False)}'"
     if isinstance(value, dt.datetime) and value.time() != dt.time(0):
         return f"the date and time {value:%Y-%m-%d %H:%M:%S}"
     if isinstance(value, dt.datetime | dt.date):
@@ -54,7 +58,7 @@ def describe(value: object) -> str:
 
 
 _EXPECTED = {
-    "month": "a date on the first day of a month",
+    "month": f"a date on the first day of a month, from March 1900 to December {LAST_YEAR}",
     "usd": "an amount in USD",
     "rate": "a number (a fraction: 0.2 means 20 %)",
     "count": "a number",
@@ -76,10 +80,22 @@ class Validator:
         self.input_cells: dict[str, str] = {}  # Inputs key -> the cell of its value
         self.party_keys: list[str] = []  # every party key on the Parties sheet
         self.notes: list[str] = []  # for the build summary: what an older workbook lacks
+        self.sources: dict[tuple[str, str, str], str] = {}  # Inputs rows' own sources
 
     def problem(self, sheet: str | None, cell: str | None, expected: str, found: str = "",
                 key: str | None = None) -> None:
         self.problems.append(Problem(sheet, cell, expected, found, key))
+
+    def input_value(self, table: RawTable, excel_row: int, values: list[object],
+                    f: Field) -> object:
+        """An Inputs row's value (its value column read as the field), and its source
+        column when it says something of its own (such as that `finmodel calibrate` moved
+        the value), kept through a rebuild."""
+        source = table.value(values, "source") if "source" in table.header else None
+        if isinstance(source, str) and source.strip() and source != f.source:
+            self.sources[(schema.INPUTS_SHEET, f.key, "value")] = source
+        moved = Field(**{**f.__dict__, "key": "value"})
+        return self.convert(table, excel_row, values, moved, key=f.key)
 
     # ---------------------------------------------------------------- cells
 
@@ -115,7 +131,7 @@ class Validator:
             if not isinstance(value, dt.date):
                 return BAD
             d = value.date() if isinstance(value, dt.datetime) else value
-            if d.day != 1 or not FIRST_YEAR <= d.year <= LAST_YEAR:
+            if d.day != 1 or d < FIRST_MONTH or d.year > LAST_YEAR:
                 return BAD
             if isinstance(value, dt.datetime) and value.time() != dt.time(0):
                 return BAD
@@ -146,14 +162,55 @@ class Validator:
 
     # ---------------------------------------------------------------- sheets
 
+    def mistyped(self, sheet: str, cell: str, key: object, known: Iterable[str],
+                 seen: dict[str, str]) -> bool:
+        """True, after saying so, if ``key`` is a near miss of a known key (which counts
+        as ``seen``, so that it is not also reported missing)."""
+        if not isinstance(key, str) or key in known:
+            return False
+        meant = near_miss(key, known) or next(iter(difflib.get_close_matches(
+            fold(key), list(known), n=1, cutoff=0.9)), None)  # 'discount_rat'
+        if meant is None:
+            return False
+        self.problem(sheet, cell, f"a key of the {sheet} sheet",
+                     f"'{shown(str(key))}' (did you mean '{meant}'?)", meant)
+        seen.setdefault(meant, cell)
+        return True
+
+    def sheet_names_and_headings(self) -> None:
+        """A sheet named nearly as one the model reads ('scenarios'), which it would
+        ignore; a column heading met twice on a sheet, of which the first would win."""
+        raw = self.raw
+        known = (*schema.SHEETS, *schema.OPTIONAL_SHEETS)
+        for name in raw.sheet_names:
+            meant = near_miss(name, known)
+            if meant is not None and (meant in schema.OPTIONAL_SHEETS or meant in raw.tables):
+                self.problem(name, None, f"the sheet named '{meant}'",
+                             f"a sheet named '{shown(name)}' (did you mean '{meant}'?)")
+        for sheet in raw.tables.values():
+            for cell, text, first in sheet.repeated:
+                self.problem(sheet.sheet, cell, f"each column heading once ('{text}' is "
+                             f"first at {first})", f"'{text}' again")
+
     def table(self, name: str, required: tuple[str, ...]) -> RawTable | None:
         table = self.raw.tables.get(name)
         if table is None:
-            self.problem(name, None, f"a sheet named {name}", "no such sheet")
+            meant = near_miss(name, self.raw.sheet_names)
+            self.problem(name, None, f"a sheet named {name}", "no such sheet" + (
+                f", but one named '{shown(meant)}' (did you mean '{name}'?)" if meant else ""))
             return None
         missing = [k for k in required if k not in table.header]
         for k in missing:
-            self.problem(name, "row 1", f"a column headed '{k}'", "no such column")
+            typed = near_miss(k, table.header)
+            self.problem(name, table.cell(1, typed) if typed else "row 1",
+                         f"a column headed '{k}'", f"'{shown(typed)}' (did you mean '{k}'?)"
+                         if typed else "no such column")
+        for heading in table.header:  # 'API_growth' beside 'api_growth': one is ignored
+            twin = near_miss(heading, required)
+            if twin is not None and twin in table.header:
+                self.problem(name, table.cell(1, heading), f"each column heading once "
+                             f"('{twin}' is at {table.cell(1, twin)})", f"'{shown(heading)}', the "
+                             "same but for case, spaces or look-alike letters")
         return None if missing else table
 
 

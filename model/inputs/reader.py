@@ -26,7 +26,7 @@ from model.inputs.ziplimits import Part
 MAX_FILE_BYTES = 25 * 1024 * 1024
 # rows below the header of each input sheet: a Schedule row for every month of the longest
 # horizon (1,200 months), and room
-MAX_ROWS = 1500
+MAX_ROWS = parselimits.MAX_ROWS  # rows of a table below its header
 MAX_COLUMNS = 200
 
 ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
@@ -41,6 +41,8 @@ class RawTable:
     header: dict[str, int]  # column key -> 0-based column
     rows: list[tuple[int, list[object]]] = field(default_factory=list)  # (Excel row, values)
     formulas: set[str] = field(default_factory=set)  # cells holding a formula
+    # headings met again in row 1: (its cell, the heading, the cell where it is first)
+    repeated: list[tuple[str, str, str]] = field(default_factory=list)
 
     def cell(self, excel_row: int, key: str) -> str:
         return str(xl_rowcol_to_cell(excel_row - 1, self.header[key]))
@@ -63,6 +65,7 @@ class RawWorkbook:
     saved: dt.datetime | None = None  # the workbook's own modified (or created) time
     # the scenario chosen in a model's drop-down: (sheet, cell, value), if it has one
     selected: tuple[str, str, object] | None = None
+    sheet_names: tuple[str, ...] = ()  # every sheet of the workbook, as named
 
     @property
     def model_name(self) -> str:
@@ -104,9 +107,13 @@ def check_container(path: Path) -> Container:
     if not data:
         raise _fail(path, "an .xlsx workbook", "an empty file")
     head = data[:8]
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE compound file
+        if "EncryptionInfo".encode("utf-16-le") in data:  # Excel's password protection
+            raise _fail(path, "an .xlsx workbook without a password", "an encrypted "
+                        "(password-protected) workbook; in Excel, remove the password "
+                        "(File > Info > Protect Workbook) and save it again")
         raise _fail(path, "an .xlsx workbook",
-                    "a legacy .xls (or encrypted) file; save it as .xlsx in Excel")
+                    "a legacy .xls file; save it as .xlsx in Excel")
     if not head.startswith(b"PK"):
         kind = "a text file (CSV?)" if _looks_like_text(head) else "a file that is not a zip"
         raise _fail(path, "an .xlsx workbook (a zip of XML parts)", kind)
@@ -155,11 +162,13 @@ def read_workbook(path: Path) -> RawWorkbook:
             selected = _selected_scenario(wb)
             read = {name: _read_table(wb[name], name)
                     for name in tables.SHEET_NAMES if name in wb.sheetnames}
+            sheet_names = tuple(getattr(wb, "every_sheet_name", wb.sheetnames))
         except InputError as e:
             raise InputError(str(path), e.problems) from None
         finally:
             wb.close()
-    return RawWorkbook(str(path), read, version, box.had_macros, saved, selected)
+    return RawWorkbook(str(path), read, version, box.had_macros, saved, selected,
+                       sheet_names)
 
 
 def _damage(e: BaseException) -> str:
@@ -253,8 +262,12 @@ def _read_rows(ws: Any, table: RawTable) -> None:
     # blanks to MAX_COLUMNS: cleaning a million blanks took most of a 5,000-row read.
     rows_iter = ws.iter_rows(max_row=MAX_ROWS + 2, values_only=True)
     for col, value in enumerate(next(rows_iter, ())[:MAX_COLUMNS]):
-        if isinstance(value, str) and value.strip() and value.strip() not in table.header:
-            table.header[value.strip()] = col
+        text = value.strip() if isinstance(value, str) else ""
+        if text in table.header:
+            table.repeated.append((xl_rowcol_to_cell(0, col), text,
+                                   xl_rowcol_to_cell(0, table.header[text])))
+        elif text:
+            table.header[text] = col
     for excel_row, values in enumerate(rows_iter, start=2):
         vals = [_clean(v) for v in values[:MAX_COLUMNS]]
         if all(v is None for v in vals):

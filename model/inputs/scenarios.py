@@ -21,9 +21,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import unicodedata
 from typing import TYPE_CHECKING
 
+from xlsxwriter.utility import xl_rowcol_to_cell
+
 from model.inputs import schema
+from model.inputs.names import near_miss
 from model.inputs.overrides import (
     FIXED_COLUMNS,
     TARGET_HELP,
@@ -81,6 +85,11 @@ def parse(table: RawTable, a: Assumptions, v: Validator) -> Scenarios | None:
         v.problem(table.sheet, "row 1", "at least one scenario column after target, "
                   "from_month and note", "none")
         return None
+    _check_names(table, names, v)
+    if len(names) > schema.MAX_SCENARIOS:
+        v.problem(table.sheet, table.cell(1, names[schema.MAX_SCENARIOS]),
+                  f"at most {schema.MAX_SCENARIOS} scenarios", f"{len(names)} scenarios")
+        return None
     rows: list[OverrideRow] = []
     seen: dict[str, str] = {}
     for excel_row, values in table.rows:
@@ -88,7 +97,9 @@ def parse(table: RawTable, a: Assumptions, v: Validator) -> Scenarios | None:
         cell = table.cell(excel_row, "target")
         target = parse_target(text, a) if isinstance(text, str) else None
         if target is None:
-            v.problem(table.sheet, cell, TARGET_HELP, _found(text))
+            meant = near_miss(text, _targets(a)) if isinstance(text, str) else None
+            v.problem(table.sheet, cell, TARGET_HELP, _found(text) + (
+                f" (did you mean '{meant}'?)" if meant else ""))
             continue
         f = field_of(target)
         assert f is not None
@@ -123,6 +134,33 @@ def parse(table: RawTable, a: Assumptions, v: Validator) -> Scenarios | None:
     if not v.problems:
         _check_sums(table, a, scenarios, v)
     return scenarios
+
+
+def _targets(a: Assumptions) -> list[str]:
+    """The text of every Inputs and Schedule target, for "did you mean"."""
+    return [*(f.key for f in schema.INPUT_FIELDS),
+            *(f"{schema.SCHEDULE_SHEET}:{f.key}" for f in a.schedule_fields)]
+
+
+def _check_names(table: RawTable, names: tuple[str, ...], v: Validator) -> None:
+    """Scenario names a spreadsheet and Python tell apart alike: no two that differ only
+    by case or spaces (Excel's drop-down and lookups ignore case), and none blank above a
+    column of values (its overrides would be dropped)."""
+    first: dict[str, str] = {}
+    for name in names:
+        folded = " ".join(unicodedata.normalize("NFKC", name).split()).casefold()
+        cell = table.cell(1, name)
+        if folded in first:
+            v.problem(table.sheet, cell, "scenario names that differ by more than case and "
+                      f"spaces ('{first[folded]}' is the same name)", f"'{name}'")
+        else:
+            first[folded] = name
+    headed = set(table.header.values())
+    blank = sorted({col for _, values in table.rows for col, x in enumerate(values)
+                    if x is not None and col not in headed})
+    for col in blank:
+        v.problem(table.sheet, xl_rowcol_to_cell(0, col), "a scenario name above the "
+                  "column's values", "a blank heading")
 
 
 def _check_sums(table: RawTable, a: Assumptions, scenarios: Scenarios, v: Validator) -> None:

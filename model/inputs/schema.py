@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from model.inputs.calibrated import GROWTH, OPENING, ROW_MONTHS
+from model.inputs.cash_inputs import CASH_DEFAULTS, CASH_INPUTS
 from model.inputs.field import (
     KIND_LIMITS,
     MAX_COUNT,
@@ -50,19 +52,25 @@ ILLUSTRATIVE = "illustrative"
 INPUTS_SHEET = "Inputs"
 INPUTS_COLUMNS = ("key", "value", "unit", "description", "source")
 
+MAX_HORIZON = 1200  # months (100 years); the other size limits are with MAX_PARTIES below
+
 INPUT_FIELDS: tuple[Field, ...] = (
     Field("start_month", "month", "date",
           "First modelled month. The opening figures describe the month before it",
-          SEED + " (figures 'as of March 2024')", structural=True),
+          "January 2024, so that every reported figure since (the Actuals sheet) compares "
+          "like for like: the seed article's March 2024 figures are its rows",
+          structural=True),
     Field("horizon_months", "months", "months",
-          "Number of modelled months, 1 to 1200", ILLUSTRATIVE + " (ten years)",
-          lo=1, hi=1200, structural=True),
+          f"Number of modelled months, 1 to {MAX_HORIZON}", ILLUSTRATIVE + " (ten years)",
+          lo=1, hi=MAX_HORIZON, structural=True),
     Field("api_arr_opening", "usd", "USD",
           "OpenAI API annualized revenue (monthly x 12) in the month before start",
-          SEED + " (about $1B annualized by March 2024)", lo=0),
+          "calibrated (December 2023) to the seed article's about $1B annualized in March "
+          "2024 and the reported history of the Actuals sheet", lo=0),
     Field("azure_arr_opening", "usd", "USD",
           "Azure OpenAI Service annualized revenue in the month before start",
-          SEED + " (about $1B annualized, reached recently)", lo=0),
+          "calibrated (December 2023) to the seed article's about $1B annualized in March "
+          "2024 (the Actuals sheet)", lo=0),
     Field("ptu_customers_opening", "count", "customers",
           "Customers on reserved peak-time capacity (PTU) in the month before start",
           ILLUSTRATIVE + " (not published; about a fifth of Azure OpenAI revenue)", lo=0),
@@ -96,11 +104,18 @@ INPUT_FIELDS: tuple[Field, ...] = (
           "30 June, 12 = calendar years)",
           "Microsoft 10-K for fiscal 2024 (its fiscal year ends 30 June)", lo=1, hi=12,
           structural=True),
+    Field("actuals_tolerance", "rate", "fraction",
+          "How far (a share of the reported figure) the model may be from a fitted figure "
+          "of the Actuals sheet before the check flags it",
+          ILLUSTRATIVE + " (10 %: reported figures are rounded and their measures differ)",
+          lo=0, lo_open=True, hi=10),
+    *CASH_INPUTS,  # OpenAI's cash view: model/inputs/cash_inputs.py
     *VALUATION_FIELDS,
 )
 # Inputs added after the first release: a workbook made before them still loads, with
 # the default and a note in the build summary.
-ADDED_INPUTS = ("discount_rate", "fiscal_year_end_month", *(f.key for f in VALUATION_FIELDS))
+ADDED_INPUTS = ("discount_rate", "fiscal_year_end_month", "actuals_tolerance",
+                *(f.key for f in CASH_INPUTS), *(f.key for f in VALUATION_FIELDS))
 
 # ---------------------------------------------------------------- Schedule sheet
 
@@ -112,11 +127,13 @@ SCHEDULE_MONTH = Field("from_month", "month", "date",
 SCHEDULE_FIELDS: tuple[Field, ...] = (
     Field("api_growth", "rate", "% a year",
           "Annual growth rate of OpenAI API revenue. A month grows by (1+g)^(1/12)",
-          SEED + " for 2024 (more than 3x in the prior year); " + ILLUSTRATIVE
-          + " decay after", lo=-1),
+          "calibrated to the reported history of the Actuals sheet to March 2026; to 2030 "
+          "following The Information's projections ($100B of revenue in 2028, $125B in "
+          "2029, $200B in 2030); " + ILLUSTRATIVE + " fade after", lo=-1),
     Field("azure_payg_growth", "rate", "% a year",
           "Annual growth rate of Azure OpenAI pay-as-you-go revenue",
-          "calibrated to the seed article's $2B Azure OpenAI ARR twelve months in; "
+          "calibrated with the API's growth (its 20 % share reaches OpenAI's operating "
+          "profit); the seed article's expected $2B a year on is shown on the Actuals sheet; "
           + ILLUSTRATIVE + " from 2026", lo=-1),
     Field("ptu_customer_growth", "rate", "% a year",
           "Annual growth rate of the number of PTU customers", ILLUSTRATIVE, lo=-1),
@@ -184,9 +201,15 @@ TIER_SHARE = Field("<party>", "rate", "fraction",
                    "The party's share of the tier; each tier's shares sum to 1", lo=0, hi=1)
 
 # The size of the model: every party adds lines to every tier, each line a cell a month.
-# The largest model, 12 parties x 12 tiers over 1,200 months, builds in about 90 s of CPU.
+# The largest model, every limit below at once, builds in 22 s of CPU and 558 MB.
 MAX_PARTIES = 12
 MAX_TIERS = 12
+# Streams and costs add lines (and Schedule columns), scenarios a run of the model each
+# (the Comparison sheet): the limits keep every model within them, all at once, within
+# 60 s and 600 MB to build (benchmarks/limits.py; docs/performance.md).
+MAX_STREAMS = 12
+MAX_COSTS = 12
+MAX_SCENARIOS = 20
 MIN_HURDLE_SHARE = 1e-6  # a hurdle party's share: the tier's room is divided by it
 
 # ---------------------------------------------------------------- Investments sheet
@@ -206,21 +229,18 @@ SCENARIOS_SHEET = "Scenarios"
 DISTRIBUTIONS_SHEET = "Distributions"
 STREAMS_SHEET = "Streams"  # their columns: model/inputs/streams.py
 COSTS_SHEET = "Costs"
+ACTUALS_SHEET = "Actuals"  # its columns: model/inputs/actuals.py
 # Read when present; a workbook without them is still valid.
 OPTIONAL_SHEETS = (SCENARIOS_SHEET, DISTRIBUTIONS_SHEET, STREAMS_SHEET, COSTS_SHEET,
-                   INVESTMENTS_SHEET)
+                   INVESTMENTS_SHEET, ACTUALS_SHEET)
 
 # ---------------------------------------------------------------- defaults
 
-# Calibrated by bisection on the engine so that Azure OpenAI ARR twelve months in (March
-# 2025) is $2.0B, Microsoft's stated expectation in the seed article (tests/test_defaults.py).
-AZURE_PAYG_GROWTH_2024_25 = 1.189
-
 DEFAULT_INPUTS: dict[str, object] = {
-    "start_month": dt.date(2024, 4, 1),
+    "start_month": dt.date(2024, 1, 1),
     "horizon_months": 120,
-    "api_arr_opening": 1e9,
-    "azure_arr_opening": 1e9,
+    "api_arr_opening": OPENING["api_arr_opening"],
+    "azure_arr_opening": OPENING["azure_arr_opening"],
     "ptu_customers_opening": 60,
     "ptu_monthly_fee_before_cut": 246_667,
     "ptu_fee_cut": 0.25,
@@ -231,33 +251,37 @@ DEFAULT_INPUTS: dict[str, object] = {
     "waterfall_end_month": None,
     "discount_rate": 0.10,
     "fiscal_year_end_month": 6,
+    "actuals_tolerance": 0.10,
+    **CASH_DEFAULTS,
     **VALUATION_DEFAULTS,
 }
 
-_YEARS = tuple(range(2024, 2035))
-_API_GROWTH = (2.00, 1.00, 0.70, 0.50, 0.40, 0.30, 0.25, 0.20, 0.15, 0.12, 0.10)
+# Schedule rows: half years while reported figures come twice a year, then whole years.
+# The growth rates of the API, Azure OpenAI and the default streams and costs are
+# calibrated to the reported history (model/inputs/calibrated.py).
 _MARGIN = (0.40, 0.45, 0.50, 0.55, 0.60, 0.60, 0.60, 0.60, 0.60, 0.60, 0.60)
 _OPEX = (0.20, 0.18, 0.16, 0.14, 0.12, 0.10, 0.10, 0.10, 0.10, 0.10, 0.10)
 
 
 def _schedule_row(i: int) -> dict[str, object]:
-    payg = AZURE_PAYG_GROWTH_2024_25 if i < 2 else _API_GROWTH[i]
+    month = ROW_MONTHS[i]
+    y = month.year - ROW_MONTHS[0].year  # the calendar year's index, 2024 = 0
     return {
-        "from_month": dt.date(_YEARS[i], 1, 1),
-        "api_growth": _API_GROWTH[i],
-        "azure_payg_growth": payg,
-        "ptu_customer_growth": 0.50 if i < 3 else 0.25,
-        "api_gross_margin": _MARGIN[i],
-        "azure_gross_margin": _MARGIN[i],
-        "compute_commission": 0.0 if i == 0 else 0.10,
-        "openai_opex_pct": _OPEX[i],
+        "from_month": month,
+        "api_growth": GROWTH["api_growth"][i],
+        "azure_payg_growth": GROWTH["azure_payg_growth"][i],
+        "ptu_customer_growth": 0.50 if y < 3 else 0.25,
+        "api_gross_margin": _MARGIN[y],
+        "azure_gross_margin": _MARGIN[y],
+        "compute_commission": 0.0 if y == 0 else 0.10,
+        "openai_opex_pct": _OPEX[y],
         "azure_to_openai_share": 0.20,
         "api_to_microsoft_share": 0.20,
     }
 
 
 DEFAULT_SCHEDULE: tuple[dict[str, object], ...] = tuple(
-    _schedule_row(i) for i in range(len(_YEARS)))
+    _schedule_row(i) for i in range(len(ROW_MONTHS)))
 
 DEFAULT_PARTIES: tuple[dict[str, object], ...] = (
     {"party": "first_investors", "label": "First investors", "cap_usd": None,

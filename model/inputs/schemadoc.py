@@ -5,10 +5,14 @@ Run ``python -m model.inputs.schemadoc > docs/schema.md``; a test keeps the file
 
 from __future__ import annotations
 
+import dataclasses
+
 from model.inputs import schema
+from model.inputs.actuals import FIELDS as ACTUAL_FIELDS
 from model.inputs.assumptions import Assumptions
 from model.inputs.defaults import default_assumptions
-from model.inputs.schema import Field
+from model.inputs.reported import DEFAULT_ACTUALS
+from model.inputs.schema import ACTUALS_SHEET, Field
 from model.inputs.streams import COST_FIELDS, DEFAULT_COSTS, DEFAULT_STREAMS, STREAM_FIELDS
 
 
@@ -123,6 +127,12 @@ def render() -> str:
                         "One row per investment, for the Valuation sheet's amount invested, "
                         "multiple on invested capital and IRR. Optional: without it the "
                         "Valuation shows present values alone.")
+    out += _keyed_table(ACTUALS_SHEET, ACTUAL_FIELDS,
+                        tuple(dataclasses.asdict(x) for x in DEFAULT_ACTUALS),
+                        "One row per reported figure: the Variances sheet of the model sets it "
+                        "beside the model's figure for the same line, period and measure, and "
+                        "`finmodel calibrate` fits the rows with `fit` TRUE. Optional: without "
+                        "it the model is not compared with reported figures.")
     return "\n".join(out)
 
 

@@ -21,6 +21,7 @@ from model.inputs.reader import RawTable
 from model.inputs.schema import Field
 from model.inputs.streams import (
     ADDED_COLUMNS,
+    ADDED_COST_COLUMNS,
     COST_FIELDS,
     STREAM_FIELDS,
     cost_schedule_fields,
@@ -47,7 +48,9 @@ def read_costs(v: Validator) -> tuple[Cost, ...]:
                       monthly_opening=typed.number(r["monthly_opening"]),
                       on_azure=_share(r, "on_azure", schema.COSTS_SHEET),
                       description=str(r["description"] or ""),
-                      source=str(r["source"] or ""), cell=str(r["cell"]))
+                      source=str(r["source"] or ""), cell=str(r["cell"]),
+                      capex=bool(r.get("capex")),
+                      stock_comp_share=float(r.get("stock_comp_share") or 0.0))  # type: ignore[arg-type]
                  for r in _rows(v, schema.COSTS_SHEET, COST_FIELDS))
 
 
@@ -62,8 +65,15 @@ def _rows(v: Validator, sheet: str, fields: tuple[Field, ...]) -> list[dict[str,
     recorded for every bad cell, named after the row's key."""
     if sheet not in v.raw.tables:
         return []
-    table = v.table(sheet, tuple(f.key for f in fields if (sheet, f.key) not in ADDED_COLUMNS))
+    table = v.table(sheet, tuple(f.key for f in fields if (sheet, f.key) not in ADDED_COLUMNS
+                                 and f.key not in ADDED_COST_COLUMNS))
     if table is None:
+        return []
+    most, what = ((schema.MAX_STREAMS, "streams") if sheet == schema.STREAMS_SHEET
+                  else (schema.MAX_COSTS, "costs"))
+    if len(table.rows) > most:
+        v.problem(sheet, f"row {table.rows[most][0]}", f"at most {most} {what}",
+                  f"{len(table.rows)} {what}")
         return []
     absent = {f.key: ADDED_COLUMNS[(sheet, f.key)] for f in fields
               if (sheet, f.key) in ADDED_COLUMNS and f.key not in table.header}
@@ -77,6 +87,8 @@ def _rows(v: Validator, sheet: str, fields: tuple[Field, ...]) -> list[dict[str,
         for f in fields[1:]:
             if f.key in absent:
                 row[f.key] = absent[f.key]
+                continue
+            if f.key not in table.header:  # a column added later (ADDED_COST_COLUMNS)
                 continue
             name = f"{key}: {f.key}" if isinstance(key, str) else f.key
             row[f.key] = v.convert(table, excel_row, values, f, key=name)

@@ -10,6 +10,8 @@ and their sources are here too, next to the columns they fill.
 from __future__ import annotations
 
 from model import keys
+from model.inputs.calibrated import GROWTH as CALIBRATED_GROWTH
+from model.inputs.calibrated import OPENING
 from model.inputs.schema import (
     COSTS_SHEET,
     DEFAULT_SCHEDULE,
@@ -52,14 +54,23 @@ COST_FIELDS: tuple[Field, ...] = (
     Field("source", "text", "",
           "Where monthly_opening and the cost's growth come from, or illustrative",
           required=False),
+    # added after the sheet (ADDED_COST_COLUMNS): last, so older rows keep their places
+    Field("capex", "bool", "TRUE/FALSE",
+          "TRUE: the cost is capital spending, depreciated over depreciation_years instead "
+          "of expensed when spent (the Cash sheet). Blank means FALSE", required=False),
+    Field("stock_comp_share", "rate", "fraction",
+          "Share of the cost paid in stock: an expense, but not cash (the Cash sheet "
+          "adds it back). Blank means 0", required=False, lo=0, hi=1),
     Field("on_azure", "rate", "fraction",
           "Share of the cost that is compute bought on Azure: Microsoft's compute commission "
           "applies to it, on top of the cost. Blank: 0 (none of it)", required=False, lo=0,
           hi=1),
 )
 
-# Columns added after the sheets first shipped, last on their sheets: a blank cell, or a
-# workbook without the column (then with a note in the build summary), reads this value.
+# Costs columns added after the sheet: a Costs sheet without them still reads (blank).
+ADDED_COST_COLUMNS = ("capex", "stock_comp_share")
+# Share columns added after the sheets first shipped, last on their sheets: a blank cell,
+# or a workbook without the column (then with a note in the build summary), reads this.
 ADDED_COLUMNS: dict[tuple[str, str], float] = {
     (STREAMS_SHEET, "compute_on_azure"): 1.0, (COSTS_SHEET, "on_azure"): 0.0}
 
@@ -104,75 +115,69 @@ def schedule_field(key: str) -> Field | None:
 
 # ---------------------------------------------------------------- defaults
 #
-# OpenAI's whole ARR was about $3.4B in June 2024 (Sam Altman to staff, reported by The
-# Information and Bloomberg), $0.2B of it its share of Azure OpenAI revenue, which the
-# model counts apart (revshare_azure_to_openai): about $3.2B from its own products and the
-# API. The seed article's $1B for the API stays. FutureSearch's split of ChatGPT (June
-# 2024: Plus $1.9B, Enterprise $714M, Team $290M, with the API at only $510M) keeps its
-# proportions and is scaled to the $2.2B left, so the whole company opens at $3.2B.
+# OpenAI's whole ARR was about $3.2B in June 2024 from its own products and the API (Sam
+# Altman to staff, reported by The Information and Bloomberg; plus about $0.2B, its share
+# of Azure OpenAI revenue, which the model counts apart as revshare_azure_to_openai). The
+# split of ChatGPT is FutureSearch's (June 2024: Plus $1.9B, Enterprise $714M, Team $290M).
+# The openings, December 2023's, and the growth are calibrated to the reported history
+# (model/inputs/calibrated.py; the Actuals sheet), keeping those proportions.
 
-CHATGPT_ARR = 3.2e9 - 1e9
-_FUTURESEARCH = {"chatgpt_plus": 1.9e9, "chatgpt_enterprise": 714e6, "chatgpt_team": 290e6}
-_SOURCE = ("FutureSearch estimate, June 2024 ({}; an estimate), scaled with the other ChatGPT "
-           "plans to Sam Altman's $3.2B of own revenue (The Information and Bloomberg, June "
-           "2024, reported) less the seed article's $1B API. pays_revshare: the 20 % is "
-           "reported on OpenAI's whole revenue, as net payments to Microsoft of about $494M "
-           "in 2024 suggest (leaked documents, Nov 2025). compute_on_azure 1: inference "
-           "'mostly ChatGPT, on Azure' (The Information, July 2024, reported). Growth and "
-           "gross margin: " + ILLUSTRATIVE + " (the API's paths)")
-
-
-def _arr(key: str) -> float:
-    return round(CHATGPT_ARR * _FUTURESEARCH[key] / sum(_FUTURESEARCH.values()), -6)
+_SOURCE = ("FutureSearch estimate, June 2024 ({}; an estimate): the proportions between the "
+           "ChatGPT plans. The openings (December 2023) and the growth are calibrated to the "
+           "reported history of the Actuals sheet (Sam Altman's $3.2B of June 2024, $3.7B of "
+           "revenue in 2024, $13.1B in 2025, ...), with the API's path; after March 2026 the "
+           "growth follows The Information's projections for 2028-2030. pays_revshare: the "
+           "20 % is reported on OpenAI's whole revenue, as net payments to Microsoft of about "
+           "$494M in 2024 suggest (leaked documents, Nov 2025). compute_on_azure 1: inference "
+           "'mostly ChatGPT, on Azure' (The Information, July 2024, reported). Gross margin: "
+           + ILLUSTRATIVE + " (the API's path)")
 
 
 DEFAULT_STREAMS: tuple[dict[str, object], ...] = (
-    {"stream": "chatgpt_plus", "label": "ChatGPT Plus", "arr_opening": _arr("chatgpt_plus"),
+    {"stream": "chatgpt_plus", "label": "ChatGPT Plus", "arr_opening": OPENING["chatgpt_plus"],
      "pays_revshare": True, "compute_on_azure": 1.0, "unit": "subscriptions at $20 a month",
      "description": "Consumer subscriptions to ChatGPT",
      "source": _SOURCE.format("$1.9B: 7.7M subscribers at $20 a month")},
     {"stream": "chatgpt_enterprise", "label": "ChatGPT Enterprise",
-     "arr_opening": _arr("chatgpt_enterprise"), "pays_revshare": True,
+     "arr_opening": OPENING["chatgpt_enterprise"], "pays_revshare": True,
      "compute_on_azure": 1.0, "unit": "seats",
      "description": "ChatGPT for large organisations",
      "source": _SOURCE.format("$714M: 1.2M seats")},
-    {"stream": "chatgpt_team", "label": "ChatGPT Team", "arr_opening": _arr("chatgpt_team"),
+    {"stream": "chatgpt_team", "label": "ChatGPT Team", "arr_opening": OPENING["chatgpt_team"],
      "pays_revshare": True, "compute_on_azure": 1.0, "unit": "seats",
      "description": "ChatGPT for small teams",
      "source": _SOURCE.format("$290M: 980k seats")},
 )
 
 DEFAULT_COSTS: tuple[dict[str, object], ...] = (
-    {"cost": "training_compute", "label": "Training compute", "monthly_opening": 3e9 / 12,
-     "on_azure": 1.0,
+    {"cost": "training_compute", "label": "Training compute",
+     "monthly_opening": OPENING["training_compute"],
      "description": "Compute to train new models (the API's and the streams' running "
      "compute is in their gross margins)",
-     "source": "The Information, July 2024 (reported): about $3B projected for 2024; "
-     "growth " + ILLUSTRATIVE + "; on_azure " + ILLUSTRATIVE + " (all of it, as the API's "
-     "compute)"},
-    {"cost": "staff", "label": "Staff", "monthly_opening": 1.5e9 / 12, "on_azure": 0.0,
+     "capex": False, "stock_comp_share": 0.0, "on_azure": 1.0,
+     "source": "The Information, July 2024 (reported): about $3B projected for 2024, a twelfth "
+     "of it a month at the opening; growth calibrated to OpenAI's operating loss of $7.8B in "
+     "the first half of 2025 (The Information, Sep 2025), then " + ILLUSTRATIVE + ". capex "
+     "FALSE: the compute is rented from Azure, an operating cost. on_azure " + ILLUSTRATIVE
+     + " (all of it, as the API's compute)"},
+    {"cost": "staff", "label": "Staff", "monthly_opening": OPENING["staff"], "on_azure": 0.0,
      "description": "Salaries and other staff costs",
-     "source": "The Information, July 2024 (reported): about $1.5B projected for 2024; "
-     "growth " + ILLUSTRATIVE},
+     "capex": False, "stock_comp_share": 0.0,
+     "source": "The Information, July 2024 (reported): about $1.5B projected for 2024, a "
+     "twelfth of it a month at the opening; growth calibrated to OpenAI's operating loss of "
+     "$7.8B in the first half of 2025 (The Information, Sep 2025), then " + ILLUSTRATIVE
+     + ". stock_comp_share 0: the model's staff cost is taken as cash pay"},
 )
-
-# Illustrative, one value per calendar year 2024-2034 (rows of DEFAULT_SCHEDULE): training
-# compute doubles in 2024 and its growth fades; staff grows half as fast at first.
-_COST_GROWTH: dict[str, tuple[float, ...]] = {
-    "training_compute": (1.00, 0.50, 0.30, 0.20, 0.10, 0.05, 0.05, 0.03, 0.03, 0.03, 0.03),
-    "staff": (0.50, 0.35, 0.25, 0.15, 0.10, 0.08, 0.06, 0.05, 0.05, 0.05, 0.05),
-}
-
 
 def _with_streams_and_costs(i: int, row: dict[str, object]) -> dict[str, object]:
     """A default Schedule row with the columns of the default streams (the API's growth
     and margin) and costs."""
     out = dict(row)
     for s in DEFAULT_STREAMS:
-        out[keys.growth(str(s["stream"]))] = row["api_growth"]
+        out[keys.growth(str(s["stream"]))] = CALIBRATED_GROWTH[keys.growth(str(s["stream"]))][i]
         out[keys.gross_margin(str(s["stream"]))] = row["api_gross_margin"]
     for c in DEFAULT_COSTS:
-        out[keys.growth(str(c["cost"]))] = _COST_GROWTH[str(c["cost"])][i]
+        out[keys.growth(str(c["cost"]))] = CALIBRATED_GROWTH[keys.growth(str(c["cost"]))][i]
     return out
 
 

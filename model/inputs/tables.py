@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from model.inputs import schema
+from model.inputs.actual_fields import FIELDS as ACTUAL_FIELDS
 from model.inputs.schema import Field
 from model.inputs.streams import COST_FIELDS, STREAM_FIELDS
 from model.inputs.uncertain import DISTRIBUTION_FIELDS
@@ -40,6 +41,7 @@ TABLES: tuple[InputTable, ...] = (
     InputTable(schema.COSTS_SHEET, "cost", COST_FIELDS, required=False),
     InputTable(schema.INVESTMENTS_SHEET, None, schema.INVESTMENT_FIELDS, required=False,
                by_position=True),
+    InputTable(schema.ACTUALS_SHEET, None, ACTUAL_FIELDS, required=False, by_position=True),
 )
 
 BY_SHEET = {t.sheet: t for t in TABLES}

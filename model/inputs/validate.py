@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from model.errors import InputError
-from model.inputs import investments, schema, stream_tables, typed, valuation_inputs
+from model.inputs import actuals, investments, schema, stream_tables, typed, valuation_inputs
 from model.inputs.assumptions import Assumptions, Party, Tier
 from model.inputs.distributions import parse_distributions
 from model.inputs.problems import (
@@ -50,9 +50,9 @@ class WorkbookValidator(Validator):
         out: dict[str, object] = {}
         for excel_row, values in table.rows:
             key = table.value(values, "key")
-            if not isinstance(key, str) or key not in fields:
-                continue
             cell = table.cell(excel_row, "key")
+            if self.mistyped(table.sheet, cell, key, fields, seen) or key not in fields:
+                continue
             if key in seen:
                 self.problem(table.sheet, cell, f"each key once ('{key}' is first at {seen[key]})",
                              f"'{key}' again", key)
@@ -60,8 +60,7 @@ class WorkbookValidator(Validator):
             seen[key] = cell
             self.input_cells[key] = table.cell(excel_row, "value")
             f = fields[key]
-            moved = Field(**{**f.__dict__, "key": "value"})
-            out[key] = self.convert(table, excel_row, values, moved, key=key)
+            out[key] = self.input_value(table, excel_row, values, f)
         for key in (k for k in fields if k not in seen):
             if key in schema.ADDED_INPUTS:  # a workbook made before the key existed
                 out[key] = schema.DEFAULT_INPUTS[key]
@@ -278,6 +277,7 @@ def validate(raw: RawWorkbook) -> Assumptions:
                   "for a fresh template and copy your numbers across)",
                   f"schema version {raw.schema_version}")
         raise InputError(raw.path, v.problems)
+    v.sheet_names_and_headings()
     inputs = v.inputs()
     streams, costs = stream_tables.read_streams(v), stream_tables.read_costs(v)
     schedule = v.schedule(inputs.get("start_month"),
@@ -293,8 +293,8 @@ def validate(raw: RawWorkbook) -> Assumptions:
     a = Assumptions(inputs=clean, schedule=schedule, parties=parties, tiers=tiers,
                     name=raw.model_name, as_of=raw.saved, streams=streams, costs=costs,
                     missing_sheets=stream_tables.missing_sheets(v), source=raw.path,
-                    cells=cells_read(raw, v.input_cells))
-    a = investments.attach(raw, a, v)
+                    cells=cells_read(raw, v.input_cells), sources=v.sources)
+    a = actuals.attach(raw, investments.attach(raw, a, v), v)
     table = raw.tables.get(schema.SCENARIOS_SHEET)
     if table is not None:
         scenarios = parse_scenarios(table, a, v)

@@ -111,6 +111,9 @@ class _ScalarPy:
     def is_blank(self, node: Expr) -> bool:
         return False
 
+    def history(self, key: str) -> str:
+        raise NotImplementedError
+
 
 class _ScalarXl:
     """Renders a breakpoint to Excel: inputs through the scenario layer, other
@@ -133,6 +136,12 @@ class _ScalarXl:
         return self.model.const(name)
 
     def lookup(self, key: str) -> str:
+        raise NotImplementedError
+
+    def line_range(self, key: str) -> str:
+        raise NotImplementedError
+
+    def column_range(self, table: str, column: str, rows: int) -> str:
         raise NotImplementedError
 
     def blank(self, node: Expr) -> str:
@@ -271,12 +280,16 @@ def _write_tornado(wb: Any, ws: Any, st: Styles, results: Results, r: int,
                    settings: analysis.Settings, base: float, bars: list[Bar]) -> int:
     metric = settings.metric
     pct = settings.tornado_pct
+    shown = [b for b in bars if b.swing != 0] or bars[:1]  # inputs that move it
+    left_out, bars = len(bars) - len(shown), shown
     ws.write_string(r, 1, "Tornado: computed in Python when the file was built "
                     "(does not recalculate)", st("section"))
     write_section_status(ws, st, r, 4)
     ws.write_string(r + 1, 1, f"{metric.label(results)}: base ${base / 1e6:,.1f}M; each "
                     f"input scaled by -{pct:.0%} and +{pct:.0%} (a Schedule "
-                    "rate in every row); change from the base in $M", st("note"))
+                    "rate in every row); change from the base in $M"
+                    + (f"; {left_out} inputs that do not move it are left out"
+                       if left_out else ""), st("note"))
     for c, text in enumerate(("input", f"-{pct:.0%}", f"+{pct:.0%}",
                               "swing")):
         ws.write_string(r + 2, 1 + c, text, st("header"))

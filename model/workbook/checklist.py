@@ -8,17 +8,26 @@ from typing import TYPE_CHECKING
 
 from model import keys
 from model.core.line import BALANCE
+from model.workbook.rollup import rollup_lines, rollup_rows
 
 if TYPE_CHECKING:
     from model.core.results import Results
 
-ROLLUPS = ("Annual", "Quarterly")
+ROLLUPS = ("Annual", "Fiscal", "Quarterly")
+# Flow lines reconciled by one check row: each adds a term of at most 75 characters (rows
+# up to 9,999), so a block's formula stays under 1,000 characters whatever the size of the
+# model (one formula over every line reached 18,496 at 12 parties x 12 tiers, beyond
+# Excel's 8,192).
+BLOCK = 12
+ACTUALS_CHECK = "actuals_beyond_tolerance"
 
 
 @dataclass(frozen=True)
 class Reconciliation:
     key: str
     label: str
+    rollup: str = ""  # the rollup sheet a block of flow lines is reconciled on
+    lines: tuple[str, ...] = ()  # the keys of those flow lines
 
 
 def corkscrews(results: Results) -> list[tuple[str, str]]:
@@ -28,11 +37,26 @@ def corkscrews(results: Results) -> list[tuple[str, str]]:
             if ln.kind == BALANCE and ln.movement is not None]
 
 
+def rollup_blocks(results: Results) -> list[Reconciliation]:
+    """One check a rollup sheet and block of BLOCK flow lines: their totals on the rollup
+    equal their monthly totals. Labelled by the rollup's rows, contiguous there."""
+    flows, _ = rollup_lines(results)
+    rows = rollup_rows(results)
+    out = []
+    for name in ROLLUPS:
+        for i in range(0, len(flows), BLOCK):
+            block = tuple(ln.key for ln in flows[i:i + BLOCK])
+            first, last = rows[block[0]], rows[block[-1]]
+            out.append(Reconciliation(keys.reconcile(name, i // BLOCK + 1),
+                                      f"{name} rows {first}-{last} = monthly totals",
+                                      name, block))
+    return out
+
+
 def reconciliations(results: Results) -> list[Reconciliation]:
-    out = [Reconciliation(keys.reconcile(name),
-                          f"{name} rollup totals = monthly totals")
-           for name in ROLLUPS]
+    out = rollup_blocks(results)
     out += [Reconciliation(keys.corkscrew(bal),
                            f"{results.lines[results.index[bal]].label} = opening + flows")
             for bal, _ in corkscrews(results)]
+    out.append(Reconciliation(ACTUALS_CHECK, "Fitted figures beyond the tolerance (Variances)"))
     return out

@@ -7,6 +7,7 @@ separate run of the engine), and the sheet says so: they do not recalculate.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import TYPE_CHECKING, Any
 
 from model.analysis.report import headline_items
@@ -32,6 +33,27 @@ def scenario_headlines(results: Results) -> dict[str, list[tuple[str, object]]]:
             for name in a.scenarios.names}
 
 
+def row_labels(table: dict[str, list[tuple[str, object]]]) -> list[str]:
+    """The label of each headline row. Every scenario has the same headlines in the same
+    order, but a label may hold an input of its own (the present value "at 8.0%" under a
+    scenario that overrides discount_rate): there the part that differs is named as such."""
+    out = []
+    for i, (label, _) in enumerate(next(iter(table.values()))):
+        texts = {rows[i][0] for rows in table.values()}
+        if len(texts) == 1:
+            out.append(label)
+            continue
+        head = os.path.commonprefix(list(texts))
+        tail = os.path.commonprefix([t[::-1] for t in texts])[::-1]
+        head = head[:len(head.rstrip("0123456789.,%-"))]  # whole numbers, not "1" of "10"
+        tail = tail[len(tail) - len(tail.lstrip("0123456789.%-")):]
+        differs = {t[len(head):len(t) - len(tail)] for t in texts}
+        what = ("each scenario's own rate" if all(d.endswith("%") for d in differs)
+                else "(differs by scenario)")
+        out.append(f"{head}{what}{tail}")
+    return out
+
+
 def write(ws: Any, st: Styles, results: Results, layout: Layout) -> None:
     table = scenario_headlines(results)
     names = list(table)
@@ -45,11 +67,11 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout) -> None:
     ws.write_string(3, 0, "Headline result", st("header"))
     for c, name in enumerate(names, start=1):
         ws.write_string(3, c, name, st("header"))
-    labels = [label for label, _ in table[names[0]]]
+    labels = row_labels(table)
     for r, label in enumerate(labels, start=4):
         ws.write_string(r, 0, label)
         for c, name in enumerate(names, start=1):
-            value = dict(table[name])[label]
+            value = table[name][r - 4][1]  # by position: a label may name a scenario's rate
             if isinstance(value, dt.date):
                 ws.write_number(r, c, serial(value), st("calc", "date"))
             elif isinstance(value, float):

@@ -9,7 +9,9 @@ goes through xlsxwriter's own method. A test pins the bytes written and the name
 against the installed xlsxwriter.
 
 It also refuses to write inf, NaN or an error value as a cell's value or cached result:
-the last defence behind the engine's own overflow check.
+the last defence behind the engine's own overflow check; and a formula Excel would refuse
+to load (``excel_limits``): that is a bug of ours, so it stops the build (exit 1) naming
+the cell, rather than leave a file Excel calls corrupt.
 """
 
 from __future__ import annotations
@@ -44,12 +46,59 @@ class FastFormulaWorksheet(Worksheet):  # type: ignore[misc]  # xlsxwriter has n
                        value: Any = 0) -> Any:
         if not _writable(value):
             raise _unwritable(self, row, col, value)
+        if len(formula) > SHORT and (breach := excel_limits(formula)):
+            raise FormulaLimitError(
+                f"sheet {self.name}, cell {xl_rowcol_to_cell(row, col)}: {breach}; nothing "
+                "was written (a bug in finmodel: please report it with the input file)")
         return super()._write_formula(row, col, formula, cell_format, value)
 
     def _write_number(self, row: int, col: int, number: Any, cell_format: Any = None) -> Any:
         if not _writable(number):
             raise _unwritable(self, row, col, number)
         return super()._write_number(row, col, number, cell_format)
+
+
+# Excel's limits on a formula's text (as Excel counts it: the text, not the XML, where
+# ">" takes four characters), on nested parentheses and on a function's arguments.
+MAX_CHARS, MAX_NESTING, MAX_ARGUMENTS = 8192, 64, 255
+# A formula this short can break none of them: 65 levels take 130 brackets, 256 arguments
+# 255 commas. Longer ones (under one in a hundred of the model's) are parsed.
+SHORT = 128
+
+
+class FormulaLimitError(Exception):
+    """A formula beyond Excel's limits: the model's own bug, never the user's input."""
+
+
+def excel_limits(formula: str) -> str:
+    """What in ``formula`` (with or without its "=") Excel would refuse, or ""."""
+    text = formula[1:] if formula[:1] == "=" else formula
+    if len(text) > MAX_CHARS:
+        return (f"a formula of {len(text):,} characters, beyond Excel's limit of "
+                f"{MAX_CHARS:,}")
+    depth = deepest = 0
+    args = [1]  # arguments so far at each open bracket (a comma starts another)
+    quote = ""
+    for ch in text:
+        if quote:
+            quote = "" if ch == quote else quote  # "" or '' inside: closes, reopens
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+            args.append(1)
+        elif ch == ")":
+            depth -= 1
+            if len(args) > 1:
+                args.pop()
+        elif ch == "," and depth:
+            args[-1] += 1
+            if args[-1] > MAX_ARGUMENTS:
+                return f"a function of more than {MAX_ARGUMENTS} arguments, Excel's limit"
+    if deepest > MAX_NESTING:
+        return f"{deepest} levels of nesting, beyond Excel's limit of {MAX_NESTING}"
+    return ""
 
 
 _ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A")

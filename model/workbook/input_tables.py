@@ -1,5 +1,5 @@
-"""The Investments, Scenarios and Distributions input sheets, written as plain input
-values."""
+"""The Investments, Scenarios, Distributions and Actuals input sheets, written as plain
+input values."""
 
 from __future__ import annotations
 
@@ -10,9 +10,12 @@ from typing import Any
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from model.inputs import schema
-from model.inputs.assumptions import Assumptions, Investment
+from model.inputs.actuals import CONFIDENCE, MEASURES
+from model.inputs.actuals import FIELDS as ACTUAL_FIELDS
+from model.inputs.assumptions import Actual, Assumptions, Investment
 from model.inputs.defaults import DEFAULT_DISTRIBUTIONS
 from model.inputs.overrides import FIXED_COLUMNS, TARGET_HELP, Scenarios, field_of
+from model.inputs.schema import ACTUALS_SHEET
 from model.inputs.uncertain import (
     APPLY_MODES,
     DISTRIBUTION_FIELDS,
@@ -125,6 +128,34 @@ def write_investments_sheet(wb: Any, st: Styles, rows: Sequence[Investment]) -> 
     ws.set_column(3, 3, 70)
 
 
+def write_actuals_sheet(wb: Any, st: Styles, rows: Sequence[Actual]) -> None:
+    """The Actuals sheet: one row per reported figure, as plain input values."""
+    ws = wb.add_worksheet(ACTUALS_SHEET)
+    for c, f in enumerate(ACTUAL_FIELDS):
+        ws.write_string(0, c, f.key, st("header"))
+        ws.write_comment(0, c, f.description + ("\nStructural: after changing it, run "
+                         "finmodel build" if f.structural else ""),
+                         {"x_scale": 2.5, "y_scale": 1.5})
+    for r, x in enumerate(rows, start=1):
+        for c, f in enumerate(ACTUAL_FIELDS):
+            if f.key == "source":  # prose: wrapped, the row as tall as it needs
+                ws.write_string(r, c, x.source, st("note_wrap"))
+            else:
+                write_value(ws, st, r, c, f, getattr(x, f.key))
+        if height := wrapped_height([(x.source, 60)]):
+            ws.set_row(r, height)
+    last = max(len(rows), 1) + 200
+    ws.data_validation(1, 2, last, 2, {"validate": "list", "source": list(MEASURES)})
+    ws.data_validation(1, 5, last, 5, {"validate": "list", "source": list(CONFIDENCE),
+                                       "ignore_blank": True})
+    ws.freeze_panes(1, 1)
+    ws.set_column(0, 0, 24)
+    ws.set_column(1, 3, 12)
+    ws.set_column(4, 4, 60)
+    ws.set_column(5, 6, 11)
+    ws.print_area(0, 0, max(len(rows), 1), len(ACTUAL_FIELDS) - 1)
+
+
 def print_distributions(ws: Any) -> None:
     """In a model, an explicit print area (the header comments would widen it), so that
     the sheet prints one page wide at 7 pt or more."""
@@ -140,3 +171,5 @@ def write_optional_sheets(wb: Any, st: Styles, a: Assumptions) -> None:
         write_scenarios_sheet(wb, st, a.scenarios)
     if a.distributions is not None:
         write_distributions_sheet(wb, st, a.distributions)
+    if a.actuals is not None:
+        write_actuals_sheet(wb, st, a.actuals)

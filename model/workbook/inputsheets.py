@@ -19,7 +19,8 @@ from model.inputs.reader import NO_SAVED_TIME
 from model.inputs.schema import Field
 from model.inputs.streams import COST_FIELDS, STREAM_FIELDS
 from model.workbook.fastsheet import FastFormulaWorksheet
-from model.workbook.printing import wrapped_height
+from model.workbook.literalcharts import LiteralChartsWorkbook
+from model.workbook.printing import MIN_SCALE, PRINT_WIDTH_PT, column_pt, wrapped_height
 from model.workbook.styles import Styles
 
 _KIND_FORMAT = {"month": "day", "usd": "usd_full", "rate": "rate", "count": "count",
@@ -127,7 +128,7 @@ def write_input_sheets(wb: Any, st: Styles, a: Assumptions) -> InputAddresses:
          "source": s.source} for s in a.streams])
     _keyed_sheet(wb, st, addr, schema.COSTS_SHEET, COST_FIELDS, [
         {"cost": c.key, "label": c.label, "monthly_opening": c.monthly_opening,
-         "on_azure": c.on_azure,
+         "on_azure": c.on_azure, "capex": c.capex, "stock_comp_share": c.stock_comp_share,
          "description": c.description, "source": c.source} for c in a.costs])
     return addr
 
@@ -140,9 +141,10 @@ def _inputs_sheet(wb: Any, st: Styles, a: Assumptions, addr: InputAddresses) -> 
         write_value(ws, st, i, 1, f, a.inputs.get(f.key))
         _validate_cell(ws, i, 1, i, f)
         ws.write_string(i, 2, f.unit, st("label"))
+        source = a.sources.get((schema.INPUTS_SHEET, f.key, "value"), f.source)
         ws.write_string(i, 3, f.description, st("wrap"))
-        ws.write_string(i, 4, f.source, st("note_wrap"))
-        if height := wrapped_height([(f.description, 70), (f.source, 60)]):
+        ws.write_string(i, 4, source, st("note_wrap"))
+        if height := wrapped_height([(f.description, 70), (source, 60)]):
             ws.set_row(i, height)
         addr.inputs[f.key] = _abs(schema.INPUTS_SHEET, i, 1)
     ws.set_column(0, 0, 34)
@@ -159,13 +161,19 @@ def _schedule_sheet(wb: Any, st: Styles, a: Assumptions, addr: InputAddresses) -
     for r, row in enumerate(a.schedule, start=1):
         for c, f in enumerate(fields):
             write_value(ws, st, r, c, f, row.get(f.key))
+            note = a.sources.get((schema.SCHEDULE_SHEET, str(r - 1), f.key))
+            if note:
+                ws.write_comment(r, c, note, {"x_scale": 3, "y_scale": 2})
     last = len(a.schedule)
     for c, f in enumerate(fields):
         _validate_cell(ws, 1, c, last, f)
         addr.schedule_columns[f.key] = xl_col_to_name(c)
     addr.schedule_first_row, addr.schedule_last_row = 2, last + 1
     ws.set_column(0, 0, 12)
-    ws.set_column(1, len(fields) - 1, 14)
+    ws.set_column(1, len(fields) - 1, 11)
+    width = column_pt(12) + (len(fields) - 1) * column_pt(11)
+    if 100 * PRINT_WIDTH_PT / width >= MIN_SCALE:  # the default Schedule: one page wide
+        ws.fit_to_pages(1, 0)
 
 
 def _parties_sheet(wb: Any, st: Styles, a: Assumptions, addr: InputAddresses) -> None:
@@ -242,8 +250,7 @@ def _tiers_sheet(wb: Any, st: Styles, a: Assumptions, addr: InputAddresses) -> N
 
 def new_workbook(path_or_buffer: Any, a: Assumptions, title: str) -> Any:
     """An xlsxwriter workbook with safe options and reproducible properties."""
-    import xlsxwriter
-    wb = xlsxwriter.Workbook(path_or_buffer, {
+    wb = LiteralChartsWorkbook(path_or_buffer, {
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
         "nan_inf_to_errors": False, "in_memory": True})
     wb.set_properties({

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -9,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 from xlsxwriter.utility import xl_col_to_name
 
 from model import keys
+from model.core.actuals import compare
 from model.core.engine import constants
 from model.core.headlines import checks_failed
-from model.core.line import CHECKS, REVENUE, WATERFALL
+from model.core.line import CASH, CHECKS, REVENUE, WATERFALL
 from model.core.lines import model_lines
-from model.workbook.checklist import reconciliations
 from model.workbook.styles import write_status
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 COL_KEY, COL_LABEL, COL_UNIT, COL_TOTAL, COL_OPENING = 0, 1, 2, 3, 4
 ROW_TITLE, ROW_HEADER, ROW_MONTH, ROW_PERIOD = 0, 1, 2, 3
 FIRST_LINE_ROW = 5
-CALC_SHEETS = (REVENUE, WATERFALL, CHECKS)
+CALC_SHEETS = (REVENUE, WATERFALL, CASH, CHECKS)
 
 
 @dataclass
@@ -76,8 +77,8 @@ class Layout:
         return f"{sheet}!${self.col(1)}${r}:${self.last_col}${r}"
 
 
-def plan_layout(results: Results) -> Layout:
-    """Assign each line, and each Checks constant, a row."""
+def plan_layout(results: Results, reconciliations: Sequence[str]) -> Layout:
+    """Assign each line, each Checks constant and each reconciliation (by key) a row."""
     rows: dict[str, tuple[str, int]] = {}
     next_row = {s: FIRST_LINE_ROW for s in CALC_SHEETS}
     for section in model_lines(results.assumptions):
@@ -92,11 +93,12 @@ def plan_layout(results: Results) -> Layout:
         r += 1
         rows[keys.constant(name)] = (CHECKS, r)
     r += 2  # a blank row, then the title of the reconciliations
-    for rec in reconciliations(results):
+    for key in reconciliations:
         r += 1
-        rows[rec.key] = (CHECKS, r)
+        rows[key] = (CHECKS, r)
     master_row = r + 3
     rows["master_check"] = (CHECKS, master_row)
     return Layout(rows, results.timeline.n,
                   f"{CHECKS}!${xl_col_to_name(COL_TOTAL)}${master_row}",
-                  checks_failed(results) == 0)
+                  checks_failed(results) == 0
+                  and not any(c.beyond for c in compare(results)))

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from model.inputs.assumptions import Assumptions
 
 # Monthly sheets print in yearly blocks; they are set up by print_in_blocks.
-MONTHLY = ("Revenue", "Waterfall", "Checks")
+MONTHLY = ("Revenue", "Waterfall", "Cash", "Checks")
 
 # A4 landscape, in points, less the margins below.
 PAGE_WIDTH_PT, PAGE_HEIGHT_PT = 841.9, 595.3
@@ -37,6 +37,9 @@ MIN_SCALE = math.ceil(100 * MIN_FONT_PT / BODY_FONT_PT)  # print scale in %
 
 
 def _esc(text: str) -> str:
+    """User text in a header or footer: & starts a code (&P is the page number), so it is
+    doubled; cut to 70 characters, as Excel refuses a header of more than 255."""
+    text = text if len(text) <= 70 else text[:69] + "\u2026"
     return text.replace("&", "&&")
 
 
@@ -134,10 +137,11 @@ def scale_for(cols: Columns, widest: int, rows: int | None = None) -> int:
     (and, when ``rows`` is given and it stays readable, all rows one page tall)."""
     width = sum(column_pt(w) for w in cols.label_widths) + widest * column_pt(cols.period_width)
     scale = min(1.0, PRINT_WIDTH_PT / width)
-    if rows is not None:
-        tall = PRINT_HEIGHT_PT / (rows * ROW_PT + 10)
-        if int(tall * 100) >= MIN_SCALE:
-            scale = min(scale, tall)
+    if rows is not None:  # as near one page tall as stays readable (the estimate of a
+        # row's height is generous: at the smallest readable scale a year of the Waterfall
+        # fits one page, from January as from April)
+        tall = max(PRINT_HEIGHT_PT / (rows * ROW_PT + 10), MIN_SCALE / 100)
+        scale = min(scale, tall)
     return int(scale * 100)
 
 

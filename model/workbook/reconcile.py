@@ -14,10 +14,17 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from model import keys
+from model.core.actuals import compare
 from model.core.engine import constants
-from model.core.line import CHECKS
-from model.workbook.checklist import ROLLUPS, corkscrews, reconciliations
-from model.workbook.rollup import periods, rollup_lines, rollup_rows
+from model.workbook import actuals_sheet
+from model.workbook.checklist import (
+    ACTUALS_CHECK,
+    ROLLUPS,
+    corkscrews,
+    reconciliations,
+    rollup_blocks,
+)
+from model.workbook.rollup import periods, rollup_rows
 
 if TYPE_CHECKING:
     from model.core.results import Results
@@ -25,10 +32,11 @@ if TYPE_CHECKING:
     from model.workbook.styles import Styles
 
 def _tolerance(layout: Layout, amount: str) -> str:
+    """The tolerance of a check on the Checks sheet itself (its constants are there)."""
     abs_tol = layout.rows["const_abs_tol"][1]
     rel_tol = layout.rows["const_rel_tol"][1]
     total = layout.total_col
-    return f"{CHECKS}!${total}${abs_tol}+{CHECKS}!${total}${rel_tol}*ABS({amount})"
+    return f"${total}${abs_tol}+${total}${rel_tol}*ABS({amount})"
 
 
 def _bad(diff: float, scale: float, results: Results) -> float:
@@ -40,22 +48,22 @@ def _bad(diff: float, scale: float, results: Results) -> float:
 def formulas(results: Results, layout: Layout) -> dict[str, tuple[str, float]]:
     """key -> (Excel formula, Python value) of every reconciliation."""
     out: dict[str, tuple[str, float]] = {}
-    flows, _ = rollup_lines(results)
     total_col = layout.total_col
     planned = rollup_rows(results)
-    for name in ROLLUPS:
+    spans = {name: periods(results, name) for name in ROLLUPS}
+    for block in rollup_blocks(results):
         terms, failed = [], 0.0
-        for ln in flows:
-            sheet, row = layout.rows[ln.key]
-            monthly = f"{sheet}!${total_col}${row}"
-            terms.append(f"(ABS({name}!${total_col}${planned[ln.key]}-{monthly})"
+        for key in block.lines:
+            sheet, row = layout.rows[key]
+            monthly = f"{sheet}!{total_col}{row}"  # relative: shorter, and never copied
+            terms.append(f"(ABS({block.rollup}!{total_col}{planned[key]}-{monthly})"
                          f">{_tolerance(layout, monthly)})")
-            values = results.raw[results.index[ln.key]]
+            values = results.raw[results.index[key]]
             total = math.fsum(values[1:])
             rolled = math.fsum(math.fsum(values[first:last + 1])
-                               for _, first, last in periods(results, name))
+                               for _, first, last in spans[block.rollup])
             failed += _bad(rolled - total, total, results)
-        out[keys.reconcile(name)] = ("=(" + "+".join(terms) + ")*1", failed)
+        out[block.key] = ("=(" + "+".join(terms) + ")*1", failed)
     last = layout.col(layout.n)
     opening = layout.col(0)
     for bal, flow in corkscrews(results):
@@ -68,17 +76,19 @@ def formulas(results: Results, layout: Layout) -> dict[str, tuple[str, float]]:
         flows_total = math.fsum(results.raw[results.index[flow]][1:])
         out[keys.corkscrew(bal)] = (formula, _bad(values[-1] - (values[0] + flows_total),
                                                  values[-1], results))
+    out[ACTUALS_CHECK] = ("=" + actuals_sheet.BEYOND_CELL,
+                          actuals_sheet.beyond_count(compare(results)))
     return out
 
 
 def write(ws: Any, st: Styles, results: Results, layout: Layout, first_row: int) -> None:
     """The section title on ``first_row`` (0-based), one row per reconciliation below."""
-    ws.write_string(first_row, 1, "Reconciliations (1 = problem)", st("section"))
+    ws.write_string(first_row, 1, "Reconciliations (lines failing; 0 = fine)", st("section"))
     values = formulas(results, layout)
     for rec in reconciliations(results):
         r = layout.rows[rec.key][1] - 1
         ws.write_string(r, 0, rec.key)
         ws.write_string(r, 1, rec.label)
-        ws.write_string(r, 2, "1/0")
+        ws.write_string(r, 2, "lines" if rec.lines else "1/0")
         formula, value = values[rec.key]
         ws.write_formula(r, 3, formula, st("check", "flag"), value)

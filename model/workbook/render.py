@@ -11,6 +11,7 @@ from model.core.expr import CUR, PREV, Expr, Input, Param
 from model.errors import ModelValueError
 from model.inputs import schema
 from model.inputs.overrides import Target
+from model.workbook.input_tables import investment_cell
 from model.workbook.inputsheets import InputAddresses
 from model.workbook.layout import COL_TOTAL, ROW_MONTH, ROW_PERIOD, Layout
 from model.workbook.scenario_sheet import ScenarioAddresses, base_cell
@@ -36,11 +37,25 @@ class XlRender:
         sheet, row = self.layout.rows[key]
         return f"{col}{row}" if sheet == self.sheet else f"{sheet}!{col}{row}"
 
+    def line_range(self, key: str) -> str:
+        """A line's whole row, from its opening column to the last month."""
+        sheet, row = self.layout.rows[key]
+        cols = self.layout.columns
+        span = f"${cols[0]}${row}:${cols[-1]}${row}"
+        return span if sheet == self.sheet else f"{sheet}!{span}"
+
+    def column_range(self, table: str, column: str, rows: int) -> str:
+        """A column of a table of rows (the Investments sheet), its first ``rows`` rows."""
+        first, last = investment_cell(0, column), investment_cell(rows - 1, column)
+        return f"{first}:{last.split('!')[1]}"
+
     def input(self, key: str) -> str:
         live = self.scen.of(Target(schema.INPUTS_SHEET, key, "value"))
         return live[2] if live else self.addr.inputs[key]
 
     def param(self, table: str, row: str, column: str) -> str:
+        if table == schema.INVESTMENTS_SHEET:  # rows by their order: no scenario sets them
+            return investment_cell(int(row), column)
         live = self.scen.of(Target(table, row, column))
         return live[2] if live else self.addr.params[(table, row, column)]
 

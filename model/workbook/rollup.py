@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
 
-from model.core.line import BALANCE, FLOW, REVENUE, WATERFALL, Line
+from model.core.cashflow import ECHOES
+from model.core.line import BALANCE, CASH, FLOW, REVENUE, WATERFALL, Line
 from model.core.lines import model_lines
 from model.workbook.printing import (
     MIN_SCALE,
@@ -88,9 +89,11 @@ def _plan(results: Results) -> tuple[list[Line], list[Line], dict[str, int]]:
     flows: list[Line] = []
     balances: list[Line] = []
     for section in model_lines(results.assumptions):
-        if section.sheet not in (REVENUE, WATERFALL):
+        if section.sheet not in (REVENUE, WATERFALL, CASH):
             continue
         for ln in section.lines:
+            if ln.key in ECHOES:
+                continue
             if ln.kind == FLOW:
                 flows.append(ln)
             elif ln.kind == BALANCE:

@@ -23,6 +23,7 @@ from model.analysis.report import money
 from model.analysis.sheetcells import UnreadableWorkbook, read_book
 from model.core.engine import run
 from model.inputs.validate import load
+from model.workbook import checklist
 from model.workbook.layout import plan_layout
 from model.workbook.summary import headline_rows
 from model.workbook.writer import DASHBOARD
@@ -70,7 +71,8 @@ def headline_disagreements(path: Path, a: Assumptions) -> list[Disagreement]:
         return []
     results = run(a)
     out = []
-    for label, _, kind, value in headline_rows(results, plan_layout(results)):
+    layout = plan_layout(results, [rec.key for rec in checklist.reconciliations(results)])
+    for label, _, kind, value in headline_rows(results, layout):
         if label in saved and not _same(saved[label], value):
             out.append(Disagreement(label, _show(saved[label], kind), _show(value, kind)))
     return out

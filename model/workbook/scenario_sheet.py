@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from xlsxwriter.utility import xl_col_to_name
 
+from model import keys
 from model.core.engine import input_number
 from model.inputs import schema
 from model.inputs.overrides import FIXED_COLUMNS, Scenarios, Target, field_of
@@ -88,8 +89,10 @@ def write(ws: Any, st: Styles, a: Assumptions, addr: InputAddresses, selector: s
     ws.write_formula(2, 4, f"={selector}", st("link"), a.selected)
     ws.write_string(3, 0, "scenario_index")
     ws.write_string(3, 1, "Its column among the Scenarios sheet's scenarios")
-    ws.write_formula(3, 4, f"=MATCH(E3,{schema.SCENARIOS_SHEET}!${first}$1:${last}$1,0)",
+    flags = FIRST_ROW + len(scenarios.rows) + 2  # 0-based row of the first name's flag
+    ws.write_formula(3, 4, f"=MATCH(1,$E${flags + 1}:$E${flags + len(scenarios.names)},0)",
                      st("calc", "int"), scenarios.names.index(a.selected) + 1)
+    _selection_flags(ws, st, a, flags)
     ws.write_string(FIRST_ROW - 1, 1, "Overrides", st("section"))
     effective = a.effective()
     for i, row in enumerate(scenarios.rows):
@@ -117,11 +120,28 @@ def write(ws: Any, st: Styles, a: Assumptions, addr: InputAddresses, selector: s
         if height := wrapped_height([(row.note, 80)]):
             ws.set_row(r, height)
     ws.freeze_panes(2, 2)
-    ws.print_area(0, 1, FIRST_ROW + len(scenarios.rows), 5)  # the key column is for formulas
+    ws.print_area(0, 1, flags + len(scenarios.names) - 1, 5)  # the key column is for formulas
     ws.set_column(0, 0, 36, st("key"))
     ws.set_column(1, 1, 46)
     ws.set_column(2, 4, 14)
     ws.set_column(5, 5, 80)
+
+
+def _selection_flags(ws: Any, st: Styles, a: Assumptions, first_row: int) -> None:
+    """One row per scenario: 1 if it is the selected one. EXACT compares as Python does
+    (case and every character count), where MATCH(name, names, 0) ignores case and reads
+    * ? ~ as wildcards: a scenario named '*' selected the first scenario. The index is
+    then MATCH(1, these flags, 0), a number matched exactly."""
+    assert a.scenarios is not None
+    ws.write_string(first_row - 1, 1, "Which scenario is selected (1 = this one; case and "
+                    "every character count)", st("section"))
+    for i, name in enumerate(a.scenarios.names):
+        r = first_row + i
+        header = f"{schema.SCENARIOS_SHEET}!${xl_col_to_name(len(FIXED_COLUMNS) + i)}$1"
+        ws.write_string(r, 0, keys.scenario_selected(i + 1))
+        ws.write_formula(r, 1, f"={header}", st("link"), name)
+        ws.write_formula(r, 4, f"=EXACT(B{r + 1},$E$3)*1", st("calc", "flag"),
+                         1.0 if name == a.selected else 0.0)
 
 
 def _kind(t: Target) -> str:

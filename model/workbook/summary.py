@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from model.core.actuals import compare
 from model.core.headlines import (
     AT_HORIZON,
     DASHBOARD,
@@ -15,6 +16,7 @@ from model.core.headlines import (
 )
 from model.core.timeline import serial
 from model.inputs.overrides import FIXED_COLUMNS
+from model.workbook import actuals_sheet
 from model.workbook.charts import SIZE, dashboard_charts
 from model.workbook.layout import Layout
 from model.workbook.printing import PRINT_WIDTH_PT, column_pt
@@ -60,6 +62,22 @@ def headline_rows(results: Results, layout: Layout, reads: tuple[str, ...] = (
     return rows
 
 
+def _worst_variance(ws: Any, st: Styles, results: Results, r: int) -> int:
+    """The worst variance of a fitted reported figure, and where, on one row: the label
+    names the figure (live, from the Variances sheet), column B the variance."""
+    top = actuals_sheet.worst(compare(results))
+    label = "Worst variance of a fitted reported figure (Variances sheet)"
+    if top is None:
+        ws.write_string(r, 0, label)
+        ws.write_string(r, 1, actuals_sheet.NONE_FITTED, st("note"))
+    else:
+        ws.write_formula(r, 0, f'="Worst fitted variance: "&{actuals_sheet.WHERE_CELL}', None,
+                         f"Worst fitted variance: {actuals_sheet.where(top, results)}")
+        ws.write_formula(r, 1, "=" + actuals_sheet.WORST_CELL, st("link", "rate"),
+                         top.variance_pct)
+    return r + 1
+
+
 def _month_value(month: dt.date | None) -> object:
     return NOT_REACHED if month is None else serial(month)
 
@@ -95,7 +113,9 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
         ws.write_formula(r, 1, f, st("link", kind), v)
         ws.write_string(r, 2, unit(kind))
         r += 1
-    r += 1
+    # In place of the blank row before the next section (the Dashboard's first page is
+    # full): the worst variance of a fitted reported figure.
+    r = _worst_variance(ws, st, results, r)
     ws.write_string(r, 0, "Totals over the horizon", st("section"))
     ws.write_string(r, 1, "", st("section"))
     ws.write_string(r, 2, "", st("section"))
@@ -106,7 +126,8 @@ def write_summary(wb: Any, ws: Any, st: Styles, results: Results, layout: Layout
         ws.write_string(r, 2, unit(kind))
         r += 1
     r += 1
-    r = write_dashboard(ws, st, results, r, 0) + 1  # what the receipts are worth
+    r = write_dashboard(ws, st, results, r, 0)  # what the receipts are worth (no blank
+    # row before the charts title: page 1 holds the figures and the cash warning)
     ws.write_string(r, 0, "Charts (they follow the live cells)", st("section"))
     ws.write_string(r, 1, "", st("section"))
     rows_per_chart = SIZE["height"] // 20 + 1

@@ -16,11 +16,12 @@ from model import keys
 from model.core.engine import constants
 from model.core.expr import CUR, PREV, Expr
 from model.core.headlines import checks_failed
-from model.core.line import CHECKS, REVENUE, SAME, Line
+from model.core.line import CASH, CHECKS, REVENUE, SAME, Line
 from model.core.lines import model_lines
 from model.core.results import Results
 from model.inputs import schema
 from model.workbook import (
+    actuals_sheet,
     analysis_sheet,
     asbuilt,
     checklist,
@@ -48,7 +49,13 @@ from model.workbook.layout import (
     Layout,
     plan_layout,
 )
-from model.workbook.printing import Columns, page_setup, print_in_blocks, year_blocks
+from model.workbook.printing import (
+    Columns,
+    page_setup,
+    print_in_blocks,
+    scale_for,
+    year_blocks,
+)
 from model.workbook.render import XlRender, finite
 from model.workbook.rollup import write_rollup
 from model.workbook.scenario_sheet import ScenarioAddresses
@@ -80,7 +87,8 @@ class ModelWriter:
                  analysis: Settings | None = None, sharing: Sharing | None = None) -> None:
         self.results = results
         self.a = results.assumptions
-        self.layout = plan_layout(results)
+        self.layout = plan_layout(
+            results, [rec.key for rec in checklist.reconciliations(results)])
         self.extras = tuple(extras)
         self.visible = visible  # None: all sheets; else hide the others (for printing)
         self.analysis = analysis
@@ -101,7 +109,7 @@ class ModelWriter:
             scenario_sheet.write(scen_ws, st, self.a, addr, SELECTOR,
                                  self.layout.master())
         scen = scenario_sheet.plan(self.a.scenarios)
-        calc = {name: wb.add_worksheet(name) for name in CALC_SHEETS[:2]}
+        calc = {name: wb.add_worksheet(name) for name in CALC_SHEETS if name != CHECKS}
         valuation = wb.add_worksheet(valuation_sheet.SHEET)
         annual = wb.add_worksheet("Annual")
         fiscal = wb.add_worksheet("Fiscal")
@@ -121,6 +129,7 @@ class ModelWriter:
         write_rollup(annual, st, self.results, self.layout, "Annual")
         write_rollup(fiscal, st, self.results, self.layout, "Fiscal")
         write_rollup(quarterly, st, self.results, self.layout, "Quarterly")
+        actuals_sheet.write(wb, st, self.results, self.layout, addr)  # the Variances sheet
         comparison.write(wb.add_worksheet(comparison.SHEET), st, self.results, self.layout)
         write_summary(wb, summary, st, self.results, self.layout, LEGEND)
         executive.write(front, st, self.results, self.layout,
@@ -152,7 +161,7 @@ class ModelWriter:
         col = max(12, (ws.dim_colmax or 0) + 2)
         last = ws.dim_colmax or 0
         ws.print_area(0, 0, max(ws.dim_rowmax or 0, 1), last)  # not the check
-        if last >= 12:  # a wide table (the Schedule with streams): two pages, keys repeated
+        if last >= 12 and not ws.fit_page:  # too wide for one page: two pages, keys repeated
             ws.repeat_columns(0, 0)
             ws.fit_to_pages(2, 0)
         self.layout.write_master(ws, st, 0, col)
@@ -177,8 +186,13 @@ class ModelWriter:
         years = [m.year for m in self.results.timeline.months]
         years[0] = years[1]  # the opening column prints with the first year
         last_row = max(r for sheet, r in self.layout.rows.values() if sheet == name) - 1
-        if name == CHECKS:  # on paper, each check's count of failing months: one page
-            ws.print_area(0, COL_LABEL, last_row, COL_TOTAL)
+        if name in (CHECKS, CASH):  # on paper, each row's total on one page, tall if it
+            ws.print_area(0, COL_LABEL, last_row, COL_TOTAL)  # stays readable (the Annual
+            label = 64 if name == CHECKS else 46  # sheet prints the cash view by year)
+            scale = scale_for(Columns(COL_LABEL, (label, 6, 12), COL_OPENING, 9), 0,
+                              last_row + 1)
+            if scale < 100:
+                ws.set_print_scale(scale)
         else:
             folded = sum(ln.detail for s in model_lines(self.a) if s.sheet == name
                          for ln in s.lines)
@@ -281,7 +295,10 @@ class ModelWriter:
         ws.write_string(master_row, COL_KEY, "master_check")
         ws.write_string(master_row, COL_LABEL, "Number of failed checks (0 = all fine)")
         total_col = xl_col_to_name(COL_TOTAL)
-        terms = "+".join(f"{total_col}{r}" for r in [*check_rows, *(rows[k][1] for k in recs)])
+        # Two ranges, not a term per check: only checks sit in them (the constants are
+        # between, and the rows between checks are blank or titles, which SUM skips).
+        terms = (f"SUM({total_col}{min(check_rows)}:{total_col}{max(check_rows)})"
+                 f"+SUM({total_col}{rows[recs[0]][1]}:{total_col}{rows[recs[-1]][1]})")
         failed = checks_failed(self.results)
         failed += sum(v for _, v in recon.values())
         ws.write_formula(master_row, COL_TOTAL, f"={terms}", st("check", "int"), failed)

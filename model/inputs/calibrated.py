@@ -1,0 +1,50 @@
+"""The defaults `finmodel calibrate` fitted to the reported history (the Actuals sheet).
+
+Written here by hand from the calibration's output (README, "Where the figures come
+from"): the openings of December 2023 and the growth rates of each Schedule row, for the
+API, Azure OpenAI pay-as-you-go, each default stream and each default cost. Rows before
+the last reported figure (March 2026) are fitted to it; the later ones follow the
+published projections ($100B of revenue in 2028, $125B in 2029, $200B in 2030) and then
+fade (illustrative).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+# The first month of each Schedule row: half years in 2024 and quarters in 2025, where
+# the reported figures are dense (half-year revenue and ARRs of June and December that a
+# single rate a year cannot all meet), then whole years.
+ROW_MONTHS: tuple[dt.date, ...] = (
+    dt.date(2024, 1, 1), dt.date(2024, 7, 1), *(dt.date(2025, m, 1) for m in (1, 4, 7, 10)),
+    *(dt.date(y, 1, 1) for y in range(2026, 2035)))
+
+# One value per row of ROW_MONTHS. The API's path is also each default stream's.
+_API = (0.554, 1.9641, 5.365, 0.7313, 10.0747, 0.4342,  # fitted to the history
+        1.1253, 1.0698, 0.2603, 0.244, 0.9206,  # 2026-2030: fitted to the projections
+        0.2, 0.15, 0.12, 0.1)  # illustrative fade
+GROWTH: dict[str, tuple[float, ...]] = {
+    "api_growth": _API,
+    "azure_payg_growth": (1.0999, 1.1529, 1.1735, 1.1822, 1.189, 1.189,
+                          0.7, 0.5, 0.4, 0.3, 0.25, 0.2, 0.15, 0.12, 0.1),
+    "chatgpt_plus_growth": _API,
+    "chatgpt_enterprise_growth": _API,
+    "chatgpt_team_growth": _API,
+    "training_compute_growth": (2.7566, 2.7566, 0.9614, 0.6814, 0.5, 0.5,
+                                0.3, 0.2, 0.1, 0.05, 0.05, 0.03, 0.03, 0.03, 0.03),
+    "staff_growth": (0.7115, 0.7115, 0.4272, 0.3816, 0.35, 0.35,
+                     0.25, 0.15, 0.1, 0.08, 0.06, 0.05, 0.05, 0.05, 0.05),
+}
+
+# Openings (the month before start, December 2023): annualized revenue, or a cost a month.
+# The streams keep FutureSearch's proportions (June 2024); the costs are The Information's
+# projections for 2024 (July 2024) a month, not calibrated.
+OPENING: dict[str, float] = {
+    "api_arr_opening": 896e6,
+    "azure_arr_opening": 845e6,
+    "chatgpt_plus": 1096e6,
+    "chatgpt_enterprise": 412e6,
+    "chatgpt_team": 168e6,
+    "training_compute": 3e9 / 12,
+    "staff": 1.5e9 / 12,
+}
