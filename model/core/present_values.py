@@ -10,6 +10,7 @@ terminal value, discounted over the same count at the horizon's end, is in
 
 from __future__ import annotations
 
+from model import keys
 from model.core.expr import Cmp, Input, LastMonth, Max, Min, Prev, Ref
 from model.core.expr import Num as N
 from model.core.line import WATERFALL, Line, Section, detail, flow, section
@@ -35,11 +36,11 @@ def present_values(a: Assumptions, microsoft_sources: tuple[tuple[str, str], ...
              "factor",
              Ref(VALUED) / (1 + Input("discount_rate")) ** (Ref("months_discounted") / 12)),
     ]
-    lines += [flow(f"pv_dist_{p.key}", f"PV of distributions to {p.label}",
-                   Ref(f"dist_{p.key}") * Ref("discount_factor")) for p in a.parties]
-    have = {f"pv_dist_{p.key}" for p in a.parties}  # dist_microsoft is a party's too
-    lines += [flow(f"pv_{key}", f"PV of {label}", Ref(key) * Ref("discount_factor"))
-              for key, label in microsoft_sources if f"pv_{key}" not in have]
+    lines += [flow(keys.present_value(keys.dist(p.key)), f"PV of distributions to {p.label}",
+                   Ref(keys.dist(p.key)) * Ref("discount_factor")) for p in a.parties]
+    have = {keys.present_value(keys.dist(p.key)) for p in a.parties}  # dist_microsoft too
+    lines += [flow(keys.present_value(key), f"PV of {label}", Ref(key) * Ref("discount_factor"))
+              for key, label in microsoft_sources if keys.present_value(key) not in have]
     # Folded on the Waterfall: the Valuation sheet shows their totals.
     return section(WATERFALL, "Present values (at the valuation date, of the months from it "
                    "on)", *(detail(ln) for ln in lines))

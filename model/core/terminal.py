@@ -27,6 +27,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from model import keys
 from model.core.expr import Expr, IfBlank, Input, Max, Min, Param, Ref, Sum
 from model.core.expr import Num as N
 from model.core.timeline import serial
@@ -92,13 +93,15 @@ def terminal_items(a: Assumptions) -> list[Item]:
     ]
     items += _waterfall_items(a)
     for p in a.parties:
-        through_tiers = Sum(*(Ref(f"tv_tier{t.number}_{p.key}") for t in a.tiers))
-        items.append(Item(f"tv_share_{p.key}", f"{p.label}: share of the terminal value",
+        through_tiers = Sum(*(Ref(keys.terminal_tier_received(t.number, p.key))
+                              for t in a.tiers))
+        items.append(Item(keys.terminal_share(p.key), f"{p.label}: share of the terminal value",
                           "usd", through_tiers + _last("equity_split_active")
                           * Ref("tv_to_share") * Param(PARTIES_SHEET, p.key, "equity_share")))
-    last = f"tv_tier{a.tiers[-1].number}"
+    last = a.tiers[-1].number
     items.append(Item("tv_undistributed", "Terminal value left after the last tier", "usd",
-                      Ref(f"{last}_available") - Ref(f"{last}_absorbed")))
+                      Ref(keys.terminal_tier_available(last))
+                      - Ref(keys.terminal_tier_absorbed(last))))
     return items
 
 
@@ -107,38 +110,41 @@ def _waterfall_items(a: Assumptions) -> list[Item]:
     hurdles = {t.hurdle_party for t in a.tiers}
     tracked = [p for p in a.parties if p.capped or p.key in hurdles]
     out: list[Item] = []
-    prev = ""
+    prev: int | None = None
     for t in a.tiers:
-        k, pre = t.number, f"tv_tier{t.number}"
-        avail = (_last("waterfall_active") * Ref("tv_to_share") if not prev
-                 else Ref(f"{prev}_available") - Ref(f"{prev}_absorbed"))
-        out.append(Item(f"{pre}_available", f"Tier {k}: terminal value reaching it", "usd",
-                        avail))
+        k = t.number
+        avail = (_last("waterfall_active") * Ref("tv_to_share") if prev is None
+                 else Ref(keys.terminal_tier_available(prev))
+                 - Ref(keys.terminal_tier_absorbed(prev)))
+        out.append(Item(keys.terminal_tier_available(k), f"Tier {k}: terminal value reaching it",
+                        "usd", avail))
         for p in tracked:
-            before = (_last(f"cum_{p.key}") if not prev
-                      else Ref(f"{prev}_prior_{p.key}") + Ref(f"{prev}_{p.key}"))
-            out.append(Item(f"{pre}_prior_{p.key}", f"Tier {k}: {p.label} received before it",
-                            "usd", before))
+            before = (_last(keys.cum(p.key)) if prev is None
+                      else Ref(keys.terminal_tier_prior(prev, p.key))
+                      + Ref(keys.terminal_tier_received(prev, p.key)))
+            out.append(Item(keys.terminal_tier_prior(k, p.key),
+                            f"Tier {k}: {p.label} received before it", "usd", before))
+        absorbed_key = keys.terminal_tier_absorbed(k)
         if t.hurdle_party is not None:
             h = t.hurdle_party
-            room = Max(0, _tier(k, "hurdle_usd") - Ref(f"{pre}_prior_{h}"))
-            absorbed = Min(Ref(f"{pre}_available"), room / _tier(k, h))
+            room = Max(0, _tier(k, "hurdle_usd") - Ref(keys.terminal_tier_prior(k, h)))
+            absorbed = Min(Ref(keys.terminal_tier_available(k)), room / _tier(k, h))
         else:
-            absorbed = Ref(f"{pre}_available")
-        out.append(Item(f"{pre}_absorbed", f"Tier {k}: terminal value it takes", "usd",
-                        absorbed))
+            absorbed = Ref(keys.terminal_tier_available(k))
+        out.append(Item(absorbed_key, f"Tier {k}: terminal value it takes", "usd", absorbed))
         for p in sorted(a.parties, key=lambda p: not p.capped):
-            gross = _tier(k, p.key) * Ref(f"{pre}_absorbed")
+            gross = _tier(k, p.key) * Ref(absorbed_key)
             if p.capped:
-                room = Max(0, _last(f"cap_{p.key}") - Ref(f"{pre}_prior_{p.key}"))
+                room = Max(0, _last(keys.cap(p.key)) - Ref(keys.terminal_tier_prior(k, p.key)))
                 received: Expr = Min(gross, room)
             else:
-                spill = [_tier(k, q.key) * Ref(f"{pre}_absorbed") - Ref(f"{pre}_{q.key}")
+                spill = [_tier(k, q.key) * Ref(absorbed_key)
+                         - Ref(keys.terminal_tier_received(k, q.key))
                          for q in a.parties if q.overflow_to == p.key and q.capped]
                 received = Sum(gross, *spill)
-            out.append(Item(f"{pre}_{p.key}", f"Tier {k}: {p.label} receives", "usd",
-                            received))
-        prev = pre
+            out.append(Item(keys.terminal_tier_received(k, p.key),
+                            f"Tier {k}: {p.label} receives", "usd", received))
+        prev = k
     return out
 
 
@@ -164,6 +170,9 @@ class _Py:
 
     def line(self, key: str, prev: bool) -> str:
         return f"B[{key!r}]"
+
+    def history(self, key: str) -> str:  # no item reads a line's history
+        raise NotImplementedError(key)
 
     def input(self, key: str) -> str:
         return repr(input_number(self.a.inputs[key]))

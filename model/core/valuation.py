@@ -150,7 +150,7 @@ def folded(results: Results, party: str) -> bool:
     """The waterfall has ended, the party's equity share is 0 and it received nothing."""
     e = results.assumptions.effective()
     return (results.last("equity_split_active") == 1 and e.party(party).equity_share == 0
-            and results.last(f"cum_{party}") == 0)
+            and results.last(keys.cum(party)) == 0)
 
 
 def _irr(results: Results, party: str, received: float, terminal: float) -> float | str:
@@ -167,9 +167,9 @@ def party_values(results: Results) -> list[PartyValue]:
     factor = tv["tv_discount_factor"]
     out = []
     for p in a.parties:
-        received = results.last(f"cum_{p.key}")
-        npv = results.total(f"pv_dist_{p.key}")
-        share = tv[f"tv_share_{p.key}"]
+        received = results.last(keys.cum(p.key))
+        npv = results.total(keys.present_value(keys.dist(p.key)))
+        share = tv[keys.terminal_share(p.key)]
         stake = npv + share * factor
         if p.key not in invested:
             out.append(PartyValue(p.key, p.label, npv, received, None, NO_INVESTMENT,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from model import keys
 from model.inputs import schema, typed
 from model.inputs.assumptions import Assumptions, Cost, Investment, Party, Stream, Tier
 from model.inputs.overrides import (
@@ -109,12 +110,12 @@ def stream_and_cost_distributions(streams: tuple[Stream, ...], costs: tuple[Cost
     """A row for each stream's and each cost's growth: the streams as the API (their
     path at 50 % to 125 % of plan, each moving with the API's growth at a rank correlation
     of 0.5: one market), the costs at 75 % to 150 % of plan. Illustrative ranges."""
-    out = [Distribution(f"{s.key}_growth", "triangular", "scale", low=0.5, mode=1.0,
+    out = [Distribution(keys.growth(s.key), "triangular", "scale", low=0.5, mode=1.0,
                         high=1.25, correlated_with="api_growth", rank_correlation=0.5,
                         note=_ILLUSTRATIVE + ": the whole growth path at 50 % to 125 % of "
                         "plan, moving with the API's growth (rank correlation 0.5)")
            for s in streams]
-    out += [Distribution(f"{c.key}_growth", "triangular", "scale", low=0.75, mode=1.0,
+    out += [Distribution(keys.growth(c.key), "triangular", "scale", low=0.75, mode=1.0,
                          high=1.5, note=_ILLUSTRATIVE + ": the cost's growth path at 75 % "
                          "to 150 % of plan")
             for c in costs]

@@ -28,14 +28,7 @@ import datetime as dt
 
 from model.inputs.calibrated import GROWTH, OPENING, ROW_MONTHS
 from model.inputs.cash_inputs import CASH_DEFAULTS, CASH_INPUTS
-from model.inputs.field import (
-    KIND_LIMITS,
-    MAX_COUNT,
-    MAX_RATE,
-    MAX_USD,
-    MAX_WHOLE,
-    Field,
-)
+from model.inputs.field import KIND_LIMITS, MAX_COUNT, MAX_RATE, MAX_USD, MAX_WHOLE, Field
 from model.inputs.valuation_fields import VALUATION_DEFAULTS, VALUATION_FIELDS
 
 __all__ = ["KIND_LIMITS", "MAX_COUNT", "MAX_RATE", "MAX_USD", "MAX_WHOLE", "Field"]

@@ -55,6 +55,12 @@ class ItemXl:
     def lookup(self, key: str) -> str:
         raise NotImplementedError(key)
 
+    def line_range(self, key: str) -> str:  # no item reads a whole line
+        raise NotImplementedError(key)
+
+    def column_range(self, table: str, column: str, rows: int) -> str:
+        raise NotImplementedError(column)
+
     def blank(self, node: Expr) -> str:
         return self.model.blank(node)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from model import keys
 from model.core.lines import MICROSOFT_SOURCES, MICROSOFT_TOTALS
 from model.core.valuation import party_values, valuation_month
 from model.workbook.valuation_sheet import (
@@ -53,7 +54,7 @@ def write_dashboard(ws: Any, st: Styles, results: Results, r: int, c: int) -> in
         for k, text, value in items:
             kind = {"moic_tv": "multiple", "irr_tv": "rate_zero"}.get(k, "usd")
             ws.write_string(r, c, f"{p.label}: {text}")
-            ws.write_formula(r, c + 1, "=" + pl.ref(f"{k}_{p.key}"), st("link", kind),
+            ws.write_formula(r, c + 1, "=" + pl.ref(keys.valuation_row(k, p.key)), st("link", kind),
                              no_minus_zero(value))  # type: ignore[arg-type]
             ws.write_string(r, c + 2, _UNITS[kind])
             r += 1
@@ -64,7 +65,7 @@ def write_dashboard(ws: Any, st: Styles, results: Results, r: int, c: int) -> in
     for key, label in (*MICROSOFT_SOURCES, MICROSOFT_TOTALS[-1]):  # the cash subtotal: Valuation
         row = pl.rows[source_key(key)]
         role = "total" if key in dict(MICROSOFT_TOTALS) else "link"
-        pv = results.total("pv_" + key)
+        pv = results.total(keys.present_value(key))
         label = f"{label}, present value" if role == "total" else label
         ws.write_string(r, c, label, st("total") if role == "total" else None)
         ws.write_formula(r, c + 1, f"={SHEET}!$D${row}", st(role, "usd"), pv)

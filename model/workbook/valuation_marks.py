@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from model import keys
 from model.core.expr import Input, Param
 from model.inputs.schema import PARTIES_SHEET
 
@@ -59,8 +60,8 @@ def write_marks(ws: Any, st: Styles, results: Results, layout: Layout, model: Xl
     mark = model.input("microsoft_reported_value_usd")
     share = Param(PARTIES_SHEET, MICROSOFT, "equity_share").xl(model)  # type: ignore[arg-type]
     d = {k: f"D{rows[k]}" for k in MARK_KEYS}
-    stakes = "+".join(f"D{rows[f'stake_value_{p.key}']}" for p in a.parties)
-    ms = f"D{rows[f'stake_value_{MICROSOFT}']}"
+    stakes = "+".join(f"D{rows[keys.valuation_row('stake_value', p.key)]}" for p in a.parties)
+    ms = f"D{rows[keys.valuation_row('stake_value', MICROSOFT)]}"
     items = (
         ("company_value", "Company value the stakes imply (all stakes)", f"={stakes}", "total"),
         ("microsoft_reported_value", "Microsoft's stake as reported (28 Oct 2025)",

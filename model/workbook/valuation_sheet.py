@@ -55,7 +55,7 @@ CAP_KEYS = ("return_cap", "return_cap_multiple")  # a capped party that invested
 
 
 def source_key(key: str) -> str:
-    return "npv_" + key
+    return keys.npv(key)
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def plan(a: Assumptions) -> Plan:
         names = PARTY_KEYS + (INVESTED_KEYS if p.key in have else ())
         for k in names + (CAP_KEYS if p.key in have and p.capped else ()):
             r += 1
-            rows[f"{k}_{p.key}"] = r
+            rows[keys.valuation_row(k, p.key)] = r
     r += 2  # blank, section title
     for key in MARK_KEYS:
         r += 1
@@ -139,17 +139,19 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContex
     factor = f"$D${pl.rows['tv_discount_factor']}"
     for p in a.parties:
         v = values[p.key]
-        sheet, pv_row = layout.rows[f"pv_dist_{p.key}"]
-        d = {k: f"D{pl.rows[f'{k}_{p.key}']}" for k in PARTY_KEYS + INVESTED_KEYS
-             if f"{k}_{p.key}" in pl.rows}
-        row(f"npv_{p.key}", f"{p.label}: PV of receipts from the valuation date", "$M",
+        sheet, pv_row = layout.rows[keys.present_value(keys.dist(p.key))]
+        d = {k: f"D{pl.rows[keys.valuation_row(k, p.key)]}" for k in PARTY_KEYS + INVESTED_KEYS
+             if keys.valuation_row(k, p.key) in pl.rows}
+        row(keys.npv(p.key), f"{p.label}: PV of receipts from the valuation date", "$M",
             f"={sheet}!$D${pv_row}", "link", "usd", v.npv)
         row(keys.received(p.key), f"{p.label}: receipts over the horizon (nominal)", "$M",
             "=" + layout.ref(keys.cum(p.key), layout.n, absolute=True), "link", "usd",
             v.received)
-        row(f"terminal_share_{p.key}", f"{p.label}: share of the terminal value", "$M",
-            f"=$D${pl.rows[f'tv_share_{p.key}']}", "link", "usd", v.tv_share)
-        row(f"stake_value_{p.key}", f"{p.label}: value of the stake at the valuation date", "$M",
+        row(keys.valuation_row("terminal_share", p.key),
+            f"{p.label}: share of the terminal value", "$M",
+            f"=$D${pl.rows[keys.terminal_share(p.key)]}", "link", "usd", v.tv_share)
+        row(keys.valuation_row("stake_value", p.key),
+            f"{p.label}: value of the stake at the valuation date", "$M",
             f"={d['npv']}+{d['terminal_share']}*{factor}", "total", "usd", v.stake_value)
         if v.invested is None:
             continue
@@ -158,25 +160,27 @@ def write(ws: Any, st: Styles, results: Results, layout: Layout, model: XlContex
         row(keys.invested(p.key), f"{p.label}: invested (the Investments sheet)", "$M",
             "=" + "+".join(cells), "calc", "usd", v.invested)
         folded = _folded_test(layout, model, p.key, d["received"])
-        for sfx, extra, text in (("", "", "without terminal value"),
-                                 ("_tv", f"+{d['terminal_share']}", "with terminal value")):
+        for moic, irr, extra, text in (
+                ("moic", "irr", "", "without terminal value"),
+                ("moic_tv", "irr_tv", f"+{d['terminal_share']}", "with terminal value")):
             rec = f"({d['received']}{extra})"
-            row(f"moic{sfx}_{p.key}", f"{p.label}: MOIC, {text}", "x",
+            row(keys.valuation_row(moic, p.key), f"{p.label}: MOIC, {text}", "x",
                 f'=IF({folded},"{FOLDED}",IF({d["invested"]}>0,{rec}/{d["invested"]},'
-                f'"{NO_INVESTMENT}"))', "calc", "multiple", getattr(v, f"moic{sfx}"))
-            flows, dates = _flow_range(pl, layout, p.key, with_tv=bool(sfx))
-            row(f"irr{sfx}_{p.key}", f"{p.label}: IRR (XIRR), {text}", "% a year",
+                f'"{NO_INVESTMENT}"))', "calc", "multiple", getattr(v, moic))
+            flows, dates = _flow_range(pl, layout, p.key, with_tv=bool(extra))
+            row(keys.valuation_row(irr, p.key), f"{p.label}: IRR (XIRR), {text}", "% a year",
                 f'=IF({rec}>0,IFERROR(ROUND(XIRR({flows},{dates}),12),"{NO_IRR}"),'
                 f'IF({folded},"{FOLDED}","{NO_RECEIPTS}"))', "calc", "rate_zero",
-                no_minus_zero(getattr(v, f"irr{sfx}")))
+                no_minus_zero(getattr(v, irr)))
         if p.capped:
-            cap = results.last(f"cap_{p.key}")
-            row(f"return_cap_{p.key}", f"{p.label}: return cap in force at the horizon's end",
-                "$M", "=" + layout.ref(f"cap_{p.key}", layout.n, absolute=True), "link",
-                "usd", cap)
-            row(f"return_cap_multiple_{p.key}", f"{p.label}: return cap as a multiple of the "
-                "amount invested", "x", f"=D{pl.rows[f'return_cap_{p.key}']}/{d['invested']}",
-                "calc", "multiple", cap / v.invested)
+            cap = results.last(keys.cap(p.key))
+            row(keys.valuation_row("return_cap", p.key),
+                f"{p.label}: return cap in force at the horizon's end", "$M",
+                "=" + layout.ref(keys.cap(p.key), layout.n, absolute=True), "link", "usd", cap)
+            cap_row = pl.rows[keys.valuation_row("return_cap", p.key)]
+            row(keys.valuation_row("return_cap_multiple", p.key),
+                f"{p.label}: return cap as a multiple of the amount invested", "x",
+                f"=D{cap_row}/{d['invested']}", "calc", "multiple", cap / v.invested)
     write_marks(ws, st, results, layout, model, pl.rows, values)
     _write_sources(ws, st, results, layout, pl, tv)
     terminal_block.write(ws, st, a, layout, model, pl.rows, tv, pl.terminal_title)
@@ -211,7 +215,7 @@ def _write_sources(ws: Any, st: Styles, results: Results, layout: Layout, pl: Pl
     pv_total = results.total(keys.present_value("microsoft_total_take"))
     for key, label in SOURCES:
         r = pl.rows[source_key(key)] - 1
-        pv_key = "pv_" + key
+        pv_key = keys.present_value(key)
         pv_sheet, pv_row = layout.rows[pv_key]
         sheet, nominal_row = layout.rows[key]
         role = "total" if key in dict(MICROSOFT_TOTALS) else "link"
@@ -308,8 +312,8 @@ def _write_flows(ws: Any, st: Styles, results: Results, layout: Layout, pl: Plan
         for t in range(1, len(months) + 1):
             ws.write_formula(rr, month_cols + t - 1, "=" + layout.ref(keys.dist(party), t),
                              st("link", "usd"), dist[t - 1])
-        ws.write_formula(rr, tv_col, f"=$D${pl.rows[f'tv_share_{party}']}", st("link", "usd"),
-                         tv[f"tv_share_{party}"])
+        share = keys.terminal_share(party)
+        ws.write_formula(rr, tv_col, f"=$D${pl.rows[share]}", st("link", "usd"), tv[share])
 
 
 def no_minus_zero(irr: object) -> object:
