@@ -53,7 +53,8 @@ def returned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     """A model built, then edited as a recipient would (by file edits), then rebuilt
     with another start month and horizon."""
     tmp = tmp_path_factory.mktemp("carry")
-    first, _ = build(tmp, with_inputs(default_assumptions(), horizon_months=36),
+    first, _ = build(tmp, with_inputs(default_assumptions(), horizon_months=36,
+                                      start_month=dt.date(2024, 4, 1)),
                      "first.xlsx")  # April 2024 to March 2027
     wb = openpyxl.load_workbook(first)
     ws = wb.create_sheet("My notes")
@@ -319,3 +320,14 @@ def test_a_rebuild_with_another_party_follows_the_line(small: Path, tmp_path: Pa
     saved = openpyxl.load_workbook(out, data_only=True)["Mine"]["A1"].value
     want = float(frame.loc["microsoft_total_take"].iloc[month])
     assert want > 1e6 and saved == pytest.approx(want, rel=REL)
+
+
+def test_every_sheet_a_build_makes_is_known_as_the_tools(tmp_path: Path) -> None:
+    """A sheet the build makes is never taken for one the recipient added: each sheet of
+    a model built with every optional table (and of the Changes sheet) is a tool sheet.
+    (The Cash and Variances sheets were missing, so a rebuild named them as not carried.)"""
+    from model.workbook.carry import TOOL_SHEETS
+    out = tmp_path / "m.xlsx"
+    assert main(["build", str(model.default_template()), "-o", str(out)]) == 0
+    made = openpyxl.load_workbook(out, read_only=True).sheetnames
+    assert set(made) <= TOOL_SHEETS, set(made) - TOOL_SHEETS

@@ -31,6 +31,9 @@ def test_the_balances_are_the_amounts_at_a_months_end(results: Results) -> None:
     assert {ln.key for ln in balances} == {
         "api_arr", "azure_arr", "openai_arr", "ptu_customers", "cumulative_losses",
         "cum_waterfall_profit", "cum_revshare_api_to_microsoft",
+        # the cash view: the cash balance, the deepest shortfall so far, the tax losses
+        # carried forward, and the fixed assets at cost and net of depreciation
+        "cash", "funding_needed", "tax_losses", "fixed_assets_cost", "fixed_assets",
         *(f"cum_{p}" for p in parties)}
 
 
@@ -47,6 +50,7 @@ def test_a_corkscrew_for_each_balance_with_a_movement(results: Results) -> None:
     parties = [p.key for p in results.assumptions.parties]
     assert corkscrews(results) == [
         ("cum_revshare_api_to_microsoft", "revshare_api_to_microsoft"),
+        ("fixed_assets_cost", "openai_capex"),
         *((f"cum_{p}", f"dist_{p}") for p in parties)]
 
 

@@ -93,3 +93,22 @@ def test_a_scenario_target_in_capitals_says_what_was_meant(tmp_path: Path) -> No
     with pytest.raises(InputError) as e:
         load(path)
     assert "(did you mean 'discount_rate'?)" in e.value.message(), e.value.message()
+
+
+def test_a_row_whose_key_is_unlike_any_input_is_named_not_dropped(tmp_path: Path) -> None:
+    """A row the recipient typed under the Inputs table ('notes', far from every key) is not
+    an input: the model builds, and the notes say which cell was not read."""
+    import openpyxl
+
+    from model import default_template
+    path = tmp_path / "with-a-note.xlsx"
+    wb = openpyxl.load_workbook(default_template())
+    ws = wb["Inputs"]
+    row = ws.max_row + 2
+    ws.cell(row=row, column=1, value="notes")
+    ws.cell(row=row, column=2, value=42)
+    wb.save(path)
+    a = load(path)
+    said = [n for n in a.notes if f"Inputs!A{row}" in n]
+    assert said and "'notes' is not an input key" in said[0], a.notes
+    assert a.inputs == load(default_template()).inputs

@@ -28,7 +28,7 @@ from model.analysis.report import money
 from model.analysis.solve import resolve
 from model.core.actuals import Comparison, compare
 from model.core.engine import run
-from model.errors import ModelValueError
+from model.errors import FinmodelError, ModelValueError
 from model.inputs import schema
 from model.inputs.assumptions import Assumptions
 from model.inputs.overrides import Target, field_of
@@ -40,7 +40,7 @@ MOVED = 1e-6  # a change smaller than this (relative, or in rate points) is not 
 STEP = 1e-4  # the move that tells whether an input moves a fitted figure at all
 
 
-class CalibrationError(ValueError):
+class CalibrationError(FinmodelError, ValueError):
     """A calibration that cannot be asked: what would do, and what was found (exit 2)."""
 
     def __init__(self, expected: str, found: str) -> None:

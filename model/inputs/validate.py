@@ -17,6 +17,7 @@ from model.errors import InputError
 from model.inputs import actuals, investments, schema, stream_tables, typed, valuation_inputs
 from model.inputs.assumptions import Assumptions, Party, Tier
 from model.inputs.distributions import parse_distributions
+from model.inputs.names import shown
 from model.inputs.problems import (
     BAD,
     LAST_YEAR,
@@ -51,7 +52,13 @@ class WorkbookValidator(Validator):
         for excel_row, values in table.rows:
             key = table.value(values, "key")
             cell = table.cell(excel_row, "key")
-            if self.mistyped(table.sheet, cell, key, fields, seen) or key not in fields:
+            if self.mistyped(table.sheet, cell, key, fields, seen):
+                continue
+            if key not in fields:
+                if isinstance(key, str) and key.strip():  # said, never quietly dropped
+                    self.notes.append(f"{table.sheet}!{cell}: '{shown(key)}' is not an input "
+                                      "key, so its row is not read (a note, or a key of "
+                                      "another version)")
                 continue
             if key in seen:
                 self.problem(table.sheet, cell, f"each key once ('{key}' is first at {seen[key]})",

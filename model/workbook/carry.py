@@ -40,9 +40,9 @@ from model.workbook.uncarried import not_carried, only_sheets, sheet_sizes
 
 # Every sheet a build or a command of finmodel makes: never the recipient's.
 TOOL_SHEETS = frozenset({
-    "Summary", "Dashboard", *INPUT_SHEETS, "Scenario", "Revenue", "Waterfall", "Valuation",
-    "Annual", "Fiscal", "Quarterly", "Checks", "Analysis", "Comparison", "Inputs as built",
-    "Changes", "Simulation"})
+    "Summary", "Dashboard", *INPUT_SHEETS, "Scenario", "Revenue", "Waterfall", "Cash",
+    "Valuation", "Annual", "Fiscal", "Quarterly", "Checks", "Analysis", "Variances",
+    "Comparison", "Inputs as built", "Changes", "Simulation"})
 MAX_CARRY_BYTES = 8 * 2**20  # a sheet's XML: about 100,000 cells
 MADE_BY_COMMANDS = {"Changes": "finmodel build --compare", "Simulation": "finmodel simulate"}
 

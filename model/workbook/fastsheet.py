@@ -23,7 +23,7 @@ from typing import Any
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
-from model.errors import ModelValueError
+from model.errors import FinmodelError, ModelValueError
 
 # Every function name xlsxwriter 3.3's Worksheet._prepare_formula rewrites.
 REWRITTEN = ("ANCHORARRAY", "BYCOL", "BYROW", "CHOOSECOLS", "CHOOSEROWS", "DROP", "EXPAND",
@@ -66,7 +66,7 @@ MAX_CHARS, MAX_NESTING, MAX_ARGUMENTS = 8192, 64, 255
 SHORT = 128
 
 
-class FormulaLimitError(Exception):
+class FormulaLimitError(FinmodelError):
     """A formula beyond Excel's limits: the model's own bug, never the user's input."""
 
 

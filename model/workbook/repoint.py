@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
+from model.errors import FinmodelError
+
 FIRST_PERIOD_COL = 5  # column E (1-based): the opening column, then the months or periods
 PERIOD_KEYS = ("month", "period")
 HEADER_ROWS = 12  # the period row is among the first rows
@@ -42,7 +44,7 @@ _PARTIAL = re.compile(r" \(\d+ months?\)$")
 Anchor = tuple[object, ...]
 
 
-class Unpointable(ValueError):
+class Unpointable(FinmodelError, ValueError):
     """A reference that has no place in the rebuilt model; the message says why."""
 
 

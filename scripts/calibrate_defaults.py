@@ -7,7 +7,7 @@ openings. Pass 1 fits the reported history (the Actuals rows with fit TRUE); pas
 the rows from 2027 on to the published projections for 2028-2030, which stay fit FALSE
 in the template. Prints the values to copy into model/inputs/calibrated.py.
 
-    PYTHONPATH=. python tools/calibrate_defaults.py
+    PYTHONPATH=. python scripts/calibrate_defaults.py
 """
 
 from __future__ import annotations
