@@ -105,6 +105,11 @@ def stream_gross_profit(stream: str) -> str:
     return f"{stream}_gross_profit"
 
 
+def stream_compute_on_azure(stream: str) -> str:
+    """The part of a stream's compute that runs on Azure (bears Microsoft's commission)."""
+    return f"{stream}_compute_on_azure"
+
+
 def cost(cost_key: str) -> str:
     return f"{cost_key}_cost"
 
@@ -224,6 +229,41 @@ def breakpoint_cap(party: str) -> str:
 
 def is_breakpoint(key: str) -> bool:
     return key.startswith(BREAKPOINT)
+
+
+def valuation_row(figure: str, party: str) -> str:
+    """The Valuation sheet's row of a party's figure (``stake_value``, ``moic_tv``, ...)."""
+    return f"{figure}_{party}"
+
+
+# --- the terminal value: the waterfall's tiers once more, as one lump -----------------
+
+
+def terminal_share(party: str) -> str:
+    """A party's share of the terminal value (at the horizon's end)."""
+    return f"tv_share_{party}"
+
+
+def terminal_tier(number: int) -> str:
+    """The prefix of a tier's terminal-value items: ``tv_tier<number>``."""
+    return f"tv_{tier(number)}"
+
+
+def terminal_tier_available(number: int) -> str:
+    return f"{terminal_tier(number)}_available"
+
+
+def terminal_tier_absorbed(number: int) -> str:
+    return f"{terminal_tier(number)}_absorbed"
+
+
+def terminal_tier_prior(number: int, party: str) -> str:
+    """What the party received before this tier of the terminal value."""
+    return f"{terminal_tier(number)}_prior_{party}"
+
+
+def terminal_tier_received(number: int, party: str) -> str:
+    return f"{terminal_tier(number)}_{party}"
 
 
 # --- results of many draws (Monte Carlo) and of results.headlines() --------------------

@@ -337,6 +337,10 @@ def _rename_key(sheet: str, old: str, new: str, columns: tuple[str, ...] = ()
         wb[sheet][cell(sheet, old, sheet_key(sheet))] = new
         for suffix in columns:
             wb[schema.SCHEDULE_SHEET][cell(schema.SCHEDULE_SHEET, 1, old + suffix)] = new + suffix
+        # The Distributions sheet draws the stream's or cost's growth: renamed there too.
+        for row in wb[schema.DISTRIBUTIONS_SHEET].iter_rows(min_row=2, max_col=1):
+            if row[0].value in {old + suffix for suffix in columns}:
+                row[0].value = new + str(row[0].value)[len(old):]
     return edit
 
 
@@ -726,7 +730,8 @@ def numbers_keys_and_size_cases() -> list[BadInput]:
         edit("growth_compounding_in_a_scenario", _edits(
             _set(I, cell(I, "horizon_months", "value"), 1200),
             _scenario_row("Schedule:azure_payg_growth", amend, 1000, dt.datetime(2024, 4, 1))),
-            "growth rates that keep", SC, f"{_grid()[SC][0][amend]}{len(_grid()[SC][1]) + 2}"),
+            "growth rates that keep", SC,
+            f"{_grid()[SC][0][amend]}{max(_grid()[SC][1].values()) + 1}"),
         edit("hurdle_share_tiny", _set(T, cell(T, "1", "first_investors"), 1e-300),
              "a share of at least 1e-06 for the hurdle party", T,
              cell(T, "1", "first_investors")),

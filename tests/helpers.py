@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import io
 import math
 import os
@@ -50,7 +51,9 @@ def assert_lines_match(recalculated: Path, expected: Results) -> int:
             if ln.sheet != sheet or ln.key in ("month", "period"):
                 continue
             for t, want in enumerate(expected.row(ln.key)):
-                got = float(rows[ln.key][t])
+                cell = rows[ln.key][t]
+                got = (float((cell.date() - dt.date(1899, 12, 30)).days)  # dates as serials
+                       if isinstance(cell, dt.datetime) else float(cell))
                 assert math.isclose(got, want, rel_tol=REL, abs_tol=1e-6), \
                     f"{sheet} {ln.key} month {t + 1}: spreadsheet {got}, Python {want}"
                 compared += 1

@@ -314,8 +314,17 @@ def test_default_commission_starts_in_january_2025(default: Results) -> None:
     assert at(default, "api_revenue", 10) == approx(api)
     # 2025: api_gross_margin 45 %, commission 10 % on top of the compute cost.
     assert at(default, "openai_compute_cost", 10) == approx(api * 0.55)
-    assert at(default, "compute_commission", 10) == approx(api * 0.55 * 0.10)
     assert at(default, "api_gross_profit", 10) == approx(api - api * 0.55 - api * 0.055)
+    # The commission is on all of OpenAI's compute on Azure: the API's, the streams'
+    # (compute_on_azure 1: revenue x (1 - 45 %); they grow as the API, from $2.2B a year)
+    # and training compute's (on_azure 1: $250M a month, +100 % a year in 2024, +50 % in
+    # 2025); staff (on_azure 0) pays none.
+    chatgpt = 2.2e9 / 12 * api / (1e9 / 12)
+    training = 250e6 * 2 ** (9 / 12) * 1.5 ** (1 / 12)
+    assert at(default, "openai_azure_compute", 10) == approx(
+        api * 0.55 + chatgpt * 0.55 + training)
+    assert at(default, "compute_commission", 10) == approx(
+        0.10 * (api * 0.55 + chatgpt * 0.55 + training))
 
 
 def test_default_losses_at_the_start_are_carried_forward(default: Results) -> None:
@@ -374,11 +383,13 @@ def _default_reference(n: int) -> dict[str, list[float]]:
             costs[k] *= (1 + s(k + "_growth")) ** (1 / 12)
         revenue = api + sum(streams.values())  # every default stream pays the share
         cost = api * (1 - s("api_gross_margin"))
-        gross = (api - cost - cost * s("compute_commission")
-                 + sum(v * s(k + "_gross_margin") for k, v in streams.items()))
+        rate = s("compute_commission")  # on the API's, the streams' and training's compute
+        gross = (api - cost - cost * rate
+                 + sum(v * s(k + "_gross_margin") - v * (1 - s(k + "_gross_margin")) * rate
+                       for k, v in streams.items()))
         profit = (gross - s("api_to_microsoft_share") * revenue
                   + s("azure_to_openai_share") * azure - revenue * s("openai_opex_pct")
-                  - sum(costs.values()))
+                  - sum(costs.values()) - costs["training_compute"] * rate)
         dist = max(0.0, profit - losses)
         losses = max(0.0, losses - profit)
         # Tier 1 (first investors, hurdle $1B, share 1) takes everything until $1B.

@@ -75,7 +75,7 @@ def violations(r: Results) -> list[str]:
             if taken > ABS + REL * abs(dp) and not _le(float(upper.hurdle_usd or 0), reached):
                 out.append(f"month {t}: tier {lower.number} took {taken} before tier "
                            f"{upper.number} was full ({reached} of {upper.hurdle_usd})")
-        if cap_rs is not None and not _le(v["cum_revshare_api_to_microsoft"][t],
+        if cap_rs is not None and not _le(v["cum_revshare_toward_cap"][t],
                                           float(cap_rs)):  # type: ignore[arg-type]
             out.append(f"month {t}: revenue share above its cap {cap_rs}")
     return out
@@ -102,7 +102,7 @@ def _count(r: Results) -> None:
     if max(v["cumulative_losses"]) > 0:
         _tally["cases with losses carried forward"] += 1
     cap_rs = a.inputs["revshare_api_to_microsoft_cap_usd"]
-    if cap_rs is not None and v["cum_revshare_api_to_microsoft"][-1] >= float(cap_rs) - ABS:  # type: ignore[arg-type]
+    if cap_rs is not None and v["cum_revshare_toward_cap"][-1] >= float(cap_rs) - ABS:  # type: ignore[arg-type]
         _tally["cases where the revenue-share cap binds"] += 1
 
 

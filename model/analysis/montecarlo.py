@@ -14,7 +14,9 @@ from the spawned child sequence of its block of ``BLOCK`` draws and its key. So:
 - draw i does not depend on how many draws are asked for, on the chunk size or on
   the number of worker processes: chunks (and processes) only split the work;
 - changing one row of the Distributions sheet leaves the draws of the other keys
-  as they were (common random numbers when comparing two runs).
+  as they were (common random numbers when comparing two runs), except that rows
+  paired by ``correlated_with`` are reordered together within each block
+  (``model.core.correlation``, from the block's own generator).
 
 The model itself runs in ``model.core.draws``, all draws of a chunk at once.
 """
@@ -31,12 +33,13 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from model.analysis.simulation import Simulation
+from model.core.correlation import rearrange, target_matrix
 from model.core.draws import lines_many, run_many
 from model.core.engine import Compiled, compiled_for
 from model.core.timeline import Timeline
 from model.errors import ModelValueError
 from model.inputs import schema
-from model.inputs.defaults import DEFAULT_DISTRIBUTIONS
+from model.inputs.defaults import default_distributions
 from model.inputs.distributions import validate_for
 from model.inputs.uncertain import INPUT_KEYS, Distribution
 
@@ -47,6 +50,7 @@ BLOCK = 1000  # draws per seed block: the unit of reproducibility
 DEFAULT_CHUNK = 10_000  # draws per vectorised pass of the engine
 MAX_DRAWS = 1_000_000
 DEFAULT_BY = dt.date(2030, 12, 1)
+RANK_KEY = "rank correlation"  # the generator of a block's Iman-Conover scores
 
 
 
@@ -62,11 +66,12 @@ def sample(dists: Sequence[Distribution], seed: int, start: int,
            stop: int) -> dict[str, np.ndarray]:
     """Draws start..stop-1 of every distribution, after its min/max clipping."""
     first, last = start // BLOCK, (stop - 1) // BLOCK
-    out: dict[str, np.ndarray] = {}
-    for d in dists:
-        blocks = [d.sample(key_generator(seed, b, d.key), BLOCK) for b in range(first, last + 1)]
-        out[d.key] = np.concatenate(blocks)[start - first * BLOCK: stop - first * BLOCK]
-    return out
+    blocks = []
+    for b in range(first, last + 1):
+        block = {d.key: d.sample(key_generator(seed, b, d.key), BLOCK) for d in dists}
+        blocks.append(rearrange(block, dists, key_generator(seed, b, RANK_KEY)))
+    return {d.key: np.concatenate([blk[d.key] for blk in blocks])
+            [start - first * BLOCK: stop - first * BLOCK] for d in dists}
 
 
 def run_draws(a: Assumptions, dists: Sequence[Distribution], seed: int, start: int, stop: int,
@@ -179,12 +184,13 @@ def distributions_for(a: Assumptions, path: Path) -> tuple[tuple[Distribution, .
     and cell."""
 
     if a.distributions is None:
-        dists, where = DEFAULT_DISTRIBUTIONS, (
+        dists, where = default_distributions(a), (
             f"the default distributions ({path.name} has no {schema.DISTRIBUTIONS_SHEET} "
             "sheet)")
     else:
         dists, where = a.distributions, f"the {schema.DISTRIBUTIONS_SHEET} sheet of {path.name}"
     validate_for(dists, a.effective(), str(path))
+    target_matrix(dists, str(path))  # the pairs of correlated_with hold together
     return dists, where
 
 

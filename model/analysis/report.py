@@ -6,7 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from model.core.headlines import TERMINAL, headline_values, shown, terminal_label
+from model.core.headlines import (
+    FIRST_MONTH,
+    TERMINAL,
+    headline_values,
+    shown,
+    terminal_label,
+)
 
 if TYPE_CHECKING:
     from model.core.results import Results
@@ -14,8 +20,27 @@ if TYPE_CHECKING:
 
 def headline_items(results: Results, where: str = TERMINAL) -> list[tuple[str, object]]:
     """(label, value) of each headline shown ``where``: a month (or None), an amount in
-    USD, or text."""
-    return [(terminal_label(h), shown(h, v)) for h, v in headline_values(results, where)]
+    USD, or text. A hurdle or cap month once the waterfall has ended says so instead."""
+    return [(terminal_label(h), within_waterfall(results, h.source)
+             if h.reads == FIRST_MONTH else shown(h, v))
+            for h, v in headline_values(results, where)]
+
+
+def waterfall_end(results: Results) -> dt.date | None:
+    """The first month of the equity split within the horizon, or None."""
+    return results.first_month("equity_split_active")
+
+
+def within_waterfall(results: Results, flag_key: str) -> object:
+    """The first month a waterfall milestone is met while the waterfall is in force; once
+    the waterfall has ended without it, text that says so and when."""
+    month = results.first_month(flag_key)
+    end = waterfall_end(results)
+    if end is None or (month is not None and month < end):
+        return month
+    if end == results.timeline.months[1]:
+        return f"no waterfall: ended before {end:%b %Y}"
+    return f"not met: waterfall ended {end:%b %Y}"
 
 
 def money(value: float, signed: bool = False) -> str:

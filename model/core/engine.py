@@ -106,7 +106,7 @@ class _PyRender:
         field = keys.schedule_field_of(name)
         if field is not None:
             return f"s{self.sched[field]}[t]"
-        return {"month": "M[t]", "year": "Y[t]"}[name]
+        return {"month": "M[t]", "year": "Y[t]", "last": "M[-1]"}[name]
 
     def history(self, key: str) -> str:
         return f"h{self.index[key]}"

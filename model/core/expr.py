@@ -241,6 +241,18 @@ class NextMonth(Expr):
 
 
 @dataclass(frozen=True, eq=False)
+class LastMonth(Expr):
+    """The first day of the last modelled month: start_month + horizon_months - 1."""
+
+    def py(self, c: PyContext) -> str:
+        return c.timeline("last")
+
+    def xl(self, c: XlContext) -> str:
+        start, n = c.input("start_month"), c.input("horizon_months")
+        return f"DATE(YEAR({start}),MONTH({start})+{n}-1,1)"
+
+
+@dataclass(frozen=True, eq=False)
 class Year(Expr):
     """The calendar year of this month."""
 

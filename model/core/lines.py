@@ -37,7 +37,7 @@ from model.core.line import balance as _balance
 from model.core.line import flow as _flow
 from model.core.line import section as _section
 from model.core.line import usd as _usd
-from model.core.pnl import margins, operating_profit, revenue_share, streams
+from model.core.pnl import costs, margins, operating_profit, revenue_share, streams
 from model.core.present_values import present_values
 from model.inputs.assumptions import Assumptions, Party, Tier
 from model.inputs.schema import PARTIES_SHEET, TIERS_SHEET
@@ -211,10 +211,18 @@ def milestones(a: Assumptions) -> Section:
 
 
 MICROSOFT_SOURCES = (
-    ("microsoft_azure_margin", "Azure OpenAI gross profit after the share paid to OpenAI"),
+    ("microsoft_azure_margin", "Own Azure OpenAI margin (not from OpenAI)"),
     ("revshare_api_to_microsoft", "Revenue share received from OpenAI"),
     ("compute_commission", "Commission on OpenAI's compute"),
     ("dist_microsoft", "Distributions from OpenAI's profits"),
+)
+
+
+# Microsoft's take: the cash it receives from OpenAI, and its own margin on Azure OpenAI
+# (a margin on its own customers, not a payment from OpenAI), each a line of its own.
+MICROSOFT_TOTALS = (
+    ("microsoft_cash_from_openai", "Cash Microsoft receives from OpenAI"),
+    ("microsoft_total_take", "Microsoft's total take"),
 )
 
 
@@ -223,8 +231,11 @@ def microsoft() -> Section:
         WATERFALL, "Microsoft's take from all sources",
         _flow("microsoft_azure_margin", MICROSOFT_SOURCES[0][1],
               Ref("azure_gross_profit") - Ref("revshare_azure_to_openai")),
-        _flow("microsoft_total_take", "Microsoft's total take",
-              Sum(*(Ref(key) for key, _ in MICROSOFT_SOURCES))),
+        # Folded on the Waterfall (the Valuation sheet shows it beside the sources).
+        detail(_flow(MICROSOFT_TOTALS[0][0], MICROSOFT_TOTALS[0][1],
+                     Sum(*(Ref(key) for key, _ in MICROSOFT_SOURCES[1:])))),
+        _flow(MICROSOFT_TOTALS[1][0], MICROSOFT_TOTALS[1][1],
+              Ref(MICROSOFT_TOTALS[0][0]) + Ref("microsoft_azure_margin")),
     )
 
 
@@ -241,7 +252,7 @@ def checks(a: Assumptions) -> Section:
                           Ref("distributable_profit")), total=True),
         Line("check_revshare_cap", "Revenue share to Microsoft within its cap", "flag",
              IfBlank(Input("revshare_api_to_microsoft_cap_usd"), Num(0),
-                     Cmp(">", Ref("cum_revshare_api_to_microsoft"),
+                     Cmp(">", Ref("cum_revshare_toward_cap"),
                          Input("revshare_api_to_microsoft_cap_usd") + K("abs_tol")
                          + K("rel_tol") * Input("revshare_api_to_microsoft_cap_usd"))),
              total=True),
@@ -281,11 +292,11 @@ def checks(a: Assumptions) -> Section:
 def model_lines(a: Assumptions) -> tuple[Section, ...]:
     """All sections, in computation order."""
     return (timeline(), schedule_lookups(a), revenue(), streams(a), revenue_share(a),
-            margins(a), operating_profit(a), cash.tax(), cash.fixed_assets(),
+            costs(a), margins(a), operating_profit(a), cash.tax(), cash.fixed_assets(),
             cash.free_cash_flow(a), cash.profit_basis(), profit_to_distribute(), caps(a),
             *(tier(a, t, i) for i, t in enumerate(a.tiers)),
             distributions(a), cash.cash_balance(a), milestones(a), microsoft(),
-            present_values(a, MICROSOFT_SOURCES), checks(a))
+            present_values(a, (*MICROSOFT_SOURCES, *MICROSOFT_TOTALS)), checks(a))
 
 
 def all_lines(a: Assumptions) -> list[Line]:

@@ -5,7 +5,10 @@ this module adds the amounts invested (the Investments sheet), the multiple on i
 capital and the IRR, which the Valuation sheet writes as live formulas. The IRR is the
 rate XIRR finds: the annual r with sum of v_i / (1 + r)^((d_i - d_0) / 365) = 0 over
 the investments (negative, on the first day of their month) and the monthly receipts
-(on each month's last day), d_0 being the earliest date.
+(on each month's last day), d_0 being the earliest date; with the terminal value, also
+the party's share of it on the last month's last day. The present values count the
+months from valuation_date on (``model.core.present_values``); the terminal value and its
+shares are in ``model.core.terminal``.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from model import keys
+from model.core import terminal
 from model.core.timeline import serial
 
 if TYPE_CHECKING:
@@ -27,6 +31,9 @@ DAYS_PER_YEAR = 365.0  # XIRR's year, whatever the calendar
 NO_RECEIPTS = "n/a: no receipts"  # within the horizon
 NO_IRR = "n/a: no rate found"  # XIRR finds no rate that sets the flows to 0
 NO_INVESTMENT = "n/a: not invested"
+# An investor whose equity share is 0 once the waterfall has ended (its holding counted in
+# another party's share, as the first investors' after the recapitalisation).
+FOLDED = "n/a: folded into another stake"
 
 
 def month_end(month: dt.date) -> dt.date:
@@ -101,21 +108,36 @@ class PartyValue:
 
     key: str
     label: str
-    npv: float  # receipts discounted to the first day of start_month
+    npv: float  # receipts from valuation_date on, discounted to it
     received: float  # cum_<party> at the horizon
     invested: float | None  # None: no row on the Investments sheet
     moic: float | str  # received / invested, or a label
     irr: float | str  # annual, as XIRR computes it, or a label
+    tv_share: float = 0.0  # its share of the terminal value, at the horizon's end
+    stake_value: float = 0.0  # npv + tv_share discounted to valuation_date
+    moic_tv: float | str = NO_INVESTMENT  # (received + tv_share) / invested
+    irr_tv: float | str = NO_INVESTMENT  # XIRR with tv_share at the horizon's end
 
 
-def irr_flows(results: Results, party: str) -> list[tuple[float, float]]:
-    """The party's dated flows: investments negative, then each month's receipt."""
+def irr_flows(results: Results, party: str, terminal: float = 0.0
+              ) -> list[tuple[float, float]]:
+    """The party's dated flows: investments negative, then each month's receipt, and
+    ``terminal`` (its share of the terminal value) at the last month's end."""
     a = results.assumptions
     out = [(serial(i.month), -i.amount_usd) for i in a.investments or () if i.party == party]
     dist = results.row(keys.dist(party))
     out += [(serial(month_end(m)), v) for m, v in zip(results.timeline.months[1:], dist,
                                                       strict=True)]
+    out.append((serial(month_end(results.timeline.months[-1])), terminal))
     return out
+
+
+def valuation_month(results: Results) -> dt.date:
+    """The valuation date used: valuation_date held within the horizon."""
+    months = results.timeline.months[1:]
+    when = results.assumptions.effective().inputs["valuation_date"]
+    assert isinstance(when, dt.date)
+    return max(months[0], min(when, months[-1]))
 
 
 def invested_parties(a: Assumptions) -> list[str]:
@@ -124,22 +146,41 @@ def invested_parties(a: Assumptions) -> list[str]:
     return [p.key for p in a.parties if p.key in have]
 
 
+def folded(results: Results, party: str) -> bool:
+    """The waterfall has ended, the party's equity share is 0 and it received nothing."""
+    e = results.assumptions.effective()
+    return (results.last("equity_split_active") == 1 and e.party(party).equity_share == 0
+            and results.last(keys.cum(party)) == 0)
+
+
+def _irr(results: Results, party: str, received: float, terminal: float) -> float | str:
+    if received <= 0:
+        return FOLDED if folded(results, party) else NO_RECEIPTS
+    rate = xirr(irr_flows(results, party, terminal))
+    return NO_IRR if rate is None else rate
+
+
 def party_values(results: Results) -> list[PartyValue]:
     a = results.assumptions
     invested = set(invested_parties(a))
+    tv = terminal.values(results)
+    factor = tv["tv_discount_factor"]
     out = []
     for p in a.parties:
         received = results.last(keys.cum(p.key))
         npv = results.total(keys.present_value(keys.dist(p.key)))
+        share = tv[keys.terminal_share(p.key)]
+        stake = npv + share * factor
         if p.key not in invested:
             out.append(PartyValue(p.key, p.label, npv, received, None, NO_INVESTMENT,
-                                  NO_INVESTMENT))
+                                  NO_INVESTMENT, share, stake))
             continue
         amount = math.fsum(i.amount_usd for i in a.investments or () if i.party == p.key)
         moic: float | str = received / amount if amount > 0 else NO_INVESTMENT
-        irr: float | str = NO_RECEIPTS
-        if received > 0:
-            rate = xirr(irr_flows(results, p.key))
-            irr = NO_IRR if rate is None else rate
-        out.append(PartyValue(p.key, p.label, npv, received, amount, moic, irr))
+        moic_tv: float | str = (received + share) / amount if amount > 0 else NO_INVESTMENT
+        if folded(results, p.key):
+            moic = moic_tv = FOLDED
+        out.append(PartyValue(p.key, p.label, npv, received, amount, moic,
+                              _irr(results, p.key, received, 0.0), share, stake, moic_tv,
+                              _irr(results, p.key, received + share, share)))
     return out

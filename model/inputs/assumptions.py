@@ -55,6 +55,7 @@ class Stream:
     arr_opening: float
     pays_revshare: bool
     unit: str = ""
+    compute_on_azure: float = 1.0  # share of its compute on Azure (the commission's base)
     description: str = ""
     source: str = ""
     cell: str = field(default="", compare=False)  # where its key was read, for messages
@@ -68,6 +69,7 @@ class Cost:
     label: str
     monthly_opening: float
     description: str = ""
+    on_azure: float = 0.0  # share of the cost that is compute bought on Azure
     source: str = ""
     cell: str = field(default="", compare=False)
     capex: bool = False  # depreciated over depreciation_years, not expensed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -134,17 +135,55 @@ def parse_distributions(table: RawTable, a: Assumptions, path: str,
             continue
 
         note = text("note")
+        partner, rho = _correlation(text("correlated_with"), text("rank_correlation"),
+                                    lambda c: cell(c) if c in table.header else "row 1",
+                                    bad, key)
+        if len(problems) > before:
+            continue
         d = Distribution(key, kind, apply, **numbers,
                          note=str(note) if note is not None else "", row=excel_row,
-                         key_cell=cell("key"))
+                         key_cell=cell("key"), correlated_with=partner, rank_correlation=rho)
         blank = _blank(d, a) if check_blank else None
         if blank is not None:
             problems.append(blank)
             continue
         out.append(d)
+    _check_partners(out, table, bad)
     if problems:
         raise InputError(path, problems)
     return tuple(out)
+
+
+def _correlation(partner: object, rho: object, cell: Any, bad: Any,
+                 key: str) -> tuple[str, float | None]:
+    """A row's correlated_with and rank_correlation: both blank, or a key and a number."""
+    if partner is None and rho is None:
+        return "", None
+    if not isinstance(partner, str) or not partner.strip():
+        bad(cell("correlated_with"), "the key of another row, beside a rank_correlation",
+            describe(partner), key)
+        return "", None
+    number = None if rho is None or isinstance(rho, bool) else _number(rho, _FIELDS[
+        "rank_correlation"])
+    if number is None:
+        bad(cell("rank_correlation"), "a rank correlation between -1 and 1 beside "
+            "correlated_with", describe(rho), key)
+        return "", None
+    if partner.strip() == key:
+        bad(cell("correlated_with"), "the key of another row", f"'{partner}' (this row)", key)
+    return partner.strip(), number
+
+
+def _check_partners(rows: list[Distribution], table: RawTable, bad: Any) -> None:
+    """Every correlated_with names another row of the sheet; a near miss says which."""
+    keys = [d.key for d in rows]
+    for d in rows:
+        if d.correlated_with and d.correlated_with not in keys:
+            near = difflib.get_close_matches(d.correlated_with, keys, n=1)
+            hint = f" (did you mean '{near[0]}'?)" if near else ""
+            where = table.cell(d.row, "correlated_with") if d.row is not None else None
+            bad(where, "the key of another row of this sheet" + hint,
+                f"'{d.correlated_with}'", d.key)
 
 
 _FIELDS = {f.key: f for f in DISTRIBUTION_FIELDS}

@@ -27,7 +27,8 @@ MISSING_NOTE = ("no Investments sheet: the Valuation shows present values alone 
 
 def added_input_note(key: str, default: object) -> str:
     """The build summary's note on an Inputs row that an older workbook lacks."""
-    return (f"no '{key}' row on the Inputs sheet: the default {default} is used "
+    used = "it is taken as blank" if default is None else f"the default {default} is used"
+    return (f"no '{key}' row on the Inputs sheet: {used} "
             "(`finmodel init` writes the row)")
 
 

@@ -19,6 +19,7 @@ whole live model with ordinary formulas.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 import unicodedata
 from typing import TYPE_CHECKING
@@ -100,11 +101,6 @@ def parse(table: RawTable, a: Assumptions, v: Validator) -> Scenarios | None:
             v.problem(table.sheet, cell, TARGET_HELP, _found(text) + (
                 f" (did you mean '{meant}'?)" if meant else ""))
             continue
-        if target.text() in seen:
-            v.problem(table.sheet, cell, f"each target once ('{target.text()}' is first at "
-                      f"{seen[target.text()]})", f"'{target.text()}' again")
-            continue
-        seen[target.text()] = cell
         f = field_of(target)
         assert f is not None
         from_month = None
@@ -115,6 +111,14 @@ def parse(table: RawTable, a: Assumptions, v: Validator) -> Scenarios | None:
                 continue
             from_month = v.convert(table, excel_row, values, schema.SCHEDULE_MONTH,
                                    key=target.text())
+        # A Schedule rate may step several times: once per from_month.
+        once = target.text() + (f" from {from_month:%Y-%m}" if isinstance(
+            from_month, dt.date) else "")
+        if once in seen:
+            v.problem(table.sheet, cell, f"each target once, a Schedule target once per "
+                      f"from_month ('{once}' is first at {seen[once]})", f"'{once}' again")
+            continue
+        seen[once] = cell
         overrides: dict[str, object] = {}
         for name in names:
             value = v.convert(table, excel_row, values,

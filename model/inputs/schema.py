@@ -28,14 +28,8 @@ import datetime as dt
 
 from model.inputs.calibrated import GROWTH, OPENING, ROW_MONTHS
 from model.inputs.cash_inputs import CASH_DEFAULTS, CASH_INPUTS
-from model.inputs.field import (
-    KIND_LIMITS,
-    MAX_COUNT,
-    MAX_RATE,
-    MAX_USD,
-    MAX_WHOLE,
-    Field,
-)
+from model.inputs.field import KIND_LIMITS, MAX_COUNT, MAX_RATE, MAX_USD, MAX_WHOLE, Field
+from model.inputs.valuation_fields import VALUATION_DEFAULTS, VALUATION_FIELDS
 
 __all__ = ["KIND_LIMITS", "MAX_COUNT", "MAX_RATE", "MAX_USD", "MAX_WHOLE", "Field"]
 
@@ -94,8 +88,8 @@ INPUT_FIELDS: tuple[Field, ...] = (
           "waterfall. Blank means never",
           SEED + " (the capped-profit waterfall of the 2024 terms)", required=False),
     Field("discount_rate", "rate", "% a year",
-          "Annual rate at which each party's receipts are discounted to the first day of "
-          "start_month (the Valuation sheet)",
+          "Annual discount rate. Each party's receipts and share of the terminal value are "
+          "discounted at it to valuation_date (the Valuation sheet)",
           ILLUSTRATIVE + " (a round 10 % a year for equity-like risk; not a published "
           "figure: use your own cost of capital)", lo=0, hi=1),
     Field("fiscal_year_end_month", "months", "month (1-12)",
@@ -109,11 +103,12 @@ INPUT_FIELDS: tuple[Field, ...] = (
           ILLUSTRATIVE + " (10 %: reported figures are rounded and their measures differ)",
           lo=0, lo_open=True, hi=10),
     *CASH_INPUTS,  # OpenAI's cash view: model/inputs/cash_inputs.py
+    *VALUATION_FIELDS,
 )
 # Inputs added after the first release: a workbook made before them still loads, with
 # the default and a note in the build summary.
 ADDED_INPUTS = ("discount_rate", "fiscal_year_end_month", "actuals_tolerance",
-                *(f.key for f in CASH_INPUTS))
+                *(f.key for f in CASH_INPUTS), *(f.key for f in VALUATION_FIELDS))
 
 # ---------------------------------------------------------------- Schedule sheet
 
@@ -251,6 +246,7 @@ DEFAULT_INPUTS: dict[str, object] = {
     "fiscal_year_end_month": 6,
     "actuals_tolerance": 0.10,
     **CASH_DEFAULTS,
+    **VALUATION_DEFAULTS,
 }
 
 # Schedule rows: half years while reported figures come twice a year, then whole years.

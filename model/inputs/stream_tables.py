@@ -20,6 +20,7 @@ from model.inputs.problems import BAD, Validator
 from model.inputs.reader import RawTable
 from model.inputs.schema import Field
 from model.inputs.streams import (
+    ADDED_COLUMNS,
     ADDED_COST_COLUMNS,
     COST_FIELDS,
     STREAM_FIELDS,
@@ -35,6 +36,7 @@ def read_streams(v: Validator) -> tuple[Stream, ...]:
     return tuple(Stream(key=str(r["stream"]), label=str(r["label"] or r["stream"]),
                         arr_opening=typed.number(r["arr_opening"]),
                         pays_revshare=bool(r["pays_revshare"]), unit=str(r["unit"] or ""),
+                        compute_on_azure=_share(r, "compute_on_azure", schema.STREAMS_SHEET),
                         description=str(r["description"] or ""),
                         source=str(r["source"] or ""), cell=str(r["cell"]))
                  for r in _rows(v, schema.STREAMS_SHEET, STREAM_FIELDS))
@@ -44,6 +46,7 @@ def read_costs(v: Validator) -> tuple[Cost, ...]:
     """The Costs sheet's valid rows (none when the sheet is missing)."""
     return tuple(Cost(key=str(r["cost"]), label=str(r["label"] or r["cost"]),
                       monthly_opening=typed.number(r["monthly_opening"]),
+                      on_azure=_share(r, "on_azure", schema.COSTS_SHEET),
                       description=str(r["description"] or ""),
                       source=str(r["source"] or ""), cell=str(r["cell"]),
                       capex=bool(r.get("capex")),
@@ -51,12 +54,19 @@ def read_costs(v: Validator) -> tuple[Cost, ...]:
                  for r in _rows(v, schema.COSTS_SHEET, COST_FIELDS))
 
 
+def _share(row: dict[str, object], column: str, sheet: str) -> float:
+    """An optional share column: blank reads as the column's default (ADDED_COLUMNS)."""
+    value = row[column]
+    return ADDED_COLUMNS[(sheet, column)] if value is None else float(value)  # type: ignore[arg-type]
+
+
 def _rows(v: Validator, sheet: str, fields: tuple[Field, ...]) -> list[dict[str, object]]:
     """The sheet's valid rows as {column: value, "cell": the key's cell}. A problem is
     recorded for every bad cell, named after the row's key."""
     if sheet not in v.raw.tables:
         return []
-    table = v.table(sheet, tuple(f.key for f in fields if f.key not in ADDED_COST_COLUMNS))
+    table = v.table(sheet, tuple(f.key for f in fields if (sheet, f.key) not in ADDED_COLUMNS
+                                 and f.key not in ADDED_COST_COLUMNS))
     if table is None:
         return []
     most, what = ((schema.MAX_STREAMS, "streams") if sheet == schema.STREAMS_SHEET
@@ -65,11 +75,19 @@ def _rows(v: Validator, sheet: str, fields: tuple[Field, ...]) -> list[dict[str,
         v.problem(sheet, f"row {table.rows[most][0]}", f"at most {most} {what}",
                   f"{len(table.rows)} {what}")
         return []
+    absent = {f.key: ADDED_COLUMNS[(sheet, f.key)] for f in fields
+              if (sheet, f.key) in ADDED_COLUMNS and f.key not in table.header}
+    for column, value in absent.items():
+        v.notes.append(f"no '{column}' column on the {sheet} sheet: {value:g} is used for "
+                       "every row (`finmodel init` writes the column)")
     out = []
     for excel_row, values in table.rows:
         key = v.convert(table, excel_row, values, fields[0])
         row: dict[str, object] = {fields[0].key: key}
         for f in fields[1:]:
+            if f.key in absent:
+                row[f.key] = absent[f.key]
+                continue
             if f.key not in table.header:  # a column added later (ADDED_COST_COLUMNS)
                 continue
             name = f"{key}: {f.key}" if isinstance(key, str) else f.key

@@ -37,6 +37,10 @@ STREAM_FIELDS: tuple[Field, ...] = (
     Field("source", "text", "",
           "Where arr_opening and the stream's Schedule rates come from, or illustrative",
           required=False),
+    Field("compute_on_azure", "rate", "fraction",
+          "Share of the stream's compute (its revenue x (1 - gross margin)) that runs on "
+          "Azure: Microsoft's compute commission applies to it, on top of the gross "
+          "margin. Blank: 1 (all of it)", required=False, lo=0, hi=1),
 )
 
 COST_FIELDS: tuple[Field, ...] = (
@@ -57,10 +61,18 @@ COST_FIELDS: tuple[Field, ...] = (
     Field("stock_comp_share", "rate", "fraction",
           "Share of the cost paid in stock: an expense, but not cash (the Cash sheet "
           "adds it back). Blank means 0", required=False, lo=0, hi=1),
+    Field("on_azure", "rate", "fraction",
+          "Share of the cost that is compute bought on Azure: Microsoft's compute commission "
+          "applies to it, on top of the cost. Blank: 0 (none of it)", required=False, lo=0,
+          hi=1),
 )
 
 # Costs columns added after the sheet: a Costs sheet without them still reads (blank).
 ADDED_COST_COLUMNS = ("capex", "stock_comp_share")
+# Share columns added after the sheets first shipped, last on their sheets: a blank cell,
+# or a workbook without the column (then with a note in the build summary), reads this.
+ADDED_COLUMNS: dict[tuple[str, str], float] = {
+    (STREAMS_SHEET, "compute_on_azure"): 1.0, (COSTS_SHEET, "on_azure"): 0.0}
 
 
 def _growth_field(key: str, what: str, source: str) -> Field:
@@ -116,21 +128,24 @@ _SOURCE = ("FutureSearch estimate, June 2024 ({}; an estimate): the proportions 
            "revenue in 2024, $13.1B in 2025, ...), with the API's path; after March 2026 the "
            "growth follows The Information's projections for 2028-2030. pays_revshare: the "
            "20 % is reported on OpenAI's whole revenue, as net payments to Microsoft of about "
-           "$494M in 2024 suggest (leaked documents, Nov 2025). Gross margin: "
+           "$494M in 2024 suggest (leaked documents, Nov 2025). compute_on_azure 1: inference "
+           "'mostly ChatGPT, on Azure' (The Information, July 2024, reported). Gross margin: "
            + ILLUSTRATIVE + " (the API's path)")
 
 
 DEFAULT_STREAMS: tuple[dict[str, object], ...] = (
     {"stream": "chatgpt_plus", "label": "ChatGPT Plus", "arr_opening": OPENING["chatgpt_plus"],
-     "pays_revshare": True, "unit": "subscriptions at $20 a month",
+     "pays_revshare": True, "compute_on_azure": 1.0, "unit": "subscriptions at $20 a month",
      "description": "Consumer subscriptions to ChatGPT",
      "source": _SOURCE.format("$1.9B: 7.7M subscribers at $20 a month")},
     {"stream": "chatgpt_enterprise", "label": "ChatGPT Enterprise",
-     "arr_opening": OPENING["chatgpt_enterprise"], "pays_revshare": True, "unit": "seats",
+     "arr_opening": OPENING["chatgpt_enterprise"], "pays_revshare": True,
+     "compute_on_azure": 1.0, "unit": "seats",
      "description": "ChatGPT for large organisations",
      "source": _SOURCE.format("$714M: 1.2M seats")},
     {"stream": "chatgpt_team", "label": "ChatGPT Team", "arr_opening": OPENING["chatgpt_team"],
-     "pays_revshare": True, "unit": "seats", "description": "ChatGPT for small teams",
+     "pays_revshare": True, "compute_on_azure": 1.0, "unit": "seats",
+     "description": "ChatGPT for small teams",
      "source": _SOURCE.format("$290M: 980k seats")},
 )
 
@@ -139,12 +154,13 @@ DEFAULT_COSTS: tuple[dict[str, object], ...] = (
      "monthly_opening": OPENING["training_compute"],
      "description": "Compute to train new models (the API's and the streams' running "
      "compute is in their gross margins)",
-     "capex": False, "stock_comp_share": 0.0,
+     "capex": False, "stock_comp_share": 0.0, "on_azure": 1.0,
      "source": "The Information, July 2024 (reported): about $3B projected for 2024, a twelfth "
      "of it a month at the opening; growth calibrated to OpenAI's operating loss of $7.8B in "
      "the first half of 2025 (The Information, Sep 2025), then " + ILLUSTRATIVE + ". capex "
-     "FALSE: the compute is rented from Azure, an operating cost"},
-    {"cost": "staff", "label": "Staff", "monthly_opening": OPENING["staff"],
+     "FALSE: the compute is rented from Azure, an operating cost. on_azure " + ILLUSTRATIVE
+     + " (all of it, as the API's compute)"},
+    {"cost": "staff", "label": "Staff", "monthly_opening": OPENING["staff"], "on_azure": 0.0,
      "description": "Salaries and other staff costs",
      "capex": False, "stock_comp_share": 0.0,
      "source": "The Information, July 2024 (reported): about $1.5B projected for 2024, a "

@@ -53,7 +53,8 @@ KINDS: dict[str, tuple[str, ...]] = {
 }
 APPLY_MODES = ("value", "scale", "shift")
 NUMBER_COLUMNS = ("mean", "sd", "low", "mode", "high", "min", "max")
-COLUMNS = ("key", "distribution", "apply", *NUMBER_COLUMNS, "note")
+CORRELATION_COLUMNS = ("correlated_with", "rank_correlation")
+COLUMNS = ("key", "distribution", "apply", *NUMBER_COLUMNS, "note", *CORRELATION_COLUMNS)
 
 DISTRIBUTION_FIELDS: tuple[Field, ...] = (
     Field("key", "key", "",
@@ -79,6 +80,12 @@ DISTRIBUTION_FIELDS: tuple[Field, ...] = (
     Field("max", "usd", "as the input", "Optional: a draw above max counts as max",
           required=False),
     Field("note", "text", "", "Free text: where the range comes from", required=False),
+    Field("correlated_with", "key", "",
+          "Optional: the key of another row whose draws this row's draws move with "
+          "(rank correlation, Iman-Conover, within each block of draws)", required=False),
+    Field("rank_correlation", "rate", "-1 to 1",
+          "The rank (Spearman) correlation with correlated_with's draws, -1 to 1",
+          required=False, lo=-1, hi=1),
 )
 
 # Inputs keys that can be drawn: amounts, rates and counts (not dates, flags or structure).
@@ -103,6 +110,8 @@ class Distribution:
     min: float | None = None
     max: float | None = None
     note: str = ""
+    correlated_with: str = ""  # another row's key; "" = drawn independently
+    rank_correlation: float | None = None
     row: int | None = None  # the Excel row it was read from, for messages
     key_cell: str = field(default="", compare=False)  # its key's cell, for messages
 
@@ -134,6 +143,8 @@ class Distribution:
             lo = "" if self.min is None else num(self.min)
             hi = "" if self.max is None else num(self.max)
             text += f", clipped to [{lo}, {hi}]"
+        if self.correlated_with:
+            text += f", rank correlation {self.rank_correlation:g} with {self.correlated_with}"
         return text
 
     def number_text(self, v: float) -> str:

@@ -14,13 +14,20 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from model.errors import InputError
-from model.inputs import actuals, investments, schema, stream_tables, typed
+from model.inputs import (
+    actuals,
+    cross_checks,
+    investments,
+    schema,
+    stream_tables,
+    typed,
+    valuation_inputs,
+)
 from model.inputs.assumptions import Assumptions, Party, Tier
 from model.inputs.distributions import parse_distributions
 from model.inputs.names import shown
 from model.inputs.problems import (
     BAD,
-    LAST_YEAR,
     MAX_AMOUNT,
     SUM_TOLERANCE,
     Validator,
@@ -28,7 +35,6 @@ from model.inputs.problems import (
     cells_read,
     describe,
     end_year,
-    month_before,
 )
 from model.inputs.reader import RawWorkbook, read_workbook
 from model.inputs.scenarios import parse as parse_scenarios
@@ -250,28 +256,8 @@ class WorkbookValidator(Validator):
         return tuple(out)
 
     def cross_checks(self, inputs: dict[str, object]) -> None:
-        start = inputs.get("start_month")
-        horizon = inputs.get("horizon_months")
-        if isinstance(start, dt.date) and isinstance(horizon, int) \
-                and start.year + (horizon + start.month) // 12 > LAST_YEAR:
-            self.problem(schema.INPUTS_SHEET, self.input_cells.get("horizon_months"),
-                         f"a horizon ending before {LAST_YEAR}", "a later end",
-                         "horizon_months")
-        needed = ("azure_arr_opening", "ptu_customers_opening", "ptu_monthly_fee_before_cut",
-                  "ptu_fee_cut", "ptu_fee_cut_month", "start_month")
-        if all(isinstance(inputs.get(k), float | int | dt.date) for k in needed):
-            before = month_before(typed.month(start))
-            fee = typed.number(inputs["ptu_monthly_fee_before_cut"])
-            if before >= typed.month(inputs["ptu_fee_cut_month"]):
-                fee *= 1 - typed.number(inputs["ptu_fee_cut"])
-            ptu = typed.number(inputs["ptu_customers_opening"]) * fee
-            azure = typed.number(inputs["azure_arr_opening"]) / 12
-            if ptu > azure:
-                self.problem(schema.INPUTS_SHEET, self.input_cells.get("ptu_customers_opening"),
-                             "PTU revenue in the opening month (ptu_customers_opening x fee) "
-                             "no larger than azure_arr_opening / 12",
-                             f"${ptu:,.0f} against ${azure:,.0f}", "ptu_customers_opening")
-
+        valuation_inputs.check(self, inputs, self.input_cells)
+        cross_checks.check(self, inputs, self.input_cells)
 
 
 def validate(raw: RawWorkbook) -> Assumptions:

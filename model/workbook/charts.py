@@ -13,7 +13,7 @@ from xlsxwriter.utility import xl_col_to_name
 from model import keys
 from model.core.lines import MICROSOFT_SOURCES
 from model.workbook.rollup import FIRST_COL, FISCAL, periods, rollup_rows
-from model.workbook.valuation_sheet import value_chart
+from model.workbook.valuation_dashboard import value_chart
 
 if TYPE_CHECKING:
     from model.core.results import Results

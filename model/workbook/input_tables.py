@@ -34,8 +34,13 @@ def write_scenarios_sheet(wb: Any, st: Any, scenarios: Scenarios) -> None:
     """The Scenarios sheet, as plain input values."""
     ws = wb.add_worksheet(schema.SCENARIOS_SHEET)
     headers = [*FIXED_COLUMNS, *scenarios.names]
+    # The scenario columns share the width three of them had (so the sheet still prints
+    # at 7 pt or more), their names wrapped.
+    width = min(26, 78 // max(len(scenarios.names), 1))
     for c, h in enumerate(headers):
-        ws.write_string(0, c, h, st("header"))
+        ws.write_string(0, c, h, st("header_wrap" if c >= len(FIXED_COLUMNS) else "header"))
+    if height := wrapped_height([(h, width) for h in scenarios.names]):
+        ws.set_row(0, height)
     ws.write_comment(0, 0, "What each row overrides: " + TARGET_HELP +
                      ". A blank scenario cell keeps the base value.",
                      {"x_scale": 2.5, "y_scale": 1.5})
@@ -55,7 +60,7 @@ def write_scenarios_sheet(wb: Any, st: Any, scenarios: Scenarios) -> None:
     ws.set_column(0, 0, 40)
     ws.set_column(1, 1, 12)
     ws.set_column(2, 2, 50)
-    ws.set_column(len(FIXED_COLUMNS), len(headers), 26)
+    ws.set_column(len(FIXED_COLUMNS), len(headers), width)
 
 
 NOTE_WIDTH = 40  # the notes wrap: the sheet prints one page wide at 7 pt or more
@@ -90,6 +95,12 @@ def write_distributions_sheet(wb: Any, st: Styles,
         ws.write_string(r, 10, d.note, st("note_wrap"))
         if height := wrapped_height([(d.note, NOTE_WIDTH)]):
             ws.set_row(r, height)
+        ws.write_string(r, 11, d.correlated_with, st("input"))
+        if d.rank_correlation is None:
+            ws.write_blank(r, 12, None, st("input", "rate"))
+        else:
+            ws.write_number(r, 12, d.rank_correlation, st("input", "rate"))
+    ws.set_column(11, 12, 16)
     return ws
 
 

@@ -123,11 +123,12 @@ def write_input_sheets(wb: Any, st: Styles, a: Assumptions) -> InputAddresses:
     _tiers_sheet(wb, st, a, addr)
     _keyed_sheet(wb, st, addr, schema.STREAMS_SHEET, STREAM_FIELDS, [
         {"stream": s.key, "label": s.label, "arr_opening": s.arr_opening,
-         "pays_revshare": s.pays_revshare, "unit": s.unit, "description": s.description,
+         "pays_revshare": s.pays_revshare, "compute_on_azure": s.compute_on_azure,
+         "unit": s.unit, "description": s.description,
          "source": s.source} for s in a.streams])
     _keyed_sheet(wb, st, addr, schema.COSTS_SHEET, COST_FIELDS, [
         {"cost": c.key, "label": c.label, "monthly_opening": c.monthly_opening,
-         "capex": c.capex, "stock_comp_share": c.stock_comp_share,
+         "on_azure": c.on_azure, "capex": c.capex, "stock_comp_share": c.stock_comp_share,
          "description": c.description, "source": c.source} for c in a.costs])
     return addr
 

@@ -80,11 +80,11 @@ class XlRender:
         months = (f"{schema.SCHEDULE_SHEET}!${month_col}${a.schedule_first_row}"
                   f":${month_col}${a.schedule_last_row}")
         base = f"INDEX({a.schedule_range(key)},MATCH({CUR}${ROW_MONTH + 1},{months},1),1)"
-        live = self.scen.of(Target(schema.SCHEDULE_SHEET, key, key))
-        if live is None:
-            return base
-        active, start, value = live
-        return f"IF(AND({active}=1,{CUR}${ROW_MONTH + 1}>={start}),{value},{base})"
+        # The later row wins from its month on, as in Assumptions.effective: test it first.
+        out = base
+        for active, start, value in self.scen.steps(Target(schema.SCHEDULE_SHEET, key, key)):
+            out = f"IF(AND({active}=1,{CUR}${ROW_MONTH + 1}>={start}),{value},{out})"
+        return out
 
 
 def finite(value: float, where: str) -> float:

@@ -31,12 +31,18 @@ FIRST_ROW = 6  # 0-based row of the first override
 
 @dataclass
 class ScenarioAddresses:
-    """Where the live values sit: target text -> (active cell, from cell, value cell)."""
+    """Where the live values sit: target text -> (active cell, from cell, value cell), one
+    per row of the Scenarios sheet; a Schedule target may have several (one per from_month,
+    in sheet order: a later row wins from its month on, as ``Assumptions.effective``)."""
 
-    cells: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    cells: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
 
     def of(self, target: Target) -> tuple[str, str, str] | None:
-        return self.cells.get(target.text())
+        rows = self.cells.get(target.text())
+        return rows[-1] if rows else None
+
+    def steps(self, target: Target) -> list[tuple[str, str, str]]:
+        return self.cells.get(target.text(), [])
 
 
 def plan(scenarios: Scenarios | None) -> ScenarioAddresses:
@@ -45,8 +51,19 @@ def plan(scenarios: Scenarios | None) -> ScenarioAddresses:
         return out
     for i, row in enumerate(scenarios.rows):
         r = FIRST_ROW + i + 1
-        out.cells[row.target.text()] = (f"{SHEET}!$D${r}", f"{SHEET}!$C${r}", f"{SHEET}!$E${r}")
+        out.cells.setdefault(row.target.text(), []).append(
+            (f"{SHEET}!$D${r}", f"{SHEET}!$C${r}", f"{SHEET}!$E${r}"))
     return out
+
+
+def row_key(scenarios: Scenarios, i: int) -> str:
+    """The key of the i-th override row: its target, and its month when the target steps
+    more than once."""
+    row = scenarios.rows[i]
+    text = row.target.text()
+    if row.from_month is not None and sum(r.target.text() == text for r in scenarios.rows) > 1:
+        return f"{text} from {row.from_month:%Y-%m}"
+    return text
 
 
 def base_cell(target: Target, addr: InputAddresses) -> str:
@@ -77,15 +94,14 @@ def write(ws: Any, st: Styles, a: Assumptions, addr: InputAddresses, selector: s
                      st("calc", "int"), scenarios.names.index(a.selected) + 1)
     _selection_flags(ws, st, a, flags)
     ws.write_string(FIRST_ROW - 1, 1, "Overrides", st("section"))
-    chosen = dict((row.target.text(), v) for row, v in scenarios.overrides(a.selected))
     effective = a.effective()
     for i, row in enumerate(scenarios.rows):
         r = FIRST_ROW + i
         sr = i + 2  # the row on the Scenarios sheet
         t = row.target
-        active = t.text() in chosen
+        active = a.selected in row.values
         pick = f"INDEX({schema.SCENARIOS_SHEET}!${first}${sr}:${last}${sr},1,$E$4)"
-        ws.write_string(r, 0, t.text())
+        ws.write_string(r, 0, row_key(scenarios, i))
         ws.write_string(r, 1, t.text())
         if row.from_month is not None:
             ws.write_formula(r, 2, f"={schema.SCENARIOS_SHEET}!$B${sr}", st("link", "day"),
@@ -93,7 +109,7 @@ def write(ws: Any, st: Styles, a: Assumptions, addr: InputAddresses, selector: s
         ws.write_formula(r, 3, f'=({pick}<>"")*1', st("calc", "flag"), 1.0 if active else 0.0)
         if t.sheet == schema.SCHEDULE_SHEET:  # inactive: the base rate in force from then
             assert row.from_month is not None
-            value = (input_number(chosen[t.text()]) if active
+            value = (input_number(row.values[a.selected]) if active
                      else _rate_in_force(a, t.column, row.from_month))
             formula = f"=IF(D{r + 1}=1,{pick},{_in_force_formula(addr, t.column, r + 1)})"
         else:

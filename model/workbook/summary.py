@@ -21,7 +21,8 @@ from model.workbook.charts import SIZE, dashboard_charts
 from model.workbook.layout import Layout
 from model.workbook.printing import PRINT_WIDTH_PT, column_pt
 from model.workbook.styles import Styles, unit
-from model.workbook.valuation_sheet import Plan, write_dashboard
+from model.workbook.valuation_dashboard import write_dashboard
+from model.workbook.valuation_sheet import Plan
 from model.workbook.valuation_sheet import plan as valuation_plan
 
 if TYPE_CHECKING:
