@@ -20,7 +20,7 @@ ROW_MONTHS: tuple[dt.date, ...] = (
     *(dt.date(y, 1, 1) for y in range(2026, 2035)))
 
 # One value per row of ROW_MONTHS. The API's path is also each default stream's.
-# tools/calibrate_defaults.py's fit, rounded to 4 decimals; 5.5893 and 1.0354 are moved by
+# scripts/calibrate_defaults.py's fit, rounded to 4 decimals; 5.5893 and 1.0354 are moved by
 # 0.0001 to 5.5894 and 1.0355, where numpy's (1 + g) ** (1/12) equals Python's to the
 # last bit, so a vectorised run reproduces the single run exactly (tests/test_simulate.py).
 _API = (0.552, 1.9537, 5.5894, 0.6533, 11.6676, 0.2634,  # fitted to the history
