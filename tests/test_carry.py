@@ -331,3 +331,35 @@ def test_every_sheet_a_build_makes_is_known_as_the_tools(tmp_path: Path) -> None
     assert main(["build", str(model.default_template()), "-o", str(out)]) == 0
     made = openpyxl.load_workbook(out, read_only=True).sheetnames
     assert set(made) <= TOOL_SHEETS, set(made) - TOOL_SHEETS
+
+
+def test_a_chart_added_to_a_sheet_the_build_makes_is_named(tmp_path: Path, capsys) -> None:
+    """The build draws its own charts on the Dashboard; one more there (the recipient's,
+    added here by copying a chart's anchor in the drawing part, as Excel keeps the others)
+    cannot be carried onto the sheet made anew, and is named rather than dropped."""
+    first = tmp_path / "first.xlsx"
+    assert main(["build", str(model.default_template()), "-o", str(first)]) == 0
+    capsys.readouterr()
+    names = openpyxl.load_workbook(first, read_only=True).sheetnames
+    sheet_part = f"xl/worksheets/sheet{names.index('Dashboard') + 1}.xml"
+    with zipfile.ZipFile(first) as z:
+        rels = z.read(sheet_part.replace("worksheets/", "worksheets/_rels/") + ".rels")
+        target = re.search(rb'Target="\.\./drawings/(drawing\d+\.xml)"', rels)
+        assert target is not None
+        drawing = "xl/drawings/" + target.group(1).decode()
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    xml = parts[drawing].decode()
+    anchors = re.findall(r"<xdr:twoCellAnchor.*?</xdr:twoCellAnchor>", xml, re.S)
+    made = len(anchors)
+    mine = re.sub(r'(<xdr:cNvPr id=")\d+(" name=")[^"]*"', r'\g<1>999\g<2>My own chart"',
+                  anchors[-1])
+    parts[drawing] = xml.replace("</xdr:wsDr>", mine + "</xdr:wsDr>").encode()
+    back = tmp_path / "back.xlsx"
+    with zipfile.ZipFile(back, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    assert main(["build", str(back), "-o", str(tmp_path / "again.xlsx")]) == 0
+    err = capsys.readouterr().err
+    assert 'chart "My own chart" on sheet Dashboard' in err, err
+    assert err.count("on sheet Dashboard") == 1, err  # the build's own charts are not named
+    assert made >= 2

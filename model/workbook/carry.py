@@ -181,7 +181,9 @@ def carry(wb: Any, returned: Returned, carried: Carried) -> None:
     _names(wb, returned, rp, carried)
     rebuilt = [s.name for s in returned.stored.sheets
                if s.name in TOOL_SHEETS and s.name not in INPUT_SHEETS]
-    carried.lost.extend(not_carried(returned.data, returned.added, rebuilt))
+    made = {name: len(getattr(wb.get_worksheet_by_name(name), "charts", []))
+            for name in rebuilt if wb.get_worksheet_by_name(name) is not None}
+    carried.lost.extend(not_carried(returned.data, returned.added, rebuilt, made))
 
 
 def _names(wb: Any, returned: Returned, rp: Repointer, carried: Carried) -> None:

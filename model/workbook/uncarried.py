@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from defusedxml import ElementTree
 
@@ -41,12 +41,15 @@ def _rels(z: zipfile.ZipFile, part: str) -> list[tuple[str, str]]:
     return out
 
 
-def not_carried(data: bytes, sheets: Iterable[str], rebuilt: Iterable[str] = ()) -> list[str]:
+def not_carried(data: bytes, sheets: Iterable[str], rebuilt: Iterable[str] = (),
+                charts_made: Mapping[str, int] | None = None) -> list[str]:
     """What a rebuild cannot carry, one line each ('chart "Chart 1" on sheet My notes'):
     on the carried ``sheets``, drawings, pivot tables and tables; on the ``rebuilt``
-    sheets (made anew by the build), comments; in the workbook, chart sheets and macros.
-    A damaged part is named as such."""
+    sheets (made anew by the build), comments, pictures and shapes (the build makes none)
+    and the charts beyond the number the build makes there (``charts_made``); in the
+    workbook, chart sheets and macros. A damaged part is named as such."""
     wanted, remade = set(sheets), set(rebuilt)
+    made = dict(charts_made or {})
     out: list[str] = []
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -60,8 +63,11 @@ def not_carried(data: bytes, sheets: Iterable[str], rebuilt: Iterable[str] = ())
                 name, part = el.get("name") or "", parts.get(el.get(REL + "id") or "", "")
                 if kinds.get(part) == "chartsheet":
                     out.append(f"chart sheet {name}")
-                elif part in names and (name in wanted or name in remade):
-                    out.extend(_on_sheet(z, part, name, comments_only=name in remade))
+                elif part in names and name in wanted:
+                    out.extend(_on_sheet(z, part, name, comments_only=False))
+                elif part in names and name in remade:
+                    out.extend(_on_sheet(z, part, name, comments_only=True))
+                    out.extend(_added_drawings(z, part, name, made.get(name, 0)))
     except Exception as e:  # a damaged part: say so rather than guess
         out.append(f"whatever the damaged part holds ({type(e).__name__})")
     return out
@@ -76,6 +82,33 @@ def _rels_by_id(z: zipfile.ZipFile, part: str) -> dict[str, str]:
         out[el.get("Id") or ""] = target[1:] if target.startswith("/") else \
             posixpath.normpath(posixpath.join(folder, target))
     return out
+
+
+def _drawn(z: zipfile.ZipFile, part: str) -> list[tuple[str, str]]:
+    """(kind, name) of each chart, picture or shape drawn on the sheet ``part``."""
+    out = []
+    for kind, target in _rels(z, part):
+        if kind != "drawing":
+            continue
+        for anchor in ElementTree.fromstring(_read(z, target)):
+            for el in anchor:
+                what = KINDS.get(el.tag.replace(XDR, ""))
+                if what is not None:
+                    pr = next((p for p in el.iter() if p.tag.endswith("}cNvPr")), None)
+                    out.append((what, pr.get("name") if pr is not None else ""))
+    return out
+
+
+def _added_drawings(z: zipfile.ZipFile, part: str, sheet: str, charts_made: int) -> list[str]:
+    """On a sheet the build makes anew: every picture or shape (the build draws none) and
+    the charts beyond the ``charts_made`` the build draws there, named (in the order they
+    are drawn, the build's own first)."""
+    drawn = _drawn(z, part)
+    charts = [name for what, name in drawn if what == "chart"]
+    why = "(the sheet is made anew; keep it on a sheet of your own)"
+    return ([f'{what} "{name}" on sheet {sheet} {why}' for what, name in drawn
+             if what != "chart"]
+            + [f'chart "{name}" on sheet {sheet} {why}' for name in charts[charts_made:]])
 
 
 def _on_sheet(z: zipfile.ZipFile, part: str, sheet: str, comments_only: bool) -> list[str]:
