@@ -31,6 +31,9 @@ PAGE_WIDTH_PT, PAGE_HEIGHT_PT = 841.9, 595.3
 MARGIN_SIDE_IN, MARGIN_TOP_IN = 0.4, 0.4
 PRINT_WIDTH_PT = PAGE_WIDTH_PT - 2 * 72 * MARGIN_SIDE_IN - 8  # a little slack
 PRINT_HEIGHT_PT = PAGE_HEIGHT_PT - 2 * 72 * MARGIN_TOP_IN - 6
+# Sheets of labels and one column of totals, printed upright so their rows fit one page
+PORTRAIT = ("Checks",)
+PORTRAIT_HEIGHT_PT = PAGE_WIDTH_PT - 2 * 72 * MARGIN_TOP_IN - 6
 ROW_PT = 15.0  # xlsxwriter's default row height
 BODY_FONT_PT, MIN_FONT_PT = 11.0, 7.0
 MIN_SCALE = math.ceil(100 * MIN_FONT_PT / BODY_FONT_PT)  # print scale in %
@@ -75,12 +78,16 @@ def one_page_wide_scale(ws: Any) -> int:
 
 
 def page_setup(ws: Any, a: Assumptions, title: str) -> None:
-    """Landscape, a header with the model and scenario, a footer with the inputs' date.
+    """Landscape (the PORTRAIT sheets upright), a header with the model and scenario, a
+    footer with the inputs' date.
 
     The date is the inputs workbook's own saved time, never the clock, so the same
     inputs always give the same bytes. Sheets already given a print scale (by
     print_in_blocks or the Dashboard) keep it; the others fit one page wide."""
-    ws.set_landscape()
+    if ws.name in PORTRAIT:
+        ws.set_portrait()
+    else:
+        ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.set_margins(left=MARGIN_SIDE_IN, right=MARGIN_SIDE_IN, top=MARGIN_TOP_IN,
                    bottom=MARGIN_TOP_IN)
@@ -132,7 +139,8 @@ def group_blocks(blocks: list[tuple[int, int]], per_page: int) -> list[tuple[int
             for i in range(0, len(blocks), per_page)]
 
 
-def scale_for(cols: Columns, widest: int, rows: int | None = None) -> int:
+def scale_for(cols: Columns, widest: int, rows: int | None = None,
+              height_pt: float = PRINT_HEIGHT_PT) -> int:
     """The print scale (%) at which the labels and ``widest`` periods fit a page wide
     (and, when ``rows`` is given and it stays readable, all rows one page tall)."""
     width = sum(column_pt(w) for w in cols.label_widths) + widest * column_pt(cols.period_width)
@@ -140,7 +148,7 @@ def scale_for(cols: Columns, widest: int, rows: int | None = None) -> int:
     if rows is not None:  # as near one page tall as stays readable (the estimate of a
         # row's height is generous: at the smallest readable scale a year of the Waterfall
         # fits one page, from January as from April)
-        tall = max(PRINT_HEIGHT_PT / (rows * ROW_PT + 10), MIN_SCALE / 100)
+        tall = max(height_pt / (rows * ROW_PT + 10), MIN_SCALE / 100)
         scale = min(scale, tall)
     return int(scale * 100)
 

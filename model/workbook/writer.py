@@ -50,6 +50,9 @@ from model.workbook.layout import (
     plan_layout,
 )
 from model.workbook.printing import (
+    PORTRAIT,
+    PORTRAIT_HEIGHT_PT,
+    PRINT_HEIGHT_PT,
     Columns,
     page_setup,
     print_in_blocks,
@@ -190,7 +193,8 @@ class ModelWriter:
             ws.print_area(0, COL_LABEL, last_row, COL_TOTAL)  # stays readable (the Annual
             label = 64 if name == CHECKS else 46  # sheet prints the cash view by year)
             scale = scale_for(Columns(COL_LABEL, (label, 6, 12), COL_OPENING, 9), 0,
-                              last_row + 1)
+                              last_row + 1, PORTRAIT_HEIGHT_PT if name in PORTRAIT
+                              else PRINT_HEIGHT_PT)
             if scale < 100:
                 ws.set_print_scale(scale)
         else:
