@@ -195,8 +195,10 @@ class _Py:
 
 def values(results: Computed) -> dict[str, float]:
     """Every item's value, with the ``last:`` and ``ltm:`` figures it read."""
+    # the items of the workbook's own structure (the base: which parties are capped), read
+    # with the selected scenario's numbers, as the workbook's formulas read them
     a = results.assumptions.effective()
-    items = terminal_items(a)
+    items = terminal_items(results.assumptions)
     known: dict[str, float] = {}
     k = ltm_months(results.timeline.n)
     for key in needed_lines(items):

@@ -82,7 +82,7 @@ def plan_rows(a: Assumptions, first: int) -> tuple[dict[str, int], int, int]:
     first part, and the last row."""
     rows: dict[str, int] = {}
     r = first
-    items = terminal_items(a.effective())
+    items = terminal_items(a)
     for it in [i for i in items if not is_working(i.key)] + [i for i in items
                                                              if is_working(i.key)]:
         r += 1
@@ -97,7 +97,7 @@ def write(ws: Any, st: Styles, a: Assumptions, layout: Layout, model: XlContext,
     ws.write_string(title_row - 1, 1, "Terminal value at the horizon's end, and its shares",
                     st("section"))
     r = ItemXl(model, layout, rows, "Valuation")
-    items: list[Item] = terminal_items(a.effective())
+    items: list[Item] = terminal_items(a)
     for it in items:
         row = rows[it.key] - 1
         ws.write_string(row, 0, it.key)
