@@ -42,9 +42,13 @@ def test_every_sheet_prints_with_header_and_footer(tmp_path: Path) -> None:
     path, _ = build(tmp_path)
     with zipfile.ZipFile(path) as z:
         sheets = [n for n in z.namelist() if re.match(r"xl/worksheets/sheet\d+\.xml", n)]
+        titles = openpyxl.load_workbook(path, read_only=True).sheetnames
         for name in sheets:
             xml = z.read(name).decode()
-            assert 'orientation="landscape"' in xml, name
+            title = titles[int(re.findall(r"\d+", name)[0]) - 1]
+            # landscape, but for the Checks sheet's single column of counts, upright
+            upright = title == "Checks"
+            assert f'orientation="{"portrait" if upright else "landscape"}"' in xml, title
             assert "Scenario: seed terms (2024)" in xml, name
             assert "OpenAI-Microsoft partnership model" in xml, name
         assert "fitToWidth" not in z.read("xl/worksheets/sheet1.xml").decode() \

@@ -34,6 +34,11 @@ PRINT_HEIGHT_PT = PAGE_HEIGHT_PT - 2 * 72 * MARGIN_TOP_IN - 6
 # Sheets of labels and one column of totals, printed upright so their rows fit one page
 PORTRAIT = ("Checks",)
 PORTRAIT_HEIGHT_PT = PAGE_WIDTH_PT - 2 * 72 * MARGIN_TOP_IN - 6
+
+
+def page_height(sheet: str) -> float:
+    """The printable height of a page of ``sheet`` (upright for the PORTRAIT sheets)."""
+    return PORTRAIT_HEIGHT_PT if sheet in PORTRAIT else PRINT_HEIGHT_PT
 ROW_PT = 15.0  # xlsxwriter's default row height
 BODY_FONT_PT, MIN_FONT_PT = 11.0, 7.0
 MIN_SCALE = math.ceil(100 * MIN_FONT_PT / BODY_FONT_PT)  # print scale in %

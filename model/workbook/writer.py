@@ -50,10 +50,8 @@ from model.workbook.layout import (
     plan_layout,
 )
 from model.workbook.printing import (
-    PORTRAIT,
-    PORTRAIT_HEIGHT_PT,
-    PRINT_HEIGHT_PT,
     Columns,
+    page_height,
     page_setup,
     print_in_blocks,
     scale_for,
@@ -192,11 +190,8 @@ class ModelWriter:
         if name in (CHECKS, CASH):  # on paper, each row's total on one page, tall if it
             ws.print_area(0, COL_LABEL, last_row, COL_TOTAL)  # stays readable (the Annual
             label = 64 if name == CHECKS else 46  # sheet prints the cash view by year)
-            scale = scale_for(Columns(COL_LABEL, (label, 6, 12), COL_OPENING, 9), 0,
-                              last_row + 1, PORTRAIT_HEIGHT_PT if name in PORTRAIT
-                              else PRINT_HEIGHT_PT)
-            if scale < 100:
-                ws.set_print_scale(scale)
+            cols = Columns(COL_LABEL, (label, 6, 12), COL_OPENING, 9)
+            ws.set_print_scale(min(100, scale_for(cols, 0, last_row + 1, page_height(name))))
         else:
             folded = sum(ln.detail for s in model_lines(self.a) if s.sheet == name
                          for ln in s.lines)
