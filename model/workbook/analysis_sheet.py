@@ -30,6 +30,7 @@ from model.inputs.schema import (
 from model.workbook.asbuilt import write_section_status
 from model.workbook.charts import money_axis
 from model.workbook.printing import PRINT_WIDTH_PT, column_pt
+from model.workbook.render import SingleCellsXl
 
 if TYPE_CHECKING:
     from model.core.expr import XlContext
@@ -115,37 +116,16 @@ class _ScalarPy:
         raise NotImplementedError
 
 
-class _ScalarXl:
+class _ScalarXl(SingleCellsXl):
     """Renders a breakpoint to Excel: inputs through the scenario layer, other
     breakpoints by their cell on this sheet."""
 
     def __init__(self, model: XlContext, rows: dict[str, int]) -> None:
-        self.model = model
+        super().__init__(model)
         self.rows = rows
 
     def line(self, key: str, prev: bool) -> str:
         return f"$C${self.rows[key]}"
-
-    def input(self, key: str) -> str:
-        return self.model.input(key)
-
-    def param(self, table: str, row: str, column: str) -> str:
-        return self.model.param(table, row, column)
-
-    def const(self, name: str) -> str:
-        return self.model.const(name)
-
-    def lookup(self, key: str) -> str:
-        raise NotImplementedError
-
-    def line_range(self, key: str) -> str:
-        raise NotImplementedError
-
-    def column_range(self, table: str, column: str, rows: int) -> str:
-        raise NotImplementedError
-
-    def blank(self, node: Expr) -> str:
-        return self.model.blank(node)
 
 
 def target_label(a: Assumptions, t: Target) -> str:

@@ -7,7 +7,7 @@ import math
 from xlsxwriter.utility import xl_col_to_name
 
 from model import keys
-from model.core.expr import CUR, PREV, Expr, Input, Param
+from model.core.expr import CUR, PREV, Expr, Input, Param, XlContext
 from model.errors import ModelValueError
 from model.inputs import schema
 from model.inputs.overrides import Target
@@ -15,6 +15,39 @@ from model.workbook.input_tables import investment_cell
 from model.workbook.inputsheets import InputAddresses
 from model.workbook.layout import COL_TOTAL, ROW_MONTH, ROW_PERIOD, Layout
 from model.workbook.scenario_sheet import ScenarioAddresses, base_cell
+
+
+class SingleCellsXl:
+    """Renders expressions on a sheet of single cells (not periods across): inputs,
+    parameters, constants and blanks as the model's sheets render them; each subclass
+    says where a line is. Nothing there reads a lookup or a whole row or column."""
+
+    def __init__(self, model: XlContext) -> None:
+        self.model = model
+
+    def line(self, key: str, prev: bool) -> str:
+        raise NotImplementedError(key)
+
+    def input(self, key: str) -> str:
+        return self.model.input(key)
+
+    def param(self, table: str, row: str, column: str) -> str:
+        return self.model.param(table, row, column)
+
+    def const(self, name: str) -> str:
+        return self.model.const(name)
+
+    def blank(self, node: Expr) -> str:
+        return self.model.blank(node)
+
+    def lookup(self, key: str) -> str:
+        raise NotImplementedError(key)
+
+    def line_range(self, key: str) -> str:
+        raise NotImplementedError(key)
+
+    def column_range(self, table: str, column: str, rows: int) -> str:
+        raise NotImplementedError(column)
 
 
 class XlRender:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from model.core.expr import CUR, PREV, Expr
 from model.core.terminal import LAST, LTM, Item, ltm_months, terminal_items
+from model.workbook.render import SingleCellsXl
 
 if TYPE_CHECKING:
     from model.core.expr import XlContext
@@ -23,15 +24,13 @@ UNITS = {"usd": "$M", "factor": "x", "flag": "1/0", "multiple": "x"}
 KINDS = {"usd": "usd", "factor": "factor", "flag": "int", "multiple": "multiple"}
 
 
-class ItemXl:
+class ItemXl(SingleCellsXl):
     """Renders an item's expression as a formula on the Valuation sheet."""
 
-    def __init__(self, model: XlContext, layout: Layout, rows: dict[str, int],
-                 sheet: str) -> None:
-        self.model = model
+    def __init__(self, model: XlContext, layout: Layout, rows: dict[str, int]) -> None:
+        super().__init__(model)
         self.layout = layout
         self.rows = rows
-        self.sheet = sheet
 
     def line(self, key: str, prev: bool) -> str:
         if key.startswith(LAST):
@@ -42,27 +41,6 @@ class ItemXl:
             cells = f"{first}:{self.layout.ref(key[len(LTM):], n, absolute=True).split('!')[1]}"
             return f"(SUM({cells})*12/COLUMNS({cells}))"
         return f"$D${self.rows[key]}"
-
-    def input(self, key: str) -> str:
-        return self.model.input(key)
-
-    def param(self, table: str, row: str, column: str) -> str:
-        return self.model.param(table, row, column)
-
-    def const(self, name: str) -> str:
-        return self.model.const(name)
-
-    def lookup(self, key: str) -> str:
-        raise NotImplementedError(key)
-
-    def line_range(self, key: str) -> str:  # no item reads a whole line
-        raise NotImplementedError(key)
-
-    def column_range(self, table: str, column: str, rows: int) -> str:
-        raise NotImplementedError(column)
-
-    def blank(self, node: Expr) -> str:
-        return self.model.blank(node)
 
 
 def formula(expr: Expr, r: ItemXl) -> str:
@@ -96,7 +74,7 @@ def write(ws: Any, st: Styles, a: Assumptions, layout: Layout, model: XlContext,
     """The block; ``rows`` holds the 1-based row of every keyed cell of the sheet."""
     ws.write_string(title_row - 1, 1, "Terminal value at the horizon's end, and its shares",
                     st("section"))
-    r = ItemXl(model, layout, rows, "Valuation")
+    r = ItemXl(model, layout, rows)
     items: list[Item] = terminal_items(a)
     for it in items:
         row = rows[it.key] - 1
