@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from openpyxl.utils.cell import get_column_letter
 
 from model.errors import InputError, Problem
 from model.inputs import parselimits, schema, tables, ziplimits
@@ -33,6 +33,11 @@ ERROR_VALUES = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N
                           "#GETTING_DATA", "#SPILL!", "#CALC!"})
 
 
+def cell_name(row: int, col: int) -> str:
+    """'B3' for the 0-based ``row`` 2 and ``col`` 1."""
+    return f"{get_column_letter(col + 1)}{row + 1}"
+
+
 @dataclass
 class RawTable:
     """One input sheet as read: its header keys and its non-empty rows."""
@@ -45,11 +50,11 @@ class RawTable:
     repeated: list[tuple[str, str, str]] = field(default_factory=list)
 
     def cell(self, excel_row: int, key: str) -> str:
-        return str(xl_rowcol_to_cell(excel_row - 1, self.header[key]))
+        return str(cell_name(excel_row - 1, self.header[key]))
 
     def column(self, key: str) -> str:
         """Where the column headed ``key`` is in this workbook: 'column G'."""
-        return f"column {xl_col_to_name(self.header[key])}"
+        return f"column {get_column_letter(self.header[key] + 1)}"
 
     def value(self, values: list[object], key: str) -> object:
         col = self.header[key]
@@ -239,7 +244,7 @@ def _read_table(ws: Any, name: str) -> RawTable:
         if any(None in row for _, row in table.rows) and _FORMULA_TAG.search(
                 ws.parent._archive.read(ws._worksheet_path)):
             last = table.rows[-1][0] if table.rows else 1
-            table.formulas = {xl_rowcol_to_cell(r - 1, c - 1) for r, c in
+            table.formulas = {cell_name(r - 1, c - 1) for r, c in
                               parselimits.formula_cells(ws, last, MAX_COLUMNS)}
     except InputError:
         raise
@@ -264,8 +269,8 @@ def _read_rows(ws: Any, table: RawTable) -> None:
     for col, value in enumerate(next(rows_iter, ())[:MAX_COLUMNS]):
         text = value.strip() if isinstance(value, str) else ""
         if text in table.header:
-            table.repeated.append((xl_rowcol_to_cell(0, col), text,
-                                   xl_rowcol_to_cell(0, table.header[text])))
+            table.repeated.append((cell_name(0, col), text,
+                                   cell_name(0, table.header[text])))
         elif text:
             table.header[text] = col
     for excel_row, values in enumerate(rows_iter, start=2):

@@ -24,8 +24,6 @@ import math
 import unicodedata
 from typing import TYPE_CHECKING
 
-from xlsxwriter.utility import xl_rowcol_to_cell
-
 from model.inputs import schema
 from model.inputs.names import near_miss
 from model.inputs.overrides import (
@@ -40,6 +38,7 @@ from model.inputs.overrides import (
     schedule_target,
 )
 from model.inputs.problems import SUM_TOLERANCE, Validator, describe
+from model.inputs.reader import cell_name
 
 if TYPE_CHECKING:
     from model.inputs.assumptions import Assumptions
@@ -159,7 +158,7 @@ def _check_names(table: RawTable, names: tuple[str, ...], v: Validator) -> None:
     blank = sorted({col for _, values in table.rows for col, x in enumerate(values)
                     if x is not None and col not in headed})
     for col in blank:
-        v.problem(table.sheet, xl_rowcol_to_cell(0, col), "a scenario name above the "
+        v.problem(table.sheet, cell_name(0, col), "a scenario name above the "
                   "column's values", "a blank heading")
 
 
