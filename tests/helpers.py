@@ -8,9 +8,11 @@ import datetime as dt
 import io
 import math
 import os
+import re
 import subprocess
 import traceback
-from collections.abc import Sequence
+import zipfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -108,3 +110,47 @@ def run_main(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess
         os.chdir(here)
     return subprocess.CompletedProcess(["finmodel", *args], code, out.getvalue(),
                                        err.getvalue())
+
+
+# ---------------------------------------------------------------- a saved file edited by hand
+
+def rewrite_part(src: Path, out: Path, part: str, edit: Callable[[str], str]) -> Path:
+    """A copy of the workbook ``src`` (``out`` may be ``src`` itself) whose zip ``part``
+    holds ``edit`` of its text: a change as another program would have saved it."""
+    data = Path(src).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as z, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in z.infolist():
+            body = z.read(info.filename)
+            dst.writestr(info, edit(body.decode()).encode() if info.filename == part else body)
+    return out
+
+
+def replace_cells(cells: dict[str, str]) -> Callable[[str], str]:
+    """An edit for ``rewrite_part``: each whole ``<c>`` element of the cells named replaced
+    by the XML given (each must be there once)."""
+    def edit(text: str) -> str:
+        for cell, new in cells.items():
+            text, n = re.subn(rf'<c r="{cell}"[^>]*>.*?</c>', new, text, count=1)
+            assert n == 1, cell
+        return text
+    return edit
+
+
+def sheet_part(path: Path, sheet: str) -> str:
+    """The zip part of ``sheet`` in a workbook written by xlsxwriter (parts in sheet order)."""
+    names = openpyxl.load_workbook(path, read_only=True).sheetnames
+    return f"xl/worksheets/sheet{names.index(sheet) + 1}.xml"
+
+
+def valuation_cells(values: dict[tuple[str, str], object], path: Path) -> dict[str, object]:
+    """The Valuation sheet's values of a recalculation, by the key in column A."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+    try:
+        out = {}
+        for r, row in enumerate(wb["Valuation"].iter_rows(values_only=True), start=1):
+            if row and isinstance(row[0], str):
+                out[row[0]] = values.get(("Valuation", f"D{r}"))
+        return out
+    finally:
+        wb.close()

@@ -22,7 +22,7 @@ import model
 from model import default_template
 from model.cli import main
 from model.inputs.schema import DEFAULT_INPUTS
-from tests.helpers import run_main
+from tests.helpers import rewrite_part, run_main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -144,14 +144,6 @@ def test_an_external_link(built: Path, tmp_path: Path) -> None:
         in section(r.stdout, "Links to other files and macros")
 
 
-def _rewrite(built: Path, out: Path, part: str, edit: Callable[[str], str]) -> Path:
-    with zipfile.ZipFile(built) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            dst.writestr(info, edit(data.decode()).encode() if info.filename == part else data)
-    return out
-
-
 def _revenue_part(built: Path) -> str:
     """The zip part that holds the Revenue sheet, from the workbook's relationships."""
     with zipfile.ZipFile(built) as z:
@@ -175,7 +167,7 @@ def test_a_saved_result_edited_without_recalculating(built: Path, tmp_path: Path
         cell = re.search(rf'<c r="H{row}"[^>]*><f>[^<]*</f><v>([^<]*)</v>', xml)
         assert cell, "the cell's XML"
         return xml[:cell.start(1)] + "1234567" + xml[cell.end(1):]
-    path = _rewrite(built, tmp_path / "stale.xlsx", _revenue_part(built), edit)
+    path = rewrite_part(built, tmp_path / "stale.xlsx", _revenue_part(built), edit)
     r = audit(path)
     assert r.returncode == 1
     found = section(r.stdout, "Saved results that do not match their formulas: 1")
@@ -192,7 +184,7 @@ def test_an_error_value(built: Path, tmp_path: Path) -> None:
         assert cell
         return xml[:cell.start()] + (f'<c r="I{row}"{cell.group(1)} t="e"><f>{cell.group(2)}'
                                      "</f><v>#REF!</v></c>") + xml[cell.end():]
-    r = audit(_rewrite(built, tmp_path / "error.xlsx", _revenue_part(built), edit))
+    r = audit(rewrite_part(built, tmp_path / "error.xlsx", _revenue_part(built), edit))
     assert r.returncode == 1
     assert f"Revenue!I{row} (api_revenue, {month_of('I')}): holds #REF!" in section(
         r.stdout, "Error values: 1")
@@ -285,5 +277,5 @@ def test_shared_formulas_as_excel_saves_them_are_read_as_the_same(built: Path,
             out += [xml[at:m.start()], f'<c r="{col}{row}"{attrs}>{f}{value}</c>']
             at = m.end()
         return "".join(out) + xml[at:]
-    r = audit(_rewrite(built, tmp_path / "shared.xlsx", _revenue_part(built), share))
+    r = audit(rewrite_part(built, tmp_path / "shared.xlsx", _revenue_part(built), share))
     assert r.returncode == 0, r.stdout

@@ -16,30 +16,7 @@ from lo_edit import edit_in_libreoffice
 
 from model.cli import main
 from model.inputs.defaults import default_assumptions
-from tests.helpers import build, with_inputs
-
-
-def _rewrite(path: Path, out: Path, part: str, edits: dict[str, str]) -> Path:
-    """Replace whole <c> elements of one sheet part: cell -> new XML."""
-    src = zipfile.ZipFile(path)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for item in src.infolist():
-            body = src.read(item.filename)
-            if item.filename == part:
-                text = body.decode()
-                for cell, new in edits.items():
-                    text, n = re.subn(rf'<c r="{cell}"[^>]*>.*?</c>', new, text, count=1)
-                    assert n == 1, cell
-                body = text.encode()
-            z.writestr(item, body)
-    out.write_bytes(buf.getvalue())
-    return out
-
-
-def _part(path: Path, sheet: str) -> str:
-    names = openpyxl.load_workbook(path, read_only=True).sheetnames
-    return f"xl/worksheets/sheet{names.index(sheet) + 1}.xml"
+from tests.helpers import build, replace_cells, rewrite_part, sheet_part, with_inputs
 
 
 @pytest.fixture(scope="module")
@@ -59,11 +36,12 @@ def test_one_paste_is_one_cause_with_its_downstream_count(small: Path, tmp_path:
                if r[0] == "api_revenue")
     # H (June 2024) pasted over; I and J (which grow from it) saved with what the paste
     # gives; F (before it) saved wrong for a reason of its own.
-    path = _rewrite(small, tmp_path / "pasted.xlsx", _part(small, "Revenue"), {
+    path = rewrite_part(small, tmp_path / "pasted.xlsx", sheet_part(small, "Revenue"),
+                        replace_cells({
         f"H{row}": f'<c r="H{row}"><v>12345</v></c>',
         f"I{row}": f'<c r="I{row}"><f>H{row}*(1+I9)^(1/12)</f><v>13000</v></c>',
         f"J{row}": f'<c r="J{row}"><f>I{row}*(1+J9)^(1/12)</f><v>14000</v></c>',
-        f"F{row}": f'<c r="F{row}"><f>E{row}*(1+F9)^(1/12)</f><v>1</v></c>'})
+        f"F{row}": f'<c r="F{row}"><f>E{row}*(1+F9)^(1/12)</f><v>1</v></c>'}))
     assert main(["audit", str(path)]) == 1
     out = capsys.readouterr().out
     pasted = out[out.index("Formulas pasted over with a value: 1"):]
@@ -115,8 +93,9 @@ def _row(path: Path, sheet: str, key: str) -> int:
 def test_formulas_typed_into_inputs_are_told_apart(small: Path, tmp_path: Path,
                                                    capsys) -> None:
     row = _row(small, "Inputs", "ptu_customers_opening")
-    path = _rewrite(small, tmp_path / "typed.xlsx", _part(small, "Inputs"), {
-        f"B{row}": f'<c r="B{row}"><f>B{row + 1}/4000</f><v>60</v></c>'})
+    path = rewrite_part(small, tmp_path / "typed.xlsx", sheet_part(small, "Inputs"),
+                        replace_cells({
+        f"B{row}": f'<c r="B{row}"><f>B{row + 1}/4000</f><v>60</v></c>'}))
     assert main(["audit", str(path)]) == 0  # refers only to inputs: fine, and listed
     out = capsys.readouterr().out
     assert f"Formulas typed into inputs that refer only to inputs (fine: a rebuild keeps " \
@@ -127,8 +106,9 @@ def test_a_circular_input_formula_breaks_the_model(small: Path, tmp_path: Path,
                                                    capsys) -> None:
     row = _row(small, "Inputs", "ptu_customers_opening")
     ptu = _row(small, "Revenue", "ptu_revenue")
-    path = _rewrite(small, tmp_path / "circular.xlsx", _part(small, "Inputs"), {
-        f"B{row}": f'<c r="B{row}"><f>Revenue!F{ptu}*0+60</f><v>60</v></c>'})
+    path = rewrite_part(small, tmp_path / "circular.xlsx", sheet_part(small, "Inputs"),
+                        replace_cells({
+        f"B{row}": f'<c r="B{row}"><f>Revenue!F{ptu}*0+60</f><v>60</v></c>'}))
     assert main(["audit", str(path)]) == 1
     out = capsys.readouterr().out
     assert "Formulas in inputs that refer to calculated sheets" in out
@@ -138,26 +118,19 @@ def test_a_circular_input_formula_breaks_the_model(small: Path, tmp_path: Path,
 
 def test_removed_drop_down_and_dates_read_as_dates(small: Path, tmp_path: Path,
                                                    capsys) -> None:
-    part = _part(small, "Dashboard")
+    part = sheet_part(small, "Dashboard")
     xml = zipfile.ZipFile(small).read(part).decode()
     rules = re.search(r"<dataValidations.*?</dataValidations>", xml)
     assert rules is not None  # the control: the model has its drop-down
     month = _row(small, "Revenue", "month")
-    src = zipfile.ZipFile(small)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        for item in src.infolist():
-            body = src.read(item.filename)
-            if item.filename == part:
-                body = body.decode().replace(rules.group(0), "").encode()
-            z.writestr(item, body)
-    path = tmp_path / "no-drop-down.xlsx"
-    path.write_bytes(buf.getvalue())
+    path = rewrite_part(small, tmp_path / "no-drop-down.xlsx", part,
+                        lambda xml: xml.replace(rules.group(0), ""))
     cell = re.search(rf'<c r="G{month}" s="(\d+)"', zipfile.ZipFile(path).read(
-        _part(path, "Revenue")).decode())
+        sheet_part(path, "Revenue")).decode())
     assert cell is not None
-    path = _rewrite(path, tmp_path / "both.xlsx", _part(path, "Revenue"), {
-        f"G{month}": f'<c r="G{month}" s="{cell.group(1)}"><v>48761</v></c>'})
+    path = rewrite_part(path, tmp_path / "both.xlsx", sheet_part(path, "Revenue"),
+                        replace_cells({
+        f"G{month}": f'<c r="G{month}" s="{cell.group(1)}"><v>48761</v></c>'}))
     assert main(["audit", str(path)]) == 1
     out = capsys.readouterr().out
     assert "Data validation removed or changed: 1\n  Dashboard!B4: removed" in out

@@ -11,7 +11,6 @@ new inputs, looked up by line key and month (not by cell address).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 import zipfile
 from pathlib import Path
@@ -26,7 +25,7 @@ from openpyxl.workbook.defined_name import DefinedName
 import model
 from model.cli import main
 from model.inputs.defaults import default_assumptions
-from tests.helpers import build, with_inputs
+from tests.helpers import build, rewrite_part, sheet_part, with_inputs
 
 REL = 1e-9  # relative tolerance: the same double arithmetic in two engines
 
@@ -154,23 +153,14 @@ def test_repointed_formulas_recalculate_to_the_same_line_and_month(
     assert values[("My notes", "B1")] > 1e6  # a number that can be wrong
 
 
-def _with_saved_value(path: Path, sheet_part: str, cell: str, value: float) -> None:
+def _with_saved_value(path: Path, part: str, cell: str, value: float) -> None:
     """Give a formula written by openpyxl the saved result Excel would store."""
-    data = path.read_bytes()
-    src = zipfile.ZipFile(io.BytesIO(data))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for item in src.infolist():
-            body = src.read(item.filename)
-            if item.filename == sheet_part:
-                text = body.decode()
-                text = re.sub(rf'(<c r="{cell}"[^>]*>)<f>([^<]*)</f><v>[^<]*</v>',
-                              rf"\1<f>\2</f><v>{value!r}</v>", text)
-                text = re.sub(rf'(<c r="{cell}"[^>]*>)<f>([^<]*)</f><v\s*/>',
-                              rf"\1<f>\2</f><v>{value!r}</v>", text)
-                body = text.encode()
-            z.writestr(item, body)
-    path.write_bytes(buf.getvalue())
+    def saved(text: str) -> str:
+        text = re.sub(rf'(<c r="{cell}"[^>]*>)<f>([^<]*)</f><v>[^<]*</v>',
+                      rf"\1<f>\2</f><v>{value!r}</v>", text)
+        return re.sub(rf'(<c r="{cell}"[^>]*>)<f>([^<]*)</f><v\s*/>',
+                      rf"\1<f>\2</f><v>{value!r}</v>", text)
+    rewrite_part(path, path, part, saved)
 
 
 @pytest.fixture(scope="module")
@@ -181,11 +171,6 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _inputs_part(path: Path) -> str:
-    wb = openpyxl.load_workbook(path)
-    return f"xl/worksheets/sheet{wb.sheetnames.index('Inputs') + 1}.xml"
-
-
 def test_formula_typed_into_an_input_stays_a_formula(small: Path, tmp_path: Path,
                                                      capsys) -> None:
     wb = openpyxl.load_workbook(small)
@@ -194,7 +179,7 @@ def test_formula_typed_into_an_input_stays_a_formula(small: Path, tmp_path: Path
     ws[f"B{row}"] = f"=B{row + 2}*0+75"  # refers only to an input cell
     back = tmp_path / "back.xlsx"
     wb.save(back)
-    _with_saved_value(back, _inputs_part(back), f"B{row}", 75.0)
+    _with_saved_value(back, sheet_part(back, "Inputs"), f"B{row}", 75.0)
     out = tmp_path / "out.xlsx"
     assert main(["build", str(back), "-o", str(out)]) == 0
     assert f"Inputs!B{row}" in capsys.readouterr().err
@@ -220,7 +205,7 @@ def test_other_formulas_in_inputs_are_refused(small: Path, tmp_path: Path, capsy
     ws[f"B{row}"] = formula.format(row=row)
     back = tmp_path / "back.xlsx"
     wb.save(back)
-    _with_saved_value(back, _inputs_part(back), f"B{row}", 61.0)
+    _with_saved_value(back, sheet_part(back, "Inputs"), f"B{row}", 61.0)
     out = tmp_path / "out.xlsx"
     assert main(["build", str(back), "-o", str(out)]) == 2
     err = capsys.readouterr().err

@@ -4,10 +4,8 @@ sheets are named, and read_model warns."""
 
 from __future__ import annotations
 
-import io
 import re
 import warnings
-import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -18,28 +16,13 @@ from model.analysis.report import money
 from model.cli import main
 from model.inputs.defaults import default_assumptions
 from model.workbook.readback import SavedValuesWarning
-from tests.helpers import build, with_inputs
+from tests.helpers import build, replace_cells, rewrite_part, sheet_part, with_inputs
 
 
 def _set_saved(path: Path, out: Path, sheet: str, cells: dict[str, str]) -> Path:
     """Replace whole <c> elements of one sheet (cell -> XML), as a program that pasted a
     value and recalculated would have saved them."""
-    names = openpyxl.load_workbook(path, read_only=True).sheetnames
-    part = f"xl/worksheets/sheet{names.index(sheet) + 1}.xml"
-    src = zipfile.ZipFile(path)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for item in src.infolist():
-            body = src.read(item.filename)
-            if item.filename == part:
-                text = body.decode()
-                for cell, new in cells.items():
-                    text, n = re.subn(rf'<c r="{cell}"[^>]*>.*?</c>', new, text, count=1)
-                    assert n == 1
-                body = text.encode()
-            z.writestr(item, body)
-    out.write_bytes(buf.getvalue())
-    return out
+    return rewrite_part(path, out, sheet_part(path, sheet), replace_cells(cells))
 
 
 @pytest.fixture(scope="module")

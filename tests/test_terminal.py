@@ -15,7 +15,6 @@ import datetime as dt
 import math
 from pathlib import Path
 
-import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -25,7 +24,7 @@ from model.core.engine import run
 from model.core.valuation import party_values
 from model.inputs.assumptions import Party, Tier
 from model.recalc import recalc_values_ironcalc, recalc_values_libreoffice
-from tests.helpers import build
+from tests.helpers import build, valuation_cells
 from tests.test_hand_worked import KEYS, START, M, custom, parties, party, tier
 
 REL = 1e-12
@@ -183,18 +182,6 @@ def test_shares_add_up_and_no_capped_share_exceeds_its_room(
 
 # ------------------------------------------------------------------ in the workbook
 
-def _cells(values: dict[tuple[str, str], object], path: Path) -> dict[str, object]:
-    wb = openpyxl.load_workbook(path, read_only=True)
-    try:
-        out = {}
-        for r, row in enumerate(wb["Valuation"].iter_rows(values_only=True), start=1):
-            if row and isinstance(row[0], str):
-                out[row[0]] = values.get(("Valuation", f"D{r}"))
-        return out
-    finally:
-        wb.close()
-
-
 def _capped_case() -> object:
     a = custom(parties=CAPPED, tiers=(tier(1, None, None, microsoft=0.5, nonprofit=0.5),),
                terminal_profit_multiple=10.0)
@@ -210,7 +197,7 @@ def test_the_cap_case_recalculates_to_the_hand_numbers(engine: str, tmp_path: Pa
     else:
         request.getfixturevalue("libreoffice")
         values = recalc_values_libreoffice(path, tmp_path)
-    got = _cells(values, path)
+    got = valuation_cells(values, path)
     for key, want in (("terminal_value", 3000 * M), ("tv_share_microsoft", 125 * M),
                       ("tv_share_nonprofit", 2875 * M), ("tv_undistributed", 0.0)):
         assert got[key] == pytest.approx(want, rel=1e-9, abs=1e-6), key

@@ -24,7 +24,7 @@ from model.core.valuation import NO_INVESTMENT, NO_IRR, NO_RECEIPTS, party_value
 from model.inputs.assumptions import Investment
 from model.inputs.defaults import default_assumptions
 from model.recalc import compare, formula_cells, recalc_values_ironcalc, recalc_values_libreoffice
-from tests.helpers import REL, build, split_irr
+from tests.helpers import REL, build, split_irr, valuation_cells
 from tests.test_cli import run_cli
 from tests.test_hand_worked import KEYS, M, custom, tier
 
@@ -141,18 +141,6 @@ def test_one_month_irr_closed_form() -> None:
     assert values["microsoft"].irr == pytest.approx(1.25 ** (365 / 395) - 1, abs=1e-12)
 
 
-def _valuation_cells(values: dict[tuple[str, str], object], path: Path) -> dict[str, object]:
-    wb = openpyxl.load_workbook(path, read_only=True)
-    try:
-        out = {}
-        for r, row in enumerate(wb["Valuation"].iter_rows(values_only=True), start=1):
-            if row and isinstance(row[0], str):
-                out[row[0]] = values.get(("Valuation", f"D{r}"))
-        return out
-    finally:
-        wb.close()
-
-
 def _assert_hand(got: dict[str, object]) -> None:
     for key, want in hand().items():
         tol = {"abs": IRR_TOL} if key.startswith("irr_") else {"rel": REL, "abs": 1e-6}
@@ -163,12 +151,12 @@ def _assert_hand(got: dict[str, object]) -> None:
 
 def test_small_case_recalculated_by_ironcalc(tmp_path: Path) -> None:
     path, _ = build(tmp_path, small())  # type: ignore[arg-type]
-    _assert_hand(_valuation_cells(recalc_values_ironcalc(path), path))
+    _assert_hand(valuation_cells(recalc_values_ironcalc(path), path))
 
 
 def test_small_case_recalculated_by_libreoffice(tmp_path: Path, libreoffice: None) -> None:
     path, _ = build(tmp_path, small())  # type: ignore[arg-type]
-    _assert_hand(_valuation_cells(recalc_values_libreoffice(path, tmp_path), path))
+    _assert_hand(valuation_cells(recalc_values_libreoffice(path, tmp_path), path))
 
 
 def test_default_rows_and_keys() -> None:
@@ -230,4 +218,4 @@ def test_flows_no_rate_solves_show_a_label_in_every_engine(tmp_path: Path,
     assert {v.key: v for v in party_values(run(a))}["microsoft"].irr == NO_IRR  # type: ignore[arg-type]
     path, _ = build(tmp_path, a)  # type: ignore[arg-type]
     for values in (recalc_values_ironcalc(path), recalc_values_libreoffice(path, tmp_path)):
-        assert _valuation_cells(values, path)["irr_microsoft"] == NO_IRR
+        assert valuation_cells(values, path)["irr_microsoft"] == NO_IRR
