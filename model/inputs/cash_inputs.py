@@ -4,9 +4,7 @@ before them still loads, with these defaults and a note in the build summary."""
 
 from __future__ import annotations
 
-from model.inputs.field import Field
-
-ILLUSTRATIVE = "illustrative"  # as schema.ILLUSTRATIVE, which imports this module
+from model.inputs.field import ILLUSTRATIVE, Field
 
 CASH_INPUTS: tuple[Field, ...] = (
     Field("tax_rate", "rate", "fraction",

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The source of a default the sources do not give: chosen for the example, said so
+ILLUSTRATIVE = "illustrative"
+
 MAX_USD = 1e15  # $1,000 trillion: ten times the world's yearly output
 MAX_RATE = 1000.0  # 100,000 %: a growth rate, margin or commission beyond any plan
 MAX_COUNT = 1e12

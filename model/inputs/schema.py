@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from model.inputs import field
 from model.inputs.calibrated import GROWTH, OPENING, ROW_MONTHS
 from model.inputs.cash_inputs import CASH_DEFAULTS, CASH_INPUTS
 from model.inputs.field import KIND_LIMITS, MAX_COUNT, MAX_RATE, MAX_USD, MAX_WHOLE, Field
@@ -37,7 +38,7 @@ SCHEMA_VERSION = 1
 SCHEMA_PROPERTY = "finmodel_schema_version"
 
 SEED = "seed article"
-ILLUSTRATIVE = "illustrative"
+ILLUSTRATIVE = field.ILLUSTRATIVE
 
 
 # ---------------------------------------------------------------- Inputs sheet

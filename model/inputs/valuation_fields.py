@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from model.inputs.field import Field
-
-ILLUSTRATIVE = "illustrative"
+from model.inputs.field import ILLUSTRATIVE, Field
 
 VALUATION_FIELDS: tuple[Field, ...] = (
     Field("valuation_date", "month", "date",
