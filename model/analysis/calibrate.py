@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from model import keys
 from model.analysis.fitvector import FittedFigures
 from model.analysis.report import money
-from model.analysis.solve import resolve
 from model.core.actuals import Comparison, compare
 from model.core.engine import run
 from model.errors import FinmodelError, ModelValueError
@@ -139,11 +138,6 @@ def knobs_of(target: Target, a: Assumptions) -> list[Knob]:
     if target.sheet == schema.SCHEDULE_SHEET:
         return [Knob(target, i) for i in range(len(a.schedule))]
     return [Knob(target)]
-
-
-def named_knobs(names: list[str], a: Assumptions) -> list[tuple[str, list[Knob]]]:
-    """Each --vary name with its knobs (ValueError for a name that is no input)."""
-    return [(n, knobs_of(resolve(n, a), a)) for n in names]
 
 
 def fitted(comparisons: list[Comparison]) -> list[Comparison]:

@@ -30,7 +30,6 @@ SAME = "same"  # opening column holds the line's own formula, for the month befo
 
 FLOW, BALANCE, RATE, FLAG, DATE, WORKING = "flow", "balance", "rate", "flag", "date", "working"
 KINDS = (FLOW, BALANCE, RATE, FLAG, DATE, WORKING)
-ROLLED_UP = (FLOW, BALANCE)  # the kinds the rollup sheets show
 AMOUNTS = ("usd", "usd_k")  # the formats of an amount in dollars
 
 
