@@ -121,3 +121,17 @@ def test_help_is_quick_to_import() -> None:
     heavy = [mod for mod in ("pandas", "xlsxwriter", "openpyxl", "numpy")
              if f" {mod}\n" in r.stderr or f"| {mod}\n" in r.stderr]
     assert heavy == []
+
+
+def test_a_missing_dependency_is_named_not_a_traceback(tmp_path: Path) -> None:
+    """Run with a Python that lacks one of the dependencies (here xlsxwriter, hidden from a
+    fresh process), `finmodel build` names the package and says how to install it."""
+    code = ("import sys; sys.modules['xlsxwriter'] = None; from model.cli import main; "
+            f"sys.exit(main(['build', '-o', {str(tmp_path / 'm.xlsx')!r}]))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 1, r.stderr
+    assert "Traceback" not in r.stderr
+    assert "the package 'xlsxwriter' is not installed" in r.stderr
+    assert "python3 -m venv .venv" in r.stderr
+    assert not (tmp_path / "m.xlsx").exists()

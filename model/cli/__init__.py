@@ -23,13 +23,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = make_parser().parse_args(argv)
     except SystemExit as e:  # --help, --version, or a usage error (already explained)
         return e.code if isinstance(e.code, int) else 2
-    from model.cli import commands  # deferred for start-up time, not to hide a cycle
     try:
+        from model.cli import commands  # deferred for start-up time, not to hide a cycle
         with stop_signals_raise():
             return commands.run(args)
     except Stopped as e:  # SIGTERM or SIGHUP: the output being written is already removed
         print(e.message(), file=sys.stderr)
         return e.exit_code
+    except ModuleNotFoundError as e:  # a dependency missing from this Python: say which
+        missing = (e.name or "model").partition(".")[0]
+        if missing == "model":
+            raise
+        print(f"finmodel: the package {missing!r} is not installed in "
+              f"this Python ({sys.executable}); install finmodel with its dependencies in "
+              'a virtual environment: python3 -m venv .venv && . .venv/bin/activate && '
+              'pip install -e . (see the README)', file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
